@@ -1,0 +1,46 @@
+/**
+ * Test helpers: run a format module on in-memory files, read corpus files, and slice spans.
+ * No network, no writes outside temporary folders.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExtractContext, ExtractResult, FormatModule, Location, Span } from '../server/src/core/model';
+
+/** Absolute path of ../shared/corpus beside the project root (tests run from out/test/...). */
+export const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+/** The project root. */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Reads a corpus file (never writes it). */
+export function corpusText(rel: string): string {
+  return fs.readFileSync(path.join(CORPUS, rel), 'utf8');
+}
+
+/**
+ * Runs `mod.extract` on `files[file]` with the other entries of `files` readable through the
+ * context, as the workspace index would. Paths are absolute POSIX paths.
+ */
+export function extractIn(mod: FormatModule, files: Record<string, string>, file: string): ExtractResult {
+  const text = files[file];
+  if (text === undefined) throw new Error(`no such test file ${file}`);
+  const all = Object.keys(files).sort();
+  const ctx: ExtractContext = {
+    path: file,
+    text,
+    read: (p) => files[p],
+    files: () => all,
+  };
+  return mod.extract(ctx);
+}
+
+/** The source text a span covers in `text`. */
+export function slice(text: string, span: Span): string {
+  return text.slice(span.start, span.end);
+}
+
+/** The source text a location covers, looked up in `files`. */
+export function textAt(files: Record<string, string>, loc: Location): string {
+  const t = files[loc.file];
+  if (t === undefined) throw new Error(`location in unknown file ${loc.file}`);
+  return t.slice(loc.span.start, loc.span.end);
+}
