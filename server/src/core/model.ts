@@ -151,6 +151,12 @@ export interface ExtractedFact {
   publishedBy?: PortRange;
   /** True when an environment override elsewhere makes this config value ineffective. Set by the resolver. */
   shadowed?: boolean;
+  /**
+   * The configuration block the mention belongs to, unique within its file: an nginx `server`
+   * block ("server@1234", the offset of its `server` keyword). A rule uses it to see that a
+   * listener and a proxy_pass belong together.
+   */
+  block?: string;
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */

@@ -1,0 +1,54 @@
+/**
+ * `port-conflict` (error): two binds on one host and in one network namespace overlap in
+ * protocol, address and port, and belong to different processes. Both sides are reported.
+ * Docker-published host ports are host binds; container-side ports are not (unless
+ * `network_mode: host`, which the compose module already turns into host binds).
+ */
+import type { PortFact } from '../model';
+import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
+
+function sameProcess(a: PortFact, b: PortFact): boolean {
+  return a.instance !== undefined && a.instance === b.instance;
+}
+
+export const portConflict: Rule = {
+  id: 'port-conflict',
+  severity: 'error',
+  description: 'Two services bind the same port, protocol and address on one host.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    const groups = new Map<string, PortFact[]>();
+    for (const b of effectiveBinds(snap)) {
+      const key = `${b.host}\u0000${b.netns ?? ''}`;
+      const g = groups.get(key) ?? [];
+      g.push(b);
+      groups.set(key, g);
+    }
+    for (const binds of groups.values()) {
+      binds.sort((x, y) => x.ports.start - y.ports.start);
+      const clashes = new Map<PortFact, PortFact[]>();
+      // Sweep: only binds whose ranges can overlap are compared.
+      for (let i = 0; i < binds.length; i++) {
+        const a = binds[i]!;
+        for (let j = i + 1; j < binds.length && binds[j]!.ports.start <= a.ports.end; j++) {
+          const b = binds[j]!;
+          if (sameProcess(a, b) || !protocolsOverlap(a.protocol, b.protocol) || !addressesOverlap(a.address, b.address)) continue;
+          clashes.set(a, [...(clashes.get(a) ?? []), b]);
+          clashes.set(b, [...(clashes.get(b) ?? []), a]);
+        }
+      }
+      for (const [a, others] of clashes) {
+        const first = others[0]!;
+        const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
+        out.push({
+          rule: 'port-conflict',
+          severity: 'error',
+          location: a.location,
+          message: `${portLabel(a)} on ${a.address ?? 'all interfaces'} is also bound by ${describe(snap, first)}${more}`,
+          related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${o.address ?? 'all interfaces'}` })),
+        });
+      }
+    }
+    return out;
+  },
+};

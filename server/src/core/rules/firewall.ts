@@ -1,0 +1,95 @@
+/**
+ * `firewall-missing` and `firewall-stale` (warnings), for hosts whose workspace has ufw rules
+ * in a rule file (a shell script of ufw commands, or ufw's user.rules). Rules written in
+ * Markdown documents count as evidence that a port is allowed, but a document alone neither
+ * makes a host "firewalled" nor gets its rules called stale: documents often list alternatives.
+ *
+ * - missing: a port that must be reachable from outside (rtcd media UDP and TCP, a public
+ *   nginx listener, the Calls plugin's own RTC ports) has no allow rule for its protocol.
+ *   Docker-published ports bypass ufw, so none is demanded for them.
+ * - stale: an allow rule for a port and protocol nothing on the host binds, except services
+ *   that normally live outside such configs (22/tcp, SSH).
+ */
+import { isLoopback } from '../addresses';
+import type { PortFact } from '../model';
+import { formatRange, rangesOverlap } from '../ports';
+import { OUTSIDE_SERVICES } from '../wellknown';
+import type { Snapshot } from '../workspace';
+import { isDockerPublished } from './listeners';
+import { effectiveBinds, portLabel, protocolCovers, protocolsOverlap, roleLabel, type PortDiagnostic, type Rule } from './rule';
+
+const PUBLIC_ROLES = new Set<PortFact['role']>(['rtcd-ice-udp', 'rtcd-ice-tcp', 'calls-udp', 'calls-tcp']);
+
+function isRuleFile(f: PortFact): boolean {
+  return f.kind === 'firewall' && f.format !== 'markdown';
+}
+
+function allows(f: PortFact): boolean {
+  return f.kind === 'firewall' && (f.firewall?.action === 'allow' || f.firewall?.action === 'limit') && f.firewall.direction === 'in';
+}
+
+function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
+  const hosts = new Map<string, PortFact[]>();
+  for (const f of snap.facts) if (isRuleFile(f)) hosts.set(f.host, [...(hosts.get(f.host) ?? []), f]);
+  return hosts;
+}
+
+function mustBePublic(b: PortFact): boolean {
+  if (b.netns !== undefined || isDockerPublished(b)) return false;
+  if (PUBLIC_ROLES.has(b.role)) return true;
+  return b.format === 'nginx' && !isLoopback(b.address);
+}
+
+export const firewallMissing: Rule = {
+  id: 'firewall-missing',
+  severity: 'warning',
+  description: 'A port that must be reachable from outside has no ufw allow rule for its protocol.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    const hosts = firewalledHosts(snap);
+    const rules = snap.facts.filter(allows);
+    for (const b of effectiveBinds(snap)) {
+      const ruleFacts = hosts.get(b.host);
+      if (!ruleFacts || !mustBePublic(b)) continue;
+      const protos = b.protocol === 'both' ? (['tcp', 'udp'] as const) : [b.protocol];
+      for (const proto of protos) {
+        const covered = rules.some((r) => r.host === b.host && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
+        if (covered) continue;
+        const file = ruleFacts[0]!.location;
+        const label = roleLabel(b.role) ?? `${b.owner}'s ${b.detail}`;
+        out.push({
+          rule: 'firewall-missing', severity: 'warning', location: b.location,
+          message: `${formatRange(b.ports)}/${proto} (${label}) must be reachable from outside, but no ufw rule on host "${b.host}" allows it (rules in ${snap.display(file.file)}); add: ufw allow ${formatRange(b.ports).replace('-', ':')}/${proto}`,
+          related: [{ location: file, message: 'ufw rules for this host' }],
+          data: { port: b.ports.start, protocol: proto, rulesFile: file.file },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const firewallStale: Rule = {
+  id: 'firewall-stale',
+  severity: 'warning',
+  description: 'A ufw allow rule for a port and protocol that nothing on the host binds.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    const binds = effectiveBinds(snap);
+    const advertised = snap.facts.filter((f) => f.role === 'rtcd-ice-host-port-override');
+    for (const r of snap.facts) {
+      if (!isRuleFile(r) || !allows(r)) continue;
+      if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;
+      const used = [...binds, ...advertised].some((b) => b.host === r.host && (b.netns === undefined || isDockerPublished(b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      if (used) continue;
+      const other = binds.filter((b) => b.host === r.host && b.netns === undefined && rangesOverlap(b.ports, r.ports));
+      const hint = other.length > 0 ? `; ${other[0]!.owner} binds ${portLabel(other[0]!)} (${snap.where(other[0]!.location)})` : '';
+      out.push({
+        rule: 'firewall-stale', severity: 'warning', location: r.location,
+        message: `ufw ${r.firewall?.action ?? 'allow'}s ${portLabel(r)}, but nothing on host "${r.host}" binds it${hint}`,
+        related: other.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` })),
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * `unresolved-reference` (warning): a reference to a loopback address, or to a compose service
+ * by name, whose port nothing in the workspace binds there. References to other host names are
+ * not checked (they may live outside the workspace).
+ */
+import type { PortFact } from '../model';
+import { formatRange } from '../ports';
+import type { PortDiagnostic, Rule } from './rule';
+import { describe, portLabel, protocolsOverlap } from './rule';
+import { bindsOfPort, composeProject, composeServices, containerPorts, isLoopbackReference, loopbackServers } from './listeners';
+
+const SKIP_ROLES = new Set<PortFact['role']>(['rtcd-ice-host-port-override']);
+
+export const unresolvedReference: Rule = {
+  id: 'unresolved-reference',
+  severity: 'warning',
+  description: 'A reference to a loopback address or a compose service whose port nothing binds.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    for (const r of snap.facts) {
+      if (r.kind !== 'reference' || r.shadowed || r.publishedBy || SKIP_ROLES.has(r.role) || r.address === undefined) continue;
+      if (isLoopbackReference(r)) {
+        if (loopbackServers(snap, r).length > 0) continue;
+        const elsewhere = bindsOfPort(snap, r.host, r.ports, r.protocol).filter((b) => b.netns !== r.netns || b.address !== undefined);
+        const hint = elsewhere.length > 0 ? `; ${describe(snap, elsewhere[0]!)} binds ${portLabel(elsewhere[0]!)}${elsewhere[0]!.netns ? ' only inside its container' : ` on ${elsewhere[0]!.address}`}` : '';
+        out.push({
+          rule: 'unresolved-reference', severity: 'warning', location: r.location,
+          message: `nothing on host "${r.host}"${r.netns ? ' (in this container)' : ''} listens on ${r.address}:${formatRange(r.ports)}/${r.protocol === 'both' ? 'tcp' : r.protocol}${hint}`,
+          related: elsewhere.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` })),
+        });
+        continue;
+      }
+      const services = composeServices(snap, r.host, r.address, composeProject(r.netns));
+      if (services.length === 0) continue;
+      const ports = services.flatMap((w) => containerPorts(snap, w));
+      if (ports.length === 0) continue; // nothing known about the service: do not guess
+      if (ports.some((p) => p.port >= r.ports.start && p.port <= r.ports.end && protocolsOverlap(p.protocol, r.protocol))) continue;
+      const known = [...new Set(ports.map((p) => `${p.port}/${p.protocol}`))].join(', ');
+      out.push({
+        rule: 'unresolved-reference', severity: 'warning', location: r.location,
+        message: `compose service "${r.address}" does not listen on ${formatRange(r.ports)}; it listens on ${known}`,
+        related: ports.filter((p) => p.fact).map((p) => ({ location: p.fact!.location, message: `${r.address} listens on ${p.port}/${p.protocol} (${p.source})` })),
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,311 @@
+/**
+ * The workspace index: every candidate file's text, its format, its extraction (cached by
+ * content and by the files it read), and an immutable {@link Snapshot} of all port facts with
+ * hosts assigned. I/O happens only through a {@link WorkspaceHost}.
+ */
+import picomatch from 'picomatch';
+import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from './model';
+import { classify } from './registry';
+import { positionAt } from './ports';
+import { resolveSnapshot, type ResolvedFinding } from './resolve';
+
+/**
+ * The I/O boundary. The language server implements it over the file system and open editors,
+ * the CLI over the file system, tests over a map in memory.
+ */
+export interface WorkspaceHost {
+  /** Every file under `root` worth considering (absolute POSIX paths); hidden VCS folders and node_modules excluded. */
+  listFiles(root: string): Promise<string[]>;
+  /** The text of a file (UTF-8, BOM removed), or why it was skipped (too large, binary, unreadable, gone). */
+  readFile(path: string): Promise<{ text: string } | { skipped: string }>;
+}
+
+/** A workspace folder: its absolute path and its name (the default host name). */
+export interface Root {
+  path: string;
+  name: string;
+}
+
+/** Maps files to hosts: a glob relative to a root (picomatch syntax, `/` separators) and the host name. */
+export interface HostMapping {
+  glob: string;
+  host: string;
+}
+
+/** Index options. */
+export interface IndexOptions {
+  roots: Root[];
+  hostMap?: HostMapping[];
+}
+
+/** What the index knows about one file. */
+export interface FileState {
+  path: string;
+  text: string;
+  format?: FormatId;
+  /** How sure the format's detection was; parse errors are reported only when `strong`. */
+  confident: boolean;
+  /** The extraction of the current text. */
+  result?: ExtractResult;
+  /** The last extraction that did not fail; its facts stand in while the file does not parse. */
+  lastGood?: ExtractResult;
+  /** True when the current text failed and `lastGood` is being used. */
+  stale: boolean;
+  /** Paths read during extraction (found or not), for invalidation. */
+  reads: Set<string>;
+  /** True when extraction listed the workspace's files (an include glob): invalidated by creations and deletions. */
+  readsFileList: boolean;
+}
+
+/** A workload placed on a host. */
+export interface PlacedWorkload extends Workload {
+  host: string;
+  file: string;
+}
+
+/** An environment assignment from a standalone env file, placed on a host. */
+export interface PlacedEnv extends EnvAssignment {
+  host: string;
+}
+
+/** A finding placed in a file (from extraction or from the resolver). */
+export interface PlacedFinding extends FileFinding {
+  file: string;
+}
+
+/**
+ * An immutable view of the index at one moment. Rules are pure functions of a snapshot.
+ */
+export interface Snapshot {
+  readonly roots: readonly Root[];
+  /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
+  readonly facts: readonly PortFact[];
+  readonly workloads: readonly PlacedWorkload[];
+  readonly env: readonly PlacedEnv[];
+  /** Per-file findings (extraction and resolver), parse errors only for confidently recognized files. */
+  readonly findings: readonly PlacedFinding[];
+  /** Files with a format, by path. */
+  readonly files: ReadonlyMap<string, FileState>;
+  /** Host of a path. */
+  hostOf(path: string): string;
+  /** Path for messages: relative to its root, with the root's name first when there are several roots. */
+  display(path: string): string;
+  /** "file:line" for messages (1-based line). */
+  where(loc: Location): string;
+  /** 0-based line of an offset in a file. */
+  lineOf(loc: Location): number;
+}
+
+/**
+ * The index. Not thread-safe by design (one owner: the server's or the CLI's event loop).
+ * Extraction results are cached per file and recomputed only when the file's text, a file it
+ * read, or (for include globs) the set of files changes.
+ */
+export class WorkspaceIndex {
+  private readonly states = new Map<string, FileState>();
+  /** Texts of every known workspace file (also those with no format: they may be read by others). */
+  private readonly texts = new Map<string, string>();
+  private sortedPaths: string[] | undefined;
+  private cached: Snapshot | undefined;
+  private options: IndexOptions;
+  private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
+
+  constructor(options: IndexOptions) {
+    this.options = options;
+    this.compileHostMap();
+  }
+
+  /** Replaces roots and host mapping (a settings change); facts are re-placed on next snapshot. */
+  configure(options: IndexOptions): void {
+    this.options = options;
+    this.compileHostMap();
+    this.cached = undefined;
+  }
+
+  private compileHostMap(): void {
+    this.hostMatchers = [];
+    for (const m of this.options.hostMap ?? []) {
+      const isMatch = picomatch(m.glob, { dot: true });
+      for (const root of this.options.roots) this.hostMatchers.push({ root, match: (rel) => isMatch(rel), host: m.host });
+    }
+  }
+
+  /** The root that contains a path (the longest), or undefined. */
+  rootOf(path: string): Root | undefined {
+    let best: Root | undefined;
+    for (const r of this.options.roots) {
+      if ((path === r.path || path.startsWith(r.path.endsWith('/') ? r.path : r.path + '/')) && (!best || r.path.length > best.path.length)) best = r;
+    }
+    return best;
+  }
+
+  /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
+  hostOf(path: string): string {
+    const root = this.rootOf(path);
+    if (!root) return 'default';
+    const rel = path.slice(root.path.length).replace(/^\/+/, '');
+    for (const m of this.hostMatchers) if (m.root === root && m.match(rel)) return m.host;
+    return root.name;
+  }
+
+  /** Adds or replaces a file's text. Returns true when anything changed. */
+  setText(path: string, text: string): boolean {
+    const isNew = !this.texts.has(path);
+    if (!isNew && this.texts.get(path) === text) return false;
+    this.texts.set(path, text);
+    if (isNew) this.sortedPaths = undefined;
+    this.invalidate(path, isNew);
+    const prev = this.states.get(path);
+    const { mod, detection } = classify(path, text);
+    if (!mod) {
+      this.states.delete(path);
+    } else if (!prev || prev.format !== mod.id) {
+      this.states.set(path, { path, text, format: mod.id, confident: detection === 'strong', stale: false, reads: new Set(), readsFileList: false });
+    } else {
+      prev.text = text;
+      prev.confident = detection === 'strong';
+      delete prev.result;
+    }
+    this.cached = undefined;
+    return true;
+  }
+
+  /** Forgets a file (deleted, or no longer included). */
+  remove(path: string): boolean {
+    if (!this.texts.delete(path)) return false;
+    this.states.delete(path);
+    this.sortedPaths = undefined;
+    this.invalidate(path, true);
+    this.cached = undefined;
+    return true;
+  }
+
+  /** All known paths, sorted. */
+  paths(): readonly string[] {
+    if (!this.sortedPaths) this.sortedPaths = [...this.texts.keys()].sort();
+    return this.sortedPaths;
+  }
+
+  /** Text of a known file. */
+  textOf(path: string): string | undefined {
+    return this.texts.get(path);
+  }
+
+  private invalidate(changed: string, listChanged: boolean): void {
+    for (const s of this.states.values()) {
+      if (s.path === changed) continue;
+      if (s.reads.has(changed) || (listChanged && s.readsFileList)) delete s.result;
+    }
+  }
+
+  private extractOne(state: FileState, mod: FormatModule): void {
+    const reads = new Set<string>();
+    let readsFileList = false;
+    const ctx: ExtractContext = {
+      path: state.path,
+      text: state.text,
+      read: (p) => {
+        reads.add(p);
+        return this.texts.get(p);
+      },
+      files: () => {
+        readsFileList = true;
+        return this.paths();
+      },
+    };
+    let result: ExtractResult;
+    try {
+      result = mod.extract(ctx);
+    } catch (e) {
+      // A module must not throw; if one does, the file keeps its last good facts and says why.
+      result = {
+        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${(e as Error).message}` }],
+        env: [], workloads: [], dependencies: [], failed: true,
+      };
+    }
+    state.reads = reads;
+    state.readsFileList = readsFileList;
+    state.result = result;
+    if (!result.failed) state.lastGood = result;
+    state.stale = result.failed === true && state.lastGood !== undefined;
+  }
+
+  /** The current snapshot; computed on demand and cached until the next change. */
+  snapshot(): Snapshot {
+    if (this.cached) return this.cached;
+    const facts: PortFact[] = [];
+    const workloads: PlacedWorkload[] = [];
+    const env: PlacedEnv[] = [];
+    const findings: PlacedFinding[] = [];
+    const files = new Map<string, FileState>();
+    for (const path of this.paths()) {
+      const state = this.states.get(path);
+      if (!state || !state.format) continue;
+      const mod = classify(path, state.text).mod;
+      if (!mod) continue;
+      if (!state.result) this.extractOne(state, mod);
+      files.set(path, state);
+      const current = state.result!;
+      const effective = current.failed && state.lastGood ? state.lastGood : current;
+      const host = this.hostOf(path);
+      let n = 0;
+      for (const f of effective.facts) facts.push({ ...f, host, format: state.format, id: `${path}#${n++}` });
+      for (const w of effective.workloads) workloads.push({ ...w, host, file: path });
+      for (const e of effective.env) env.push({ ...e, host });
+      for (const f of current.findings) {
+        if (f.rule === 'parse-error' && !state.confident) continue;
+        findings.push({ ...f, file: path });
+      }
+    }
+    const roots = this.options.roots;
+    const texts = this.texts;
+    const multi = roots.length > 1;
+    const self = this;
+    const base: Snapshot = {
+      roots,
+      facts,
+      workloads,
+      env,
+      findings,
+      files,
+      hostOf: (p) => self.hostOf(p),
+      display(p: string): string {
+        const root = self.rootOf(p);
+        if (!root) return p;
+        const rel = p.slice(root.path.length).replace(/^\/+/, '');
+        return multi ? `${root.name}/${rel}` : rel;
+      },
+      lineOf(loc: Location): number {
+        return positionAt(texts.get(loc.file) ?? '', loc.span.start).line;
+      },
+      where(loc: Location): string {
+        return `${this.display(loc.file)}:${this.lineOf(loc) + 1}`;
+      },
+    };
+    const resolved = resolveSnapshot(base);
+    this.cached = {
+      ...base,
+      facts: resolved.facts,
+      findings: [...findings, ...resolved.findings.map((f: ResolvedFinding) => ({ ...f }))],
+    };
+    return this.cached;
+  }
+}
+
+/**
+ * Loads every file under the index's roots through the host. Files the host skips are reported
+ * through `log` with the reason and otherwise ignored.
+ */
+export async function loadWorkspace(index: WorkspaceIndex, host: WorkspaceHost, roots: readonly Root[], log: (message: string) => void = () => undefined): Promise<void> {
+  for (const root of roots) {
+    const paths = await host.listFiles(root.path);
+    for (const p of paths) {
+      const r = await host.readFile(p);
+      if ('skipped' in r) {
+        log(`skipped ${p}: ${r.skipped}`);
+        continue;
+      }
+      index.setText(p, r.text);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The Node.js implementation of the core's WorkspaceHost: lists candidate files with
+ * tinyglobby (no symlink following, so a symlink loop cannot hang it) and reads them with
+ * size and binary checks. Used by the CLI and the language server; the core never imports it.
+ */
+import { promises as fs } from 'node:fs';
+import { glob } from 'tinyglobby';
+import { isCandidatePath } from '../core/registry';
+import type { WorkspaceHost } from '../core/workspace';
+
+/** Files larger than this are skipped with a reason (configuration files are small). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** Folders never worth reading. */
+export const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**', '**/.hg/**', '**/.svn/**', '**/out/**', '**/.cache/**'];
+
+/** Decodes a file's bytes: UTF-8, BOM removed; `undefined` when it looks binary (a NUL byte in the first 8 KiB). */
+export function decode(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) return undefined;
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A host over the local file system. `extraIgnore` adds globs (relative to each root) to skip. */
+export function nodeHost(extraIgnore: readonly string[] = []): WorkspaceHost {
+  return {
+    async listFiles(root: string): Promise<string[]> {
+      const rel = await glob(['**/*'], { cwd: root, dot: true, followSymbolicLinks: false, onlyFiles: true, ignore: [...IGNORED_DIRS, ...extraIgnore] });
+      return rel.map((r) => `${root.replace(/\/+$/, '')}/${r}`).filter(isCandidatePath).sort();
+    },
+    async readFile(path: string) {
+      try {
+        const st = await fs.stat(path);
+        if (!st.isFile()) return { skipped: 'not a regular file' };
+        if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
+        const bytes = await fs.readFile(path);
+        const text = decode(bytes);
+        return text === undefined ? { skipped: 'binary content (NUL bytes)' } : { text };
+      } catch (e) {
+        return { skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+      }
+    },
+  };
+}
