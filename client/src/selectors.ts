@@ -1,0 +1,108 @@
+/**
+ * Which documents and files the Portolan client hands to the language server.
+ *
+ * Pure data, no `vscode` import, so the manifest tests can check it in plain Node.
+ * The server decides by content whether a file is one of its formats, so these lists are
+ * deliberately broad; they only bound what the editor sends and watches.
+ */
+
+/** Client id; vscode-languageclient also reads the `portolan.trace.server` setting from it. */
+export const CLIENT_ID = 'portolan';
+/** Human name of the client (output channel and notifications). */
+export const CLIENT_NAME = 'Portolan';
+/** The configuration section the server pulls (`portolan.hostMap`, `portolan.trace.server`). */
+export const CONFIGURATION_SECTION = 'portolan';
+/** Command that stops and restarts the language server. */
+export const RESTART_COMMAND = 'portolan.restartServer';
+
+/**
+ * Language ids this extension contributes (package.json `contributes.languages`).
+ * `nginx` and `systemd-unit-file` are the ids the popular marketplace extensions use
+ * (NGINX Configuration Language Support, coolbear.systemd-unit-file), so the contributions merge
+ * with theirs instead of creating a second language for the same file.
+ */
+export const CONTRIBUTED_LANGUAGES = {
+  nginx: 'nginx',
+  systemd: 'systemd-unit-file',
+  ufw: 'ufw-rules',
+} as const;
+
+/**
+ * Language ids whose documents go to the server (schemes `file` and `untitled`).
+ * Besides ours: `systemd-conf` (hangxingliu.vscode-systemd-support), VS Code's built-in
+ * `dockercompose`, `yaml`, `json`, `jsonc`, `shellscript`, `markdown`, `properties`
+ * (which VS Code gives to *.conf and .env), `dotenv` (mikestead.dotenv and newer VS Code) and
+ * `toml` (Even Better TOML).
+ */
+export const DOCUMENT_LANGUAGES: readonly string[] = [
+  CONTRIBUTED_LANGUAGES.nginx,
+  CONTRIBUTED_LANGUAGES.systemd,
+  'systemd-conf',
+  CONTRIBUTED_LANGUAGES.ufw,
+  'dockercompose',
+  'yaml',
+  'toml',
+  'json',
+  'jsonc',
+  'shellscript',
+  'markdown',
+  'dotenv',
+  'properties',
+];
+
+/**
+ * Glob patterns (scheme `file`) whose documents go to the server whatever language the editor
+ * gave them: nginx trees, ufw rule files, env files and systemd units.
+ */
+export const DOCUMENT_PATTERNS: readonly string[] = [
+  '**/nginx/**',
+  '**/sites-available/*',
+  '**/sites-enabled/*',
+  '**/*.conf',
+  '**/.env',
+  '**/*.env',
+  '**/env.example',
+  '**/*.service',
+  '**/*.socket',
+  '**/user.rules',
+  '**/user6.rules',
+  '**/applications.d/*',
+];
+
+/**
+ * Glob patterns of files the server may read from disk (including files never opened, such as
+ * a compose file's `.env`). The client creates one file-system watcher per pattern and forwards
+ * the create/change/delete events to the server (workspace/didChangeWatchedFiles).
+ */
+export const WATCH_PATTERNS: readonly string[] = [
+  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,rules}',
+  '**/.env',
+  '**/env.example',
+  '**/applications.d/*',
+  '**/sites-available/*',
+  '**/sites-enabled/*',
+  '**/*.d/*.conf',
+];
+
+/**
+ * One entry of an LSP/VS Code document selector (a subset of vscode.DocumentFilter): a language
+ * in a scheme, or a glob pattern in the `file` scheme.
+ */
+export type DocumentFilterShape =
+  | { readonly scheme: 'file' | 'untitled'; readonly language: string; readonly pattern?: undefined }
+  | { readonly scheme: 'file'; readonly pattern: string; readonly language?: undefined };
+
+/**
+ * The client's document selector: every language of DOCUMENT_LANGUAGES in the `file` and
+ * `untitled` schemes, then every DOCUMENT_PATTERNS glob in the `file` scheme.
+ * Returns a fresh array on each call (callers may not mutate the shared tables).
+ */
+export function documentSelector(): DocumentFilterShape[] {
+  const out: DocumentFilterShape[] = [];
+  for (const language of DOCUMENT_LANGUAGES) {
+    out.push({ scheme: 'file', language });
+    out.push({ scheme: 'untitled', language });
+  }
+  for (const pattern of DOCUMENT_PATTERNS) out.push({ scheme: 'file', pattern });
+  return out;
+}
