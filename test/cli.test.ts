@@ -1,0 +1,102 @@
+/**
+ * The CLI in-process (same code path as bin/portolan.js) on the example and on temporary
+ * folders: output formats, exit codes, bad usage.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../server/src/cli/main';
+import { ROOT } from './helpers';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function tmpWorkspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-cli-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('portolan CLI', () => {
+  const example = path.join(ROOT, 'examples', 'prochat-host');
+
+  it('check --format json prints the documented shape and exits 1 on errors', async () => {
+    const r = await run(['check', example, '--format', 'json']);
+    assert.equal(r.code, 1);
+    const parsed = JSON.parse(r.out) as { diagnostics: Record<string, unknown>[] };
+    assert.ok(parsed.diagnostics.length > 0);
+    for (const d of parsed.diagnostics) {
+      assert.deepEqual(Object.keys(d).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
+      assert.ok(!String(d.file).startsWith('/') && !String(d.file).includes('\\'));
+    }
+    const conflict = parsed.diagnostics.find((d) => d.rule === 'port-conflict' && d.file === 'etc/rtcd/config.toml');
+    assert.ok(conflict, 'port conflict reported on rtcd config');
+    const line = fs.readFileSync(path.join(example, 'etc/rtcd/config.toml'), 'utf8').split('\n')[(conflict.line as number) - 1]!;
+    assert.equal(line.slice((conflict.column as number) - 1, (conflict.endColumn as number) - 1), '8444');
+  });
+
+  it('check exits 0 and says so on a clean workspace', async () => {
+    const dir = tmpWorkspace({ 'nginx/sites-enabled/site': 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:8065; }\n}\n', 'mattermost/config.json': '{"ServiceSettings":{"ListenAddress":":8065"},"SqlSettings":{}}' });
+    const r = await run(['check', dir]);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /no problems in 2 files/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('check exits 0 when only warnings are reported', async () => {
+    const dir = tmpWorkspace({ 'nginx/sites-enabled/site': 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:9999; }\n}\n' });
+    const r = await run(['check', dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /warning unresolved-reference/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ports prints table, json and markdown', async () => {
+    const table = await run(['ports', example]);
+    assert.equal(table.code, 0);
+    assert.match(table.out.split('\n')[0]!, /^HOST\s+PORT\s+PROTO\s+KIND\s+OWNER/);
+    assert.match(table.out, /8444\s+tcp\s+bind\s+rtcd/);
+    const json = JSON.parse((await run(['ports', example, '--format', 'json'])).out) as { ports: { port: string; owner: string }[] };
+    assert.ok(json.ports.some((p) => p.port === '8046' && p.owner === 'rtcd'));
+    const md = (await run(['ports', example, '--format', 'markdown'])).out;
+    assert.match(md, /^\| Service \| Port \| Protocol \| Address \| Purpose \| Source \|/);
+  });
+
+  it('--host-map puts files on named hosts', async () => {
+    const dir = tmpWorkspace({
+      'a/docker-compose.yml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n',
+      'b/docker-compose.yml': 'services:\n  app:\n    image: httpd\n    ports:\n      - "8080:80"\n',
+    });
+    const same = await run(['check', dir, '--format', 'json']);
+    assert.ok((JSON.parse(same.out) as { diagnostics: { rule: string }[] }).diagnostics.some((d) => d.rule === 'port-conflict'), 'one host: conflict');
+    const split = await run(['check', dir, '--format', 'json', '--host-map', 'a/**=alpha', '--host-map', 'b/**=beta']);
+    assert.equal(split.code, 0);
+    assert.deepEqual((JSON.parse(split.out) as { diagnostics: unknown[] }).diagnostics, []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bad usage exits 2 with a message', async () => {
+    for (const args of [[], ['frobnicate'], ['check', '--format', 'xml'], ['check', '/no/such/dir'], ['check', '.', '--host-map', 'nohost'], ['check', '--bogus']]) {
+      const r = await run(args);
+      assert.equal(r.code, 2, `args ${args.join(' ')}`);
+      assert.match(r.err, /portolan: .*\nUsage:/);
+    }
+  });
+
+  it('bin/portolan.js runs as a plain node script', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'portolan.js'), 'check', example], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /error port-conflict/);
+    const help = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'portolan.js'), '--help'], { encoding: 'utf8' });
+    assert.match(help, /portolan check/);
+  });
+});
