@@ -38,7 +38,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   if (!f) return undefined;
   const lines: string[] = [];
   const role = roleLabel(f.role);
-  lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden)*' : ''}`);
+  lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden by an environment variable, or an rtcd URL is set)*' : ''}`);
   lines.push('');
   const where = f.netns ? `inside container ${f.netns.replace(/^[a-z-]+:/, '')}` : `host "${f.host}"`;
   lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : 'all interfaces')} · ${where} · \`${f.detail}\``);
@@ -51,7 +51,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
     lines.push('', `Other mentions of ${formatRange(f.ports)} on "${f.host}":`);
     for (const o of others.slice(0, 20)) {
       const r = roleLabel(o.role);
-      lines.push(`- ${o.kind} ${portLabel(o)} · ${o.owner}${r ? ` (${r})` : ''}${o.shadowed ? ' (overridden)' : ''} · ${link(o.location, snap.where(o.location))}`);
+      lines.push(`- ${o.kind} ${portLabel(o)} · ${o.owner}${r ? ` (${r})` : ''}${o.shadowed ? ' (not in effect)' : ''} · ${link(o.location, snap.where(o.location))}`);
     }
     if (others.length > 20) lines.push(`- … and ${others.length - 20} more`);
   }

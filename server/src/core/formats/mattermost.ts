@@ -44,7 +44,8 @@ function extract(ctx: ExtractContext): ExtractResult {
   const root = parseTree(ctx.text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     for (const e of errors.slice(0, 5)) {
-      result.findings.push({ rule: 'parse-error', span: { start: e.offset, end: e.offset + Math.max(e.length, 1) }, message: `JSON syntax error: ${printParseErrorCode(e.error)}` });
+      const start = Math.min(e.offset, ctx.text.length);
+      result.findings.push({ rule: 'parse-error', span: { start, end: Math.min(ctx.text.length, start + Math.max(e.length, 1)) }, message: `JSON syntax error: ${printParseErrorCode(e.error)}` });
     }
     result.failed = true;
     return result;
