@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from './model';
-import { classify } from './registry';
+import { classify, FORMATS } from './registry';
 import { positionAt } from './ports';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
 
@@ -241,9 +241,11 @@ export class WorkspaceIndex {
     for (const path of this.paths()) {
       const state = this.states.get(path);
       if (!state || !state.format) continue;
-      const mod = classify(path, state.text).mod;
-      if (!mod) continue;
-      if (!state.result) this.extractOne(state, mod);
+      if (!state.result) {
+        const mod = FORMATS.find((m) => m.id === state.format);
+        if (!mod) continue;
+        this.extractOne(state, mod);
+      }
       files.set(path, state);
       const current = state.result!;
       const effective = current.failed && state.lastGood ? state.lastGood : current;
