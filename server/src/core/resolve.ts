@@ -70,6 +70,14 @@ function configArg(args: readonly string[]): string | undefined {
 export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: ResolvedFinding[] } {
   const facts = snap.facts.map((f) => ({ ...f }));
   const findings: ResolvedFinding[] = [];
+  // One unknown-rtcd-key per variable mention, however many launchers read the env file.
+  const reportedNames = new Set<string>();
+  const firstReport = (l: Location): boolean => {
+    const k = `${l.file}\u0000${l.span.start}`;
+    if (reportedNames.has(k)) return false;
+    reportedNames.add(k);
+    return true;
+  };
   const added: PortFact[] = [];
   let seq = 0;
   const push = (f: Omit<PortFact, 'id'>): void => {
@@ -166,6 +174,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
         const c = classifyRtcdEnv(e.name);
         if (c.kind === 'key') continue;
         if (!looksLikeRtcdEnv(e.name) && !e.name.startsWith('RTCD_')) continue;
+        if (!firstReport(e.nameLocation)) continue;
         const suggestion = c.suggestion;
         const f: ResolvedFinding = {
           rule: 'unknown-rtcd-key', file: e.nameLocation.file, span: e.nameLocation.span,
@@ -180,7 +189,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
   for (const e of snap.env) {
     if (!e.name.startsWith('RTCD_')) continue;
     const c = classifyRtcdEnv(e.name);
-    if (c.kind === 'key') continue;
+    if (c.kind === 'key' || !firstReport(e.nameLocation)) continue;
     const f: ResolvedFinding = { rule: 'unknown-rtcd-key', file: e.nameLocation.file, span: e.nameLocation.span, message: `rtcd does not read ${e.name}${c.suggestion ? `; did you mean ${c.suggestion}?` : ''}` };
     if (c.suggestion) f.suggestion = c.suggestion;
     findings.push(f);

@@ -1,6 +1,7 @@
 /**
  * Mattermost's config.json (read with jsonc-parser, which keeps offsets and tolerates
- * comments): `ServiceSettings.ListenAddress` (default ":8065") and the Calls plugin's settings
+ * comments): `ServiceSettings.ListenAddress` (default ":8065", a `default` fact on the
+ * "ServiceSettings" key when absent; `invalid-port` when it has no port) and the Calls plugin's settings
  * under `PluginSettings.Plugins["com.mattermost.calls"]`, keys compared case-insensitively
  * (Mattermost stores them lower-cased): `rtcdserviceurl`, `udpserverport`, `tcpserverport`.
  * The plugin's own RTC ports bind only when no rtcd URL is set; when one is set they are kept
@@ -14,6 +15,8 @@ import { RTCD_MAX_PORT, RTCD_MIN_PORT, basename } from '../ports';
 
 /** The Calls plugin's documented defaults (plugin.json): UDP and TCP server port 8443. */
 export const CALLS_DEFAULT_PORT = 8443;
+/** Mattermost's default ServiceSettings.ListenAddress port (":8065"). */
+export const MATTERMOST_DEFAULT_PORT = 8065;
 
 function detect(path: string, text: string): 'strong' | 'weak' | false {
   if (!path.toLowerCase().endsWith('.json')) return false;
@@ -54,19 +57,28 @@ function extract(ctx: ExtractContext): ExtractResult {
   const instance = `mattermost:${ctx.path}`;
   const loc = (span: Span): Location => ({ file: ctx.path, span });
 
+  const service = child(root, 'ServiceSettings');
   const listen = findNodeAtLocation(root, ['ServiceSettings', 'ListenAddress']);
+  const httpFact = (port: number, span: Span, derivation: ExtractedFact['derivation']): ExtractedFact => ({
+    kind: 'bind', ports: { start: port, end: port }, protocol: 'tcp', owner: 'mattermost', role: 'mattermost-http',
+    detail: 'ServiceSettings.ListenAddress', location: loc(span), valueLocation: loc(span), derivation, instance,
+  });
   if (listen && typeof listen.value === 'string') {
     const content = stringContent(ctx.text, listen);
     const la = parseListenAddress(listen.value);
-    if (content && la?.port) {
-      const span = { start: content.start + la.port.start, end: content.start + la.port.end };
-      const fact: ExtractedFact = {
-        kind: 'bind', ports: { start: la.port.port, end: la.port.port }, protocol: 'tcp', owner: 'mattermost', role: 'mattermost-http',
-        detail: 'ServiceSettings.ListenAddress', location: loc(span), valueLocation: loc(span), derivation: { kind: 'literal' }, instance,
-      };
+    if (la?.port) {
+      // Written with escapes: the digits have no exact source position, so the whole string is the mention.
+      const span = content ? { start: content.start + la.port.start, end: content.start + la.port.end } : { start: listen.offset, end: listen.offset + listen.length };
+      const fact = httpFact(la.port.port, span, { kind: 'literal' });
       if (la.host) fact.address = la.host;
       result.facts.push(fact);
+    } else {
+      result.findings.push({ rule: 'invalid-port', span: { start: listen.offset, end: listen.offset + listen.length }, message: `ServiceSettings.ListenAddress "${listen.value}" has no port; Mattermost expects an address like ":8065"` });
     }
+  } else if (!listen && service?.type === 'object' && service.parent?.children?.[0]) {
+    // Absent: Mattermost listens on its default ":8065". The mention is the "ServiceSettings" key.
+    const key = service.parent.children[0];
+    result.facts.push(httpFact(MATTERMOST_DEFAULT_PORT, { start: key.offset, end: key.offset + key.length }, { kind: 'default', note: 'Mattermost\'s default ServiceSettings.ListenAddress ":8065"' }));
   }
 
   const plugins = findNodeAtLocation(root, ['PluginSettings', 'Plugins']);

@@ -221,11 +221,12 @@ function extract(ctx: ExtractContext): ExtractResult {
     let port: number | undefined;
     let span: Span | undefined;
     if (pk.role === 'rtcd-api') {
-      if (typeof e.value === 'string' && e.contentSpan) {
+      if (typeof e.value === 'string') {
         const la = parseListenAddress(e.value);
         if (la?.port) {
           port = la.port.port;
-          span = { start: e.contentSpan.start + la.port.start, end: e.contentSpan.start + la.port.end };
+          // Written with escapes: the digits have no exact source position, so the whole string is the mention.
+          span = e.contentSpan ? { start: e.contentSpan.start + la.port.start, end: e.contentSpan.start + la.port.end } : e.valueSpan;
           address = la.host;
         } else {
           result.findings.push({ rule: 'invalid-port', span: e.valueSpan, message: `api.http.listen_address "${e.value}" has no port; rtcd expects an address like ":8045"` });

@@ -1,7 +1,10 @@
 /**
  * Ports in TOML files other than rtcd's: keys named `port`, `*_port`, `listen`, `*_listen`,
- * `*_address`, `*_addr`, `bind`, `*_bind`. An integer value, or a string "host:port" / ":port",
- * is a bind; when the same table names a remote `host`/`server`/`url`, it is a reference.
+ * `address`, `addr`, `*_address`, `*_addr`, `bind`, `*_bind`. An integer value, or a string
+ * "host:port" / ":port", is a bind; when the same table names a remote `host`/`server`/`url`, it
+ * is a reference. In a table named for a service the program connects to (`[database]`,
+ * `[redis]`, `[smtp]`, `[upstream]`...) a loopback host makes it a loopback reference; elsewhere a
+ * loopback host is the bind address.
  * Recognized only by content (a TOML file with at least one such key); never reports parse
  * errors, because a `.toml` file is not necessarily configuration of a port at all.
  */
@@ -11,9 +14,11 @@ import { emptyResult } from '../model';
 import { basename, isValidPort } from '../ports';
 import { dotted, listToml } from './tomlast';
 
-const PORT_KEY = /^(port|[a-z0-9_]*_port|listen|[a-z0-9_]*_listen|listen_addr(ess)?|[a-z0-9_]*_address|[a-z0-9_]*_addr|bind|[a-z0-9_]*_bind)$/i;
-const PORT_KEY_LINE = /^\s*(?:[\w.-]+\.)?(port|\w+_port|listen|\w+_listen|\w+_address|\w+_addr|bind|\w+_bind)\s*=/im;
+const PORT_KEY = /^(port|[a-z0-9_]*_port|listen|[a-z0-9_]*_listen|listen_addr(ess)?|address|addr|[a-z0-9_]*_address|[a-z0-9_]*_addr|bind|[a-z0-9_]*_bind)$/i;
+const PORT_KEY_LINE = /^\s*(?:[\w.-]+\.)?(port|\w+_port|listen|\w+_listen|address|addr|\w+_address|\w+_addr|bind|\w+_bind)\s*=/im;
 const REMOTE_KEYS = ['host', 'hostname', 'server', 'url', 'address', 'addr'];
+/** Tables that describe a service this program connects to: their host/port pair is a reference even on loopback. */
+const CLIENT_TABLE = /(^|[._-])(db|database|postgres(ql)?|mysql|mariadb|redis|cache|memcached?|mongo(db)?|smtp|mail|upstream|remote|client|backend|broker|amqp|rabbitmq|kafka|nats|elasticsearch|ldap)([._-]|$)/i;
 
 function detect(path: string, text: string): 'weak' | false {
   if (!path.toLowerCase().endsWith('.toml')) return false;
@@ -45,6 +50,7 @@ function extract(ctx: ExtractContext): ExtractResult {
       const v = siblings?.get(k);
       if (k !== name.toLowerCase() && typeof v === 'string' && v !== '' && !isWildcard(v)) remote = v;
     }
+    const clientTable = CLIENT_TABLE.test(table);
     let port: number | undefined;
     let span = e.valueSpan;
     let address: string | undefined;
@@ -64,7 +70,10 @@ function extract(ctx: ExtractContext): ExtractResult {
       result.findings.push({ rule: 'invalid-port', span, message: `port ${port} is out of range 1-65535` });
       continue;
     }
-    const isReference = (remote !== undefined && !isLoopback(remote)) || (address !== undefined && /[a-z]/i.test(address) && !isLoopback(address));
+    const isReference =
+      (remote !== undefined && (!isLoopback(remote) || clientTable)) || (address !== undefined && /[a-z]/i.test(address) && (!isLoopback(address) || clientTable));
+    // A loopback host beside the port of a server section is where that server binds.
+    if (!isReference && address === undefined && remote !== undefined && isLoopback(remote)) address = remote;
     const fact: ExtractedFact = {
       kind: isReference ? 'reference' : 'bind',
       ports: { start: port, end: port },

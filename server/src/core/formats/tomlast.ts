@@ -109,7 +109,10 @@ export function listToml(text: string): TomlListing {
   for (const node of top.body) {
     if (node.type === 'TOMLTable') {
       const t = node as TableNode;
-      tables.push({ path: t.resolvedKey, span: { start: t.range[0], end: t.key.range[1] + 1 } });
+      // The header ends at the `]` (or `]]` for an array of tables) after the key, spaces allowed: `[ a ]`.
+      const close = text.indexOf(']', t.key.range[1]);
+      const end = close < 0 ? t.key.range[1] : close + (text.startsWith('[[', t.range[0]) ? 2 : 1);
+      tables.push({ path: t.resolvedKey, span: { start: t.range[0], end } });
       visitPairs(t.resolvedKey, t.body);
     } else {
       visitPairs([], [node as KeyValueNode]);

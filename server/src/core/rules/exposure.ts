@@ -3,11 +3,11 @@
  * compose or `docker run` (Docker bypasses ufw), or allowed from anywhere by ufw. The message
  * says how to bind it to 127.0.0.1.
  */
-import { isWildcard } from '../addresses';
-import { formatRange } from '../ports';
+import { isLoopback, isWildcard } from '../addresses';
+import { formatRange, rangesOverlap } from '../ports';
 import { exposureRisk } from '../wellknown';
 import { isDockerPublished } from './listeners';
-import type { PortDiagnostic, Rule } from './rule';
+import { protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
 
 export const publicExposure: Rule = {
   id: 'public-exposure',
@@ -35,10 +35,14 @@ export const publicExposure: Rule = {
       if (r.format === 'markdown') continue;
       const risk = exposureRisk(r.ports.start, r.protocol === 'both' ? 'tcp' : r.protocol);
       if (!risk) continue;
+      // The host services the rule opens (not loopback-only ones, not containers).
+      const opened = snap.facts.filter((b) => b.kind === 'bind' && !b.shadowed && b.host === r.host && b.netns === undefined && !isLoopback(b.address) &&
+        rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      const who = opened.length > 0 ? ` (${opened[0]!.owner} binds it on ${isWildcard(opened[0]!.address) ? 'all interfaces' : opened[0]!.address} at ${snap.where(opened[0]!.location)})` : '';
       out.push({
         rule: 'public-exposure', severity: 'warning', location: r.location,
-        message: `ufw allows ${risk.name} port ${formatRange(r.ports)} from anywhere; allow only the hosts that need it (ufw allow from 10.0.0.5 to any port ${formatRange(r.ports)} proto tcp) and bind the service to 127.0.0.1 when only local clients use it`,
-        related: [],
+        message: `ufw allows ${risk.name} port ${formatRange(r.ports)} from anywhere${who}; allow only the hosts that need it (ufw allow from 10.0.0.5 to any port ${formatRange(r.ports)} proto tcp) and bind the service to 127.0.0.1 when only local clients use it`,
+        related: opened.map((b) => ({ location: b.location, message: `${b.owner} binds ${formatRange(b.ports)}/${b.protocol}` })),
       });
     }
     return out as PortDiagnostic[];

@@ -4,7 +4,7 @@
  */
 import type { Location, PortFact, Protocol, RuleId, Severity } from '../model';
 import { formatRange, rangesOverlap } from '../ports';
-import { isLoopback, isWildcard } from '../addresses';
+import { isWildcard } from '../addresses';
 import type { Snapshot } from '../workspace';
 
 /** A problem at an exact location, with the other side(s) as related locations. */
@@ -41,7 +41,7 @@ export function protocolCovers(outer: Protocol, inner: Protocol): boolean {
 function normalAddress(a: string | undefined): string | undefined {
   if (a === undefined) return undefined;
   const h = a.replace(/^\[|\]$/g, '').toLowerCase();
-  return isLoopback(h) && h !== '::1' ? '127.0.0.1' : h;
+  return h === 'localhost' ? '127.0.0.1' : h;
 }
 
 /** True when two listen addresses can collide: a wildcard covers every address; two specific addresses only if equal. */

@@ -36,10 +36,14 @@ export const unresolvedReference: Rule = {
       if (ports.length === 0) continue; // nothing known about the service: do not guess
       if (ports.some((p) => p.port >= r.ports.start && p.port <= r.ports.end && protocolsOverlap(p.protocol, r.protocol))) continue;
       const known = [...new Set(ports.map((p) => `${p.port}/${p.protocol}`))].join(', ');
+      const service = services[0]!;
       out.push({
         rule: 'unresolved-reference', severity: 'warning', location: r.location,
-        message: `compose service "${r.address}" does not listen on ${formatRange(r.ports)}; it listens on ${known}`,
-        related: ports.filter((p) => p.fact).map((p) => ({ location: p.fact!.location, message: `${r.address} listens on ${p.port}/${p.protocol} (${p.source})` })),
+        message: `compose service "${r.address}" (${snap.where(service.location)}) does not listen on ${formatRange(r.ports)}; it listens on ${known}`,
+        related: [
+          { location: service.location, message: `compose service "${r.address}"` },
+          ...ports.filter((p) => p.fact).map((p) => ({ location: p.fact!.location, message: `${r.address} listens on ${p.port}/${p.protocol} (${p.source})` })),
+        ],
       });
     }
     return out;
