@@ -8,6 +8,14 @@ const PG_UNIT = '/ws/etc/systemd/system/postgresql.service';
 const pgUnit = (args: string) => `[Unit]\nDescription=PostgreSQL\n\n[Service]\nUser=postgres\nExecStart=/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main ${args}\n\n[Install]\nWantedBy=multi-user.target\n`;
 
 describe('rule public-exposure', () => {
+  it('does not call a network_mode: host container "published by Docker": Docker publishes nothing there', () => {
+    const compose = '/ws/opt/db/docker-compose.yml';
+    const bridged = analyze({ [compose]: 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "5432:5432"\n' }).byRule('public-exposure');
+    assert.equal(bridged.length, 1, 'bridged and published on all interfaces: reported');
+    const hostMode = analyze({ [compose]: 'services:\n  db:\n    image: postgres:16\n    network_mode: host\n    ports:\n      - "5432:5432"\n' }).byRule('public-exposure');
+    assert.deepEqual(hostMode, []);
+  });
+
   it('reports a database port published on all interfaces by compose, with the loopback spec', () => {
     const files = {
       [COMPOSE]: 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "5433:5432"\n  redis:\n    image: redis:7\n    ports:\n      - 6379:6379\n',

@@ -32,6 +32,16 @@ describe('rule firewall-missing', () => {
     assert.deepEqual(a.byRule('firewall-missing'), []);
   });
 
+  it('demands rules for a container on network_mode: host (its ports are host binds ufw filters), not for the same container bridged', () => {
+    const compose = '/ws/opt/rtcd/docker-compose.yml';
+    const hostMode = 'services:\n  rtcd:\n    image: mattermost/rtcd:latest\n    network_mode: host\n';
+    const bridged = 'services:\n  rtcd:\n    image: mattermost/rtcd:latest\n    ports:\n      - "8443:8443/udp"\n      - "8443:8443/tcp"\n';
+    const onHost = analyze({ [UFW]: ufwScript(['22/tcp']), [compose]: hostMode }).byRule('firewall-missing');
+    assert.deepEqual(onHost.map((d) => d.data?.['protocol']).sort(), ['tcp', 'udp']);
+    assert.ok(onHost.every((d) => d.data?.['port'] === 8443));
+    assert.deepEqual(analyze({ [UFW]: ufwScript(['22/tcp']), [compose]: bridged }).byRule('firewall-missing'), []);
+  });
+
   it('stays silent on a host with no ufw rule file, even when a Markdown document lists rules', () => {
     const a = analyze({
       [RTCD]: rtcdConfig(':8045', 8443, 8443),

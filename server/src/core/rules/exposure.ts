@@ -16,7 +16,7 @@ export const publicExposure: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     for (const b of snap.facts) {
-      if (!isDockerPublished(b) || !isWildcard(b.address) || b.shadowed) continue;
+      if (!isDockerPublished(snap, b) || !isWildcard(b.address) || b.shadowed) continue;
       const w = snap.workloads.find((x) => x.instance === b.instance);
       const target = snap.facts.find((t) => t.kind === 'reference' && t.publishedBy && w?.netns === t.netns && t.publishedBy.start === b.ports.start && t.location.file === b.location.file);
       const inside = target?.ports.start ?? b.ports.start;

@@ -34,8 +34,8 @@ function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
   return hosts;
 }
 
-function mustBePublic(b: PortFact): boolean {
-  if (b.netns !== undefined || isDockerPublished(b)) return false;
+function mustBePublic(snap: Snapshot, b: PortFact): boolean {
+  if (b.netns !== undefined || isDockerPublished(snap, b)) return false;
   if (PUBLIC_ROLES.has(b.role)) return true;
   return b.format === 'nginx' && !isLoopback(b.address);
 }
@@ -50,7 +50,7 @@ export const firewallMissing: Rule = {
     const rules = snap.facts.filter(allows);
     for (const b of effectiveBinds(snap)) {
       const ruleFacts = hosts.get(b.host);
-      if (!ruleFacts || !mustBePublic(b)) continue;
+      if (!ruleFacts || !mustBePublic(snap, b)) continue;
       const protos = b.protocol === 'both' ? (['tcp', 'udp'] as const) : [b.protocol];
       for (const proto of protos) {
         const covered = rules.some((r) => r.host === b.host && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
@@ -80,7 +80,7 @@ export const firewallStale: Rule = {
     for (const r of snap.facts) {
       if (!isRuleFile(r) || !allows(r)) continue;
       if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;
-      const used = [...binds, ...advertised].some((b) => b.host === r.host && (b.netns === undefined || isDockerPublished(b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      const used = [...binds, ...advertised].some((b) => b.host === r.host && (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
       if (used) continue;
       const other = binds.filter((b) => b.host === r.host && b.netns === undefined && rangesOverlap(b.ports, r.ports));
       const hint = other.length > 0 ? `; ${other[0]!.owner} binds ${portLabel(other[0]!)} (${snap.where(other[0]!.location)})` : '';

@@ -62,9 +62,15 @@ export function bindsOfPort(snap: Snapshot, host: string, ports: PortFact['ports
   return effectiveBinds(snap).filter((b) => b.host === host && rangesOverlap(b.ports, ports) && protocolsOverlap(b.protocol, protocol));
 }
 
-/** True when the fact is a port published by Docker (compose `ports` or `docker run -p`): Docker bypasses ufw. */
-export function isDockerPublished(f: PortFact): boolean {
+/**
+ * True when the fact is a port published by Docker (compose `ports` or `docker run -p`): Docker
+ * bypasses ufw. A container on `network_mode: host` publishes nothing; its ports are ordinary
+ * host binds that ufw does filter.
+ */
+export function isDockerPublished(snap: Snapshot, f: PortFact): boolean {
   if (f.kind !== 'bind' || f.netns !== undefined) return false;
-  if (f.format === 'compose') return f.detail === 'ports' || f.detail.startsWith('ports');
-  return f.instance?.startsWith('docker-run:') === true;
+  const published = f.format === 'compose' ? f.detail.startsWith('ports') : f.instance?.startsWith('docker-run:') === true;
+  if (!published) return false;
+  const w = snap.workloads.find((x) => x.instance === f.instance);
+  return w?.networkMode !== 'host';
 }
