@@ -103,3 +103,17 @@ export function readRelative(ctx: ExtractContext, rel: string): { path: string; 
   const text = ctx.read(path);
   return text === undefined ? undefined : { path, text };
 }
+
+/** Context whose reads are appended to `deps` (for helpers that cannot return dependencies). */
+export function recordingContext(ctx: ExtractContext, deps: string[]): ExtractContext {
+  return {
+    path: ctx.path,
+    text: ctx.text,
+    files: () => ctx.files(),
+    read(path: string): string | undefined {
+      const t = ctx.read(path);
+      if (t !== undefined && !deps.includes(path)) deps.push(path);
+      return t;
+    },
+  };
+}

@@ -34,6 +34,11 @@ export function isMattermostWorkload(w: PlacedWorkload): boolean {
   return w.env.some((e) => e.name.startsWith('MM_CALLS_'));
 }
 
+/** The format of the file that defines a workload. */
+function workloadFormat(w: PlacedWorkload): PortFact['format'] {
+  return w.kind === 'systemd-unit' ? 'systemd' : w.kind === 'compose-service' ? 'compose' : 'shell';
+}
+
 /** Offset in the source of character `i` of an env value. */
 function valueOffset(e: EnvAssignment, i: number): number {
   return e.valueOffsets?.[i] ?? e.valueLocation.span.start + i;
@@ -48,11 +53,9 @@ function envSpan(e: EnvAssignment, from: number, to: number): Location {
 function pathNames(written: string, file: string): boolean {
   const a = written.split('/').filter(Boolean);
   const b = file.split('/').filter(Boolean);
-  if (a.length === 0 || a.length > b.length + 0) {
-    if (a.length > b.length) return false;
-  }
-  const n = Math.min(a.length, 3);
-  if (n === 0) return false;
+  // Compare up to the last three segments: "/etc/rtcd/config.toml" names ".../etc/rtcd/config.toml".
+  const n = Math.min(a.length, b.length, 3);
+  if (n === 0 || a.length > b.length) return false;
   for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
   return true;
 }
@@ -150,7 +153,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
           }
           for (const f of fromConfig) f.shadowed = true;
           const fact: Omit<PortFact, 'id'> = {
-            kind: 'bind', ports: { start: port, end: port }, protocol: pk.protocol, owner: 'rtcd', role: pk.role, host, format: w.kind === 'systemd-unit' ? 'systemd' : w.kind === 'compose-service' ? 'compose' : 'shell',
+            kind: 'bind', ports: { start: port, end: port }, protocol: pk.protocol, owner: 'rtcd', role: pk.role, host, format: workloadFormat(w),
             location: loc, valueLocation: loc, detail: pk.env, instance,
             derivation: { kind: 'env', variable: pk.env, location: { file: e.nameLocation.file, span: { start: e.nameLocation.span.start, end: e.valueLocation.span.end } } },
           };
@@ -161,7 +164,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
         } else if (!config) {
           const fact: Omit<PortFact, 'id'> = {
             kind: 'bind', ports: { start: pk.default, end: pk.default }, protocol: pk.protocol, owner: 'rtcd', role: pk.role, host,
-            format: w.kind === 'systemd-unit' ? 'systemd' : w.kind === 'compose-service' ? 'compose' : 'shell',
+            format: workloadFormat(w),
             location: w.location, valueLocation: w.location, detail: pk.key.split('.').pop()!, instance,
             derivation: { kind: 'default', note: `rtcd's default for ${pk.key} (no config file is linked to ${w.name})` },
           };
@@ -210,7 +213,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
         const loc = u.port ? envSpan(urlEnv, lead + u.port.start, lead + u.port.end) : envSpan(urlEnv, lead + u.hostStart, lead + u.hostEnd);
         const fact: Omit<PortFact, 'id'> = {
           kind: 'reference', ports: { start: port, end: port }, protocol: 'tcp', address: u.host, owner: w.name, role: 'calls-rtcd-url', host: w.host,
-          format: w.kind === 'systemd-unit' ? 'systemd' : w.kind === 'compose-service' ? 'compose' : 'shell', scheme: u.scheme,
+          format: workloadFormat(w), scheme: u.scheme,
           location: loc, valueLocation: loc, detail: urlEnv.name, derivation: { kind: 'env', variable: urlEnv.name, location: urlEnv.valueLocation },
         };
         if (w.netns !== undefined) fact.netns = w.netns;
@@ -231,7 +234,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
       for (const f of facts) if (f.host === w.host && f.role === role) f.shadowed = true;
       const fact: Omit<PortFact, 'id'> = {
         kind: 'bind', ports: { start: port, end: port }, protocol, owner: w.name, role: role as Role, host: w.host,
-        format: w.kind === 'systemd-unit' ? 'systemd' : w.kind === 'compose-service' ? 'compose' : 'shell',
+        format: workloadFormat(w),
         location: loc, valueLocation: loc, detail: name, instance: w.instance, derivation: { kind: 'env', variable: name, location: e.valueLocation },
       };
       if (w.netns !== undefined) fact.netns = w.netns;

@@ -4,6 +4,7 @@
  * Words come from the POSIX sh lexer in ./shellwords; ufw commands go to ./ufw, `docker run`
  * to ./docker-run. Pure: all reading goes through the {@link ExtractContext}.
  */
+import { recordingContext } from '../ports';
 import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord } from '../model';
 import { emptyResult } from '../model';
 import { dockerRunFacts } from './docker-run';
@@ -20,19 +21,6 @@ const SHEBANG = /^#![ \t]*\/(?:usr\/)?(?:local\/)?bin\/(?:env[ \t]+(?:-\S+[ \t]+
 const UFW_CMD = /(?:^|[\s;&|(`])(?:\/usr\/sbin\/)?ufw[ \t]+(?:-\S+[ \t]+)*[a-z]/m;
 const DOCKER_RUN = /(?:^|[\s;&|(`])docker[ \t]+(?:container[ \t]+)?run\b/m;
 
-/** Context whose reads are appended to `deps` (for helpers that cannot return dependencies). */
-function recordingContext(ctx: ExtractContext, deps: string[]): ExtractContext {
-  return {
-    path: ctx.path,
-    text: ctx.text,
-    files: () => ctx.files(),
-    read(path: string): string | undefined {
-      const t = ctx.read(path);
-      if (t !== undefined && !deps.includes(path)) deps.push(path);
-      return t;
-    },
-  };
-}
 
 /** Extracts the ufw and `docker run` commands of `ctx.text` into `result`. */
 function extractCommands(ctx: ExtractContext, result: ExtractResult): void {

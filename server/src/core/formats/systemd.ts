@@ -22,7 +22,7 @@ import type {
   Workload,
 } from '../model';
 import { emptyResult } from '../model';
-import { basename, dirname, isValidPort, wordSpan } from '../ports';
+import { basename, dirname, isValidPort, wordSpan, recordingContext } from '../ports';
 import { dockerRunFacts } from './docker-run';
 import { parseDotenv } from './dotenv';
 import { systemdCommand, systemdSplit } from './shellwords';
@@ -367,19 +367,6 @@ export function findWorkspaceFile(files: readonly string[], wanted: string, near
   return undefined;
 }
 
-/** Context whose reads are appended to `deps` (for helpers that cannot return dependencies). */
-function recordingContext(ctx: ExtractContext, deps: string[]): ExtractContext {
-  return {
-    path: ctx.path,
-    text: ctx.text,
-    files: () => ctx.files(),
-    read(path: string): string | undefined {
-      const t = ctx.read(path);
-      if (t !== undefined && !deps.includes(path)) deps.push(path);
-      return t;
-    },
-  };
-}
 
 function extractService(ctx: ExtractContext, unit: ParsedUnit, c: Ctx): void {
   const service = unit.sections.find((s) => s.name === 'Service');
