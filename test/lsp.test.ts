@@ -21,6 +21,9 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './helpers';
 
+/** What the test client answers to workspace/configuration; tests change it, then notify. */
+const settings: { rules?: Record<string, string> } = {};
+
 interface Session {
   conn: ProtocolConnection;
   child: ChildProcess;
@@ -49,7 +52,7 @@ function startServer(): Session {
       }
     }
   });
-  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   conn.onRequest('client/registerCapability', () => null);
   conn.onNotification('window/logMessage', () => undefined);
   const indexed = new Promise((resolve) => conn.onNotification('portolan/indexed', resolve));
@@ -187,5 +190,23 @@ describe('language server over stdio', function () {
     s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(script).href, type: 1 }] });
     const d = await s.waitFor(rtcd, (x) => !x.some((y) => y.code === 'firewall-missing'), 'firewall-missing to clear');
     assert.ok(!d.some((y) => y.code === 'firewall-missing'));
+  });
+  it('drops the created file\'s effect again when it is deleted', async () => {
+    const script = path.join(dir, 'etc/ufw/extra.sh');
+    fs.rmSync(script);
+    const rtcd = pathToFileURL(path.join(dir, 'etc/rtcd/config.toml')).href;
+    s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(script).href, type: 3 }] });
+    const d = await s.waitFor(rtcd, (x) => x.some((y) => y.code === 'firewall-missing'), 'firewall-missing to return');
+    assert.ok(d.some((y) => y.code === 'firewall-missing'));
+  });
+
+  it('applies a settings change without a restart: a rule set to off loses its diagnostics', async () => {
+    const rtcd = pathToFileURL(path.join(dir, 'etc/rtcd/config.toml')).href;
+    await s.waitFor(rtcd, (x) => x.some((y) => y.code === 'port-conflict'), 'port-conflict present');
+    settings.rules = { 'port-conflict': 'off' };
+    s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const d = await s.waitFor(rtcd, (x) => !x.some((y) => y.code === 'port-conflict'), 'port-conflict to go');
+    assert.ok(d.some((y) => y.code === 'firewall-missing'), 'other rules still report');
+    delete settings.rules;
   });
 });
