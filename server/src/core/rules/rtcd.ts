@@ -12,7 +12,7 @@ import type { EnvAssignment, PortFact } from '../model';
 import { basename } from '../ports';
 import { isMattermostWorkload, isRtcdWorkload } from '../resolve';
 import type { Snapshot } from '../workspace';
-import { describe, effectiveBinds, portLabel, roleLabel, type PortDiagnostic, type Rule } from './rule';
+import { describe, effectiveBinds, portLabel, protocolCovers, roleLabel, type PortDiagnostic, type Rule } from './rule';
 
 const RTCD_ROLES = new Set<PortFact['role']>(['rtcd-api', 'rtcd-ice-udp', 'rtcd-ice-tcp']);
 
@@ -37,7 +37,7 @@ function disagreeing(env: EnvAssignment[], names: string[]): { loser: EnvAssignm
   const relevant = env.filter((e) => names.includes(e.name));
   const winner = relevant[relevant.length - 1];
   if (!winner) return out;
-  for (const e of relevant.slice(0, -1)) if (e.value.trim() !== winner.value.trim() && (e.name === winner.name || names.length > 1)) out.push({ loser: e, winner });
+  for (const e of relevant.slice(0, -1)) if (e.value.trim() !== winner.value.trim()) out.push({ loser: e, winner });
   return out;
 }
 
@@ -74,7 +74,7 @@ export const rtcdMismatch: Rule = {
       if (r.address !== undefined && !isLoopback(r.address)) continue;
       const local = rtcdBinds.filter((b) => b.host === r.host && b.netns === r.netns);
       if (local.length === 0) continue;
-      if (local.some((b) => b.ports.start === r.ports.start && (r.protocol === 'both' || b.protocol === r.protocol || r.protocol === 'tcp' && b.protocol === 'tcp'))) continue;
+      if (local.some((b) => b.ports.start === r.ports.start && protocolCovers(r.protocol, b.protocol))) continue;
       const api = local.filter((b) => b.role === 'rtcd-api');
       out.push({
         rule: 'rtcd-mismatch', severity: 'error', location: r.location,
@@ -90,7 +90,7 @@ export const rtcdMismatch: Rule = {
       if (inside.length === 0) continue;
       for (const t of snap.facts) {
         if (t.kind !== 'reference' || t.netns !== w.netns || !t.publishedBy) continue;
-        const ok = inside.some((b) => b.ports.start >= t.ports.start && b.ports.start <= t.ports.end && (b.protocol === t.protocol || t.protocol === 'both'));
+        const ok = inside.some((b) => b.ports.start >= t.ports.start && b.ports.start <= t.ports.end && protocolCovers(t.protocol, b.protocol));
         if (ok) continue;
         out.push({
           rule: 'rtcd-mismatch', severity: 'error', location: t.location,
