@@ -179,7 +179,8 @@ export type RuleId =
   | 'public-exposure'
   | 'invalid-port'
   | 'unknown-rtcd-key'
-  | 'parse-error';
+  | 'parse-error'
+  | 'unused-suppression';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -3,7 +3,7 @@
  * (URIs, line/character positions). Nothing else lives in the adapter layer.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { Location, Severity, Span } from '../core/model';
 import { positionAt } from '../core/ports';
 import type { PortDiagnostic } from '../core/rules';
@@ -55,6 +55,8 @@ export function toLspDiagnostic(d: PortDiagnostic, textOf: (path: string) => str
   }));
   const out: Diagnostic = { range: spanToRange(textOf(d.location.file), d.location.span), severity: SEVERITY[d.severity], code: d.rule, source: 'portolan', message: d.message };
   if (related.length > 0) out.relatedInformation = related;
+  // An unused suppression is dead text: editors fade it out, as they do unused code.
+  if (d.rule === 'unused-suppression') out.tags = [DiagnosticTag.Unnecessary];
   if (d.data) out.data = d.data;
   return out;
 }

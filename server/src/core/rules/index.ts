@@ -1,7 +1,9 @@
 /**
- * Every rule, and running them over a snapshot with per-rule severity settings.
+ * Every rule, and running them over a snapshot with per-file severity settings and inline
+ * suppressions (see ../suppress.ts).
  */
 import type { RuleId, Severity } from '../model';
+import { applySuppressions, SUPPRESSION_KEYWORD } from '../suppress';
 import type { Snapshot } from '../workspace';
 import { portConflict } from './conflict';
 import { publicExposure } from './exposure';
@@ -16,32 +18,95 @@ export type { PortDiagnostic, Rule } from './rule';
 /** All rules in a stable order. */
 export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError];
 
+/** Id, default severity and description of every diagnostic code Portolan reports. */
+export interface RuleInfo {
+  id: RuleId;
+  severity: Severity;
+  description: string;
+}
+
+/**
+ * `unused-suppression` is not a check over the snapshot: it is reported by {@link runRules}
+ * for a `portolan-ignore-next-line` directive that hides nothing.
+ */
+export const UNUSED_SUPPRESSION: RuleInfo = {
+  id: 'unused-suppression',
+  severity: 'hint',
+  description: `A ${SUPPRESSION_KEYWORD} comment that hides nothing: no problem of the named rule starts on the next line, or the name is not a rule.`,
+};
+
+/** Every diagnostic code, in a stable order: the rules, then `unused-suppression`. */
+export const RULE_INFO: readonly RuleInfo[] = [...RULES.map(({ id, severity, description }) => ({ id, severity, description })), UNUSED_SUPPRESSION];
+
+const RULE_IDS: ReadonlySet<string> = new Set(RULE_INFO.map((r) => r.id));
+
 /** Per-rule severity override; `off` disables the rule. */
 export type RuleSettings = Partial<Record<RuleId, Severity | 'off'>>;
 
 /**
- * Runs every enabled rule. Diagnostics located in a file that currently fails to parse (and
- * whose last good facts stand in) are dropped, except its parse errors: their offsets belong
- * to an older text. A rule that throws is reported through `onError` and skipped, so one
- * faulty rule cannot take the others down.
+ * Reads a settings object (`{ "port-conflict": "warning", … }`) from untrusted JSON: keys that
+ * are not rule ids and values that are not a severity or `off` are dropped, never thrown on.
  */
-export function runRules(snap: Snapshot, settings: RuleSettings = {}, onError: (rule: RuleId, e: unknown) => void = () => undefined): PortDiagnostic[] {
-  const out: PortDiagnostic[] = [];
+export function parseRuleSettings(value: unknown): RuleSettings {
+  const out: RuleSettings = {};
+  if (typeof value !== 'object' || value === null) return out;
+  for (const [id, sev] of Object.entries(value)) {
+    if (RULE_IDS.has(id) && (sev === 'error' || sev === 'warning' || sev === 'information' || sev === 'hint' || sev === 'off')) out[id as RuleId] = sev;
+  }
+  return out;
+}
+
+/**
+ * Runs every enabled rule and returns its diagnostics, sorted by file and offset.
+ *
+ * - `settings` is one {@link RuleSettings} for every file, or a function giving the settings
+ *   that apply to a file (a multi-root workspace has one per folder); the diagnostic's own file
+ *   decides its severity, and `off` drops it.
+ * - Diagnostics located in a file that currently fails to parse (and whose last good facts
+ *   stand in) are dropped, except its parse errors: their offsets belong to an older text.
+ * - `portolan-ignore-next-line` comments hide the diagnostics on their next line; one that
+ *   hides nothing is reported as `unused-suppression`.
+ * - A rule that throws is reported through `onError` and skipped, so one faulty rule cannot take
+ *   the others down.
+ */
+export function runRules(
+  snap: Snapshot,
+  settings: RuleSettings | ((file: string) => RuleSettings) = {},
+  onError: (rule: RuleId, e: unknown) => void = () => undefined,
+): PortDiagnostic[] {
+  const settingsOf = typeof settings === 'function' ? settings : () => settings;
+  const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? rule.severity;
+  const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
+  const found: PortDiagnostic[] = [];
   for (const rule of RULES) {
-    const sev = settings[rule.id] ?? rule.severity;
-    if (sev === 'off') continue;
-    let found: PortDiagnostic[];
+    if (everywhereOff(rule)) continue;
+    let list: PortDiagnostic[];
     try {
-      found = rule.check(snap);
+      list = rule.check(snap);
     } catch (e) {
       onError(rule.id, e);
       continue;
     }
-    for (const d of found) {
+    for (const d of list) {
       const state = snap.files.get(d.location.file);
       if (state?.stale && d.rule !== 'parse-error') continue;
-      out.push({ ...d, severity: sev });
+      const sev = severityOf(rule, d.location.file);
+      if (sev !== 'off') found.push({ ...d, severity: sev });
     }
+  }
+  const { kept, unused } = applySuppressions(
+    found,
+    [...snap.files.values()].map((s) => ({ path: s.path, text: s.text, ...(s.format ? { format: s.format } : {}), skip: s.stale })),
+    RULE_IDS,
+    (id, file) => {
+      const info = RULE_INFO.find((r) => r.id === id);
+      return info !== undefined && severityOf(info, file) !== 'off';
+    },
+  );
+  const out = kept;
+  for (const u of unused) {
+    const sev = severityOf(UNUSED_SUPPRESSION, u.location.file);
+    if (sev !== 'off') out.push({ rule: UNUSED_SUPPRESSION.id, severity: sev, location: u.location, message: u.message, related: [] });
   }
   out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule)));
   return out;
