@@ -8,16 +8,19 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runRules, type PortDiagnostic } from '../core/rules';
 import { positionAt } from '../core/ports';
-import { portTable } from '../core/table';
+import { fileFilter } from '../core/filter';
+import { portReference, portTable } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
 import { nodeHost } from '../node/host';
 
 const USAGE = `Usage:
-  portolan check [dir] [--format text|json] [--host-map GLOB=HOST ...]
-  portolan ports [dir] [--format table|json|markdown] [--host-map GLOB=HOST ...]
+  portolan check [dir] [--format text|json] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+  portolan ports [dir] [--format table|json|markdown] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
 
   dir          workspace folder (default: the current directory); its name is the default host
   --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable
+  --include    read only files matching GLOB (relative to dir); repeatable
+  --exclude    never read files matching GLOB (relative to dir); repeatable, wins over --include
   --verbose    log skipped files to stderr
 Exit codes: 0 no error reported, 1 an error reported (check), 2 bad usage.`;
 
@@ -49,6 +52,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       options: {
         format: { type: 'string' },
         'host-map': { type: 'string', multiple: true },
+        include: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,13 +76,15 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     const roots = [{ path: dir, name: basename(dir) }];
     const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) });
-    await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined);
+    const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
+    await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
     const snap = index.snapshot();
+    const diagnostics = runRules(snap, {}, (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     if (command === 'ports') {
-      printPorts(snap, format, io);
+      if (format === 'markdown') io.out(portReference(snap, diagnostics, basename(dir)));
+      else printPorts(snap, format, io);
       return 0;
     }
-    const diagnostics = runRules(snap, {}, (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     const rel = (file: string) => file.slice(dir.length + 1);
     const rows = diagnostics.map((d) => toRow(d, rel, index.textOf(d.location.file) ?? ''));
     if (format === 'json') {
@@ -119,14 +126,6 @@ function printPorts(snap: ReturnType<WorkspaceIndex['snapshot']>, format: string
   const rows = portTable(snap);
   if (format === 'json') {
     io.out(JSON.stringify({ ports: rows }, null, 2) + '\n');
-    return;
-  }
-  if (format === 'markdown') {
-    io.out('| Service | Port | Protocol | Address | Purpose | Source |\n|---|---|---|---|---|---|\n');
-    for (const r of rows) {
-      const purpose = [r.role ?? r.kind, r.inEffect ? '' : '(overridden)'].filter(Boolean).join(' ');
-      io.out(`| ${r.owner} | ${r.port} | ${r.protocol} | ${r.address} | ${purpose} | ${r.file}:${r.line} |\n`);
-    }
     return;
   }
   const header = ['HOST', 'PORT', 'PROTO', 'KIND', 'OWNER', 'ROLE', 'ADDRESS', 'SOURCE'];

@@ -26,10 +26,15 @@ export interface Root {
   name: string;
 }
 
-/** Maps files to hosts: a glob relative to a root (picomatch syntax, `/` separators) and the host name. */
+/**
+ * Maps files to hosts: a glob relative to a root (picomatch syntax, `/` separators) and the host
+ * name. With `root` (a root's absolute path) the mapping applies to that workspace folder only,
+ * as a folder-level `portolan.hostMap` setting does; without it, to every root.
+ */
 export interface HostMapping {
   glob: string;
   host: string;
+  root?: string;
 }
 
 /** Index options. */
@@ -126,7 +131,9 @@ export class WorkspaceIndex {
     this.hostMatchers = [];
     for (const m of this.options.hostMap ?? []) {
       const isMatch = picomatch(m.glob, { dot: true });
-      for (const root of this.options.roots) this.hostMatchers.push({ root, match: (rel) => isMatch(rel), host: m.host });
+      for (const root of this.options.roots) {
+        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => isMatch(rel), host: m.host });
+      }
     }
   }
 
@@ -296,12 +303,20 @@ export class WorkspaceIndex {
 
 /**
  * Loads every file under the index's roots through the host. Files the host skips are reported
- * through `log` with the reason and otherwise ignored.
+ * through `log` with the reason and otherwise ignored; files `accept` rejects (the include and
+ * exclude settings) are not read at all.
  */
-export async function loadWorkspace(index: WorkspaceIndex, host: WorkspaceHost, roots: readonly Root[], log: (message: string) => void = () => undefined): Promise<void> {
+export async function loadWorkspace(
+  index: WorkspaceIndex,
+  host: WorkspaceHost,
+  roots: readonly Root[],
+  log: (message: string) => void = () => undefined,
+  accept: (path: string) => boolean = () => true,
+): Promise<void> {
   for (const root of roots) {
     const paths = await host.listFiles(root.path);
     for (const p of paths) {
+      if (!accept(p)) continue;
       const r = await host.readFile(p);
       if ('skipped' in r) {
         log(`skipped ${p}: ${r.skipped}`);

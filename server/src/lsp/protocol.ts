@@ -2,7 +2,7 @@
  * Portolan's own LSP messages, beyond the standard protocol. Each says its direction.
  * Shared by the server and the client so both sides agree on names and shapes.
  */
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Range } from 'vscode-languageserver-protocol';
 
 /** Payload of {@link IndexedNotification}. */
 export interface IndexedParams {
@@ -19,6 +19,78 @@ export interface IndexedParams {
 /**
  * server → client, notification `portolan/indexed`: sent after diagnostics for the whole
  * workspace have been published (at start and after every re-index). Clients can wait on it
- * instead of polling; the status bar shows its counts.
+ * instead of polling; the status bar shows its counts and the port table refreshes on it.
  */
 export const IndexedNotification = new NotificationType<IndexedParams>('portolan/indexed');
+
+/** Which ports {@link PortTableRequest} returns: all, those with a problem, those rtcd or Calls mention. */
+export type PortTableFilter = 'all' | 'problems' | 'rtcd';
+
+/** Parameters of {@link PortTableRequest}. */
+export interface PortTableParams {
+  filter: PortTableFilter;
+}
+
+/** A problem on a mention: the diagnostic's code, severity and message. */
+export interface PortTableProblem {
+  rule: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  message: string;
+}
+
+/** One mention of a port: who, what for, and where (the port's digits in `range`). */
+export interface PortTableMention {
+  owner: string;
+  /** Human name of the role, e.g. "rtcd's API". */
+  role?: string;
+  kind: 'bind' | 'reference' | 'firewall';
+  /** Listen address, "any" for firewall rules, "*" for every address. */
+  address: string;
+  /** Directive, key or option the port came from (`listen`, `ports`, `ufw allow`). */
+  detail: string;
+  /** False when an override (environment variable, rtcd URL) replaces this mention. */
+  inEffect: boolean;
+  uri: string;
+  /** Path for display: relative to its workspace folder. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  range: Range;
+  problems: PortTableProblem[];
+}
+
+/** A port (inclusive range) and protocol on one host. */
+export interface PortTablePort {
+  /** "8443" or "10000-20000". */
+  port: string;
+  /** "tcp", "udp", "tcp+udp" or "sctp". */
+  protocol: string;
+  /** The worst severity among its mentions' problems. */
+  worst?: PortTableProblem['severity'];
+  mentions: PortTableMention[];
+}
+
+/** One host and its ports. */
+export interface PortTableHost {
+  host: string;
+  ports: PortTablePort[];
+}
+
+/**
+ * client → server, request `portolan/portTable`: the workspace port table as a tree, host →
+ * port/protocol → mention, for the Ports view.
+ */
+export const PortTableRequest = new RequestType<PortTableParams, PortTableHost[], void>('portolan/portTable');
+
+/** Result of {@link PortReferenceRequest}. */
+export interface PortReferenceResult {
+  /** The whole Markdown document. */
+  markdown: string;
+}
+
+/**
+ * client → server, request `portolan/portReference`: a Markdown port reference of the whole
+ * workspace (Service | Port | Protocol | Address | Purpose | Source, per host), the same text as
+ * `portolan ports --format markdown`.
+ */
+export const PortReferenceRequest = new RequestType<Record<string, never>, PortReferenceResult, void>('portolan/portReference');

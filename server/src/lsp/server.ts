@@ -20,36 +20,50 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileFilter } from '../core/filter';
 import { hoverAt } from '../core/hover';
 import { isCandidatePath } from '../core/registry';
-import type { RuleId } from '../core/model';
-import { RULES, runRules, type RuleSettings } from '../core/rules';
+import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { portReference, portTree } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
-import { IndexedNotification } from './protocol';
+import { IndexedNotification, PortReferenceRequest, PortTableRequest, type PortTableHost } from './protocol';
 
-/** The `portolan` settings section, as the client sends it. */
+/**
+ * The `portolan` settings section of one workspace folder, as the client sends it (untrusted
+ * JSON: every field is checked before use).
+ */
 export interface PortolanSettings {
-  /** Path glob (relative to a workspace folder) to host name. */
+  /** Path glob (relative to the workspace folder) to host name. */
   hostMap?: Record<string, string>;
   /** Rule id to severity or "off". */
-  rules?: Partial<Record<RuleId, string>>;
+  rules?: Record<string, string>;
+  /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
+  include?: string[];
+  /** Globs (relative to the folder) of files never to read. */
+  exclude?: string[];
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-
-function ruleSettings(s: PortolanSettings | undefined): RuleSettings {
-  const out: RuleSettings = {};
-  for (const [id, sev] of Object.entries(s?.rules ?? {})) {
-    if (RULES.some((r) => r.id === id) && typeof sev === 'string' && SEVERITIES.has(sev)) out[id as RuleId] = sev as RuleSettings[RuleId];
-  }
-  return out;
+/** A folder's settings, checked and compiled. */
+interface FolderSettings {
+  rules: RuleSettings;
+  hostMap: HostMapping[];
+  accept: (relativePath: string) => boolean;
+  /** include/exclude as given, to tell whether the file set must be re-read. */
+  filterKey: string;
 }
 
-function hostMap(s: PortolanSettings | undefined): HostMapping[] {
-  return Object.entries(s?.hostMap ?? {})
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+function folderSettings(s: PortolanSettings | null | undefined, root: Root | undefined): FolderSettings {
+  const raw = typeof s === 'object' && s !== null ? s : {};
+  const map = typeof raw.hostMap === 'object' && raw.hostMap !== null ? raw.hostMap : {};
+  const hostMap = Object.entries(map)
     .filter(([g, h]) => typeof g === 'string' && typeof h === 'string' && g !== '' && h !== '')
-    .map(([glob, host]) => ({ glob, host }));
+    .map(([glob, host]) => (root ? { glob, host, root: root.path } : { glob, host }));
+  const include = strings(raw.include);
+  const exclude = strings(raw.exclude);
+  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]) };
 }
 
 /**
@@ -60,7 +74,8 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   const documents = new TextDocuments(TextDocument);
   let roots: Root[] = [];
   let index = new WorkspaceIndex({ roots });
-  let settings: PortolanSettings = {};
+  /** Settings by root path; `''` holds the settings for files outside every root. */
+  let settings = new Map<string, FolderSettings>();
   let canPullConfig = false;
   let canRegisterWatchers = false;
   let published = new Set<string>();
@@ -80,9 +95,28 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     }
   };
 
-  function publish(): void {
+  const settingsOf = (path: string): FolderSettings => settings.get(index.rootOf(path)?.path ?? '') ?? settings.get('') ?? folderSettings(undefined, undefined);
+
+  /** Whether the include/exclude settings of the file's folder let Portolan read it. Files outside every folder are read. */
+  function accepts(path: string): boolean {
+    const root = index.rootOf(path);
+    if (!root) return true;
+    return settingsOf(path).accept(path.slice(root.path.length).replace(/^\/+/, ''));
+  }
+
+  function configureIndex(): void {
+    index.configure({ roots, hostMap: [...settings.values()].flatMap((s) => s.hostMap) });
+  }
+
+  /** The snapshot and its diagnostics, each file's severities from its folder's settings. */
+  function analyze(): { snap: ReturnType<WorkspaceIndex['snapshot']>; diagnostics: PortDiagnostic[] } {
     const snap = index.snapshot();
-    const diagnostics = runRules(snap, ruleSettings(settings), (rule, e) => connection.console.error(`[portolan] rule ${rule} failed: ${(e as Error).stack ?? e}`));
+    const diagnostics = runRules(snap, (file) => settingsOf(file).rules, (rule, e) => connection.console.error(`[portolan] rule ${rule} failed: ${(e as Error).stack ?? e}`));
+    return { snap, diagnostics };
+  }
+
+  function publish(): void {
+    const { snap, diagnostics } = analyze();
     const byFile = new Map<string, Diagnostic[]>();
     for (const path of snap.files.keys()) byFile.set(path, []);
     for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, textOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, textOf)]);
@@ -113,21 +147,47 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     });
   }
 
+  /** Pulls each folder's `portolan` section (folder-level settings win, as in VS Code). */
   async function pullSettings(): Promise<void> {
     if (!canPullConfig) return;
     try {
-      const s = (await connection.workspace.getConfiguration('portolan')) as PortolanSettings | null;
-      settings = s ?? {};
+      const items = [{ section: 'portolan' }, ...roots.map((r) => ({ scopeUri: pathToUri(r.path), section: 'portolan' }))];
+      const values = (await connection.workspace.getConfiguration(items)) as (PortolanSettings | null)[];
+      const next = new Map<string, FolderSettings>([['', folderSettings(values[0], undefined)]]);
+      roots.forEach((r, i) => next.set(r.path, folderSettings(values[i + 1], r)));
+      settings = next;
     } catch (e) {
       log(`could not read settings: ${(e as Error).message}`);
     }
   }
 
+  /** Same settings for every folder (a client that pushes settings instead of answering pulls). */
+  function pushedSettings(s: PortolanSettings | undefined): void {
+    settings = new Map([['', folderSettings(s, undefined)], ...roots.map((r) => [r.path, folderSettings(s, r)] as const)]);
+  }
+
   async function reloadFile(path: string): Promise<void> {
     if (documents.get(pathToUri(path))) return; // the editor's text wins over the disk
+    if (!accepts(path)) {
+      index.remove(path);
+      return;
+    }
     const r = await host.readFile(path);
     if ('text' in r) index.setText(path, r.text);
     else index.remove(path);
+  }
+
+  /** Loads every accepted file of every folder, then lays open editors' texts over them. */
+  async function loadAll(): Promise<void> {
+    for (const p of [...index.paths()]) if (!accepts(p)) index.remove(p);
+    await loadWorkspace(index, host, roots, (m) => {
+      skipped++;
+      log(m);
+    }, accepts);
+    for (const doc of documents.all()) {
+      const p = uriToPath(doc.uri);
+      if (p && accepts(p)) index.setText(p, doc.getText());
+    }
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -156,15 +216,8 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       }
       if (canPullConfig) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'portolan' });
       await pullSettings();
-      index.configure({ roots, hostMap: hostMap(settings) });
-      await loadWorkspace(index, host, roots, (m) => {
-        skipped++;
-        log(m);
-      });
-      for (const doc of documents.all()) {
-        const p = uriToPath(doc.uri);
-        if (p) index.setText(p, doc.getText());
-      }
+      configureIndex();
+      await loadAll();
       ready = true;
       publish();
     } catch (e) {
@@ -176,7 +229,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   documents.onDidChangeContent(
     guard('didChange', (e) => {
       const p = uriToPath(e.document.uri);
-      if (p && index.setText(p, e.document.getText())) schedulePublish();
+      if (p && accepts(p) && index.setText(p, e.document.getText())) schedulePublish();
     }, undefined),
   );
   documents.onDidClose((e) => {
@@ -203,11 +256,54 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   });
 
   connection.onDidChangeConfiguration(async (change) => {
-    if (canPullConfig) await pullSettings();
-    else settings = ((change.settings as { portolan?: PortolanSettings } | null)?.portolan) ?? {};
-    index.configure({ roots, hostMap: hostMap(settings) });
+    try {
+      const before = [...settings.values()].map((s) => s.filterKey).join('\n');
+      if (canPullConfig) await pullSettings();
+      else pushedSettings((change.settings as { portolan?: PortolanSettings } | null)?.portolan);
+      configureIndex();
+      if (ready && [...settings.values()].map((s) => s.filterKey).join('\n') !== before) await loadAll();
+    } catch (e) {
+      connection.console.error(`[portolan] settings change failed: ${(e as Error).stack ?? e}`);
+    }
     schedulePublish();
   });
+
+  connection.onRequest(
+    PortTableRequest,
+    guard('portTable', (params): PortTableHost[] => {
+      const { snap, diagnostics } = analyze();
+      const filter = params.filter === 'problems' || params.filter === 'rtcd' ? params.filter : 'all';
+      return portTree(snap, diagnostics, filter).map((h) => ({
+        host: h.host,
+        ports: h.ports.map((p) => ({
+          port: p.port,
+          protocol: p.protocol,
+          ...(p.worst ? { worst: p.worst } : {}),
+          mentions: p.mentions.map((m) => ({
+            owner: m.owner,
+            ...(m.role ? { role: m.role } : {}),
+            kind: m.kind,
+            address: m.address,
+            detail: m.detail,
+            inEffect: m.inEffect,
+            uri: pathToUri(m.location.file),
+            file: m.file,
+            line: m.line,
+            range: spanToRange(textOf(m.location.file), m.location.span),
+            problems: m.problems,
+          })),
+        })),
+      }));
+    }, []),
+  );
+
+  connection.onRequest(
+    PortReferenceRequest,
+    guard('portReference', () => {
+      const { snap, diagnostics } = analyze();
+      return { markdown: portReference(snap, diagnostics, roots.map((r) => r.name).join(', ') || 'workspace') };
+    }, { markdown: '' }),
+  );
 
   connection.onHover(
     guard('hover', (params) => {
