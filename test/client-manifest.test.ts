@@ -7,9 +7,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import { RULE_INFO } from '../server/src/core/rules/index';
 import {
+  COMMANDS,
   CONTRIBUTED_LANGUAGES,
   DOCUMENT_LANGUAGES,
+  PORTS_VIEW,
+  VIEW_CONTAINER,
   DOCUMENT_PATTERNS,
   RESTART_COMMAND,
   WATCH_PATTERNS,
@@ -95,15 +99,45 @@ describe('client manifest', () => {
       assert.equal(contributes.commands.find((c: Json) => c.command === 'portolan.restart'), undefined);
     });
 
-    it('declares the settings the server reads', () => {
+    it('declares the settings the server reads, each rule with the five severities', () => {
       const props = contributes.configuration.properties;
-      assert.deepEqual(Object.keys(props).sort(), ['portolan.hostMap', 'portolan.trace.server']);
+      assert.deepEqual(Object.keys(props).sort(), ['portolan.exclude', 'portolan.hostMap', 'portolan.include', 'portolan.rules', 'portolan.trace.server']);
       assert.equal(props['portolan.hostMap'].type, 'object');
       assert.deepEqual(props['portolan.hostMap'].default, {});
       assert.deepEqual(props['portolan.hostMap'].additionalProperties, { type: 'string' });
       assert.deepEqual(props['portolan.trace.server'].enum, ['off', 'messages', 'verbose']);
       assert.equal(props['portolan.trace.server'].default, 'off');
+      for (const key of ['portolan.include', 'portolan.exclude']) {
+        assert.equal(props[key].type, 'array');
+        assert.deepEqual(props[key].items, { type: 'string' });
+        assert.equal(props[key].scope, 'resource');
+      }
+      const rules = props['portolan.rules'];
+      assert.equal(rules.additionalProperties, false);
+      assert.deepEqual(Object.keys(rules.properties), RULE_INFO.map((r) => r.id), 'one entry per rule id, in order');
+      for (const r of RULE_INFO) {
+        assert.deepEqual(rules.properties[r.id].enum, ['off', 'hint', 'information', 'warning', 'error'], r.id);
+        assert.ok(rules.properties[r.id].markdownDescription.includes(`Default: \`${r.severity}\``), r.id);
+      }
       for (const p of Object.values<Json>(props)) assert.ok(typeof p.markdownDescription === 'string' && p.markdownDescription.length > 20);
+    });
+
+    it('contributes every command the client registers, with a category and a when clause', () => {
+      const contributed = contributes.commands.map((c: Json) => c.command).sort();
+      assert.deepEqual(contributed, Object.values(COMMANDS).sort());
+      for (const c of contributes.commands) assert.equal(c.category, 'Portolan', c.command);
+      const palette = new Map(contributes.menus.commandPalette.map((m: Json) => [m.command, m.when]));
+      for (const id of Object.values(COMMANDS)) assert.ok(palette.has(id), `${id} has no commandPalette when clause`);
+      assert.equal(palette.get(COMMANDS.filterProblems), 'false', 'view-only commands stay out of the palette');
+      assert.equal(palette.get(COMMANDS.exportPortReference), 'portolan.active');
+      for (const m of contributes.menus['view/title']) assert.match(m.when, new RegExp(`^view == ${PORTS_VIEW.replace('.', '\\.')}\\b`), m.command);
+    });
+
+    it('contributes the Ports view in its own activity-bar container with an existing icon', () => {
+      const container = contributes.viewsContainers.activitybar.find((c: Json) => c.id === VIEW_CONTAINER);
+      assert.ok(container && fs.existsSync(path.join(ROOT, container.icon)));
+      assert.deepEqual(contributes.views[VIEW_CONTAINER].map((v: Json) => v.id), [PORTS_VIEW]);
+      assert.ok(contributes.viewsWelcome.some((w: Json) => w.view === PORTS_VIEW));
     });
 
     it('supports untrusted workspaces and runs where the files are', () => {

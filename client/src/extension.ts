@@ -1,20 +1,25 @@
 /**
- * Portolan VS Code client: starts the Portolan language server and nothing else.
- * All analysis lives in the server (out/server/src/lsp/main.js); this file only wires the
- * document selector, the file watchers, the settings section and the restart command.
+ * Portolan VS Code client: starts the Portolan language server and shows what it finds.
+ * All analysis lives in the server (out/server/src/lsp/main.js); this file wires the document
+ * selector, the file watchers, the settings section, the commands, the Ports view and the
+ * status bar item. The view and the status bar only display the server's answers.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { IndexedNotification, PortReferenceRequest, PortTableRequest, type IndexedParams, type PortTableFilter } from '../../server/src/lsp/protocol';
+import { PortTableProvider } from './portTable';
 import {
   CLIENT_ID,
   CLIENT_NAME,
+  COMMANDS,
   CONFIGURATION_SECTION,
-  RESTART_COMMAND,
+  PORTS_VIEW,
   WATCH_PATTERNS,
   documentSelector,
 } from './selectors';
+import { PortStatus } from './status';
 
 /** Compiled server entry point, relative to the extension root. */
 const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
@@ -24,7 +29,7 @@ const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
  * context.subscriptions, so VS Code disposes it (stopping the server) on deactivation.
  */
 class PortolanClient implements vscode.Disposable {
-  private readonly client: LanguageClient;
+  readonly client: LanguageClient;
 
   constructor(context: vscode.ExtensionContext, output: vscode.OutputChannel) {
     const module = context.asAbsolutePath(SERVER_MODULE);
@@ -74,14 +79,95 @@ class PortolanClient implements vscode.Disposable {
   }
 }
 
-/** Extension entry point: creates the output channel, the client and the restart command. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * What `activate` returns (`vscode.extensions.getExtension('portolan.portolan').exports`):
+ * the live parts of the UI, so other extensions and the integration tests read what the user
+ * sees through the same objects VS Code uses.
+ */
+export interface PortolanApi {
+  /** The Ports view's tree data provider. */
+  readonly portTable: PortTableProvider;
+  /** The status bar item. */
+  readonly statusBarItem: vscode.StatusBarItem;
+  /** Resolves with the next `portolan/indexed` notification (diagnostics published for the whole workspace). */
+  nextIndexed(): Promise<IndexedParams>;
+  /** The latest `portolan/indexed`, if any arrived yet. */
+  readonly lastIndexed: IndexedParams | undefined;
+}
+
+/**
+ * Writes the Markdown port reference to `target`, or to a file the user picks (default
+ * PORTS.md in the first workspace folder), then opens it. Resolves to the file written, or
+ * undefined when the user cancels.
+ */
+async function exportPortReference(client: LanguageClient, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = target ?? (await vscode.window.showSaveDialog({
+    title: 'Export Port Reference',
+    saveLabel: 'Export',
+    filters: { Markdown: ['md'] },
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'PORTS.md') } : {}),
+  }));
+  if (!uri) return undefined;
+  const { markdown } = await client.sendRequest(PortReferenceRequest, {});
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(markdown));
+  await vscode.window.showTextDocument(uri, { preview: false });
+  return uri;
+}
+
+/** Extension entry point: creates the output channel, the client, the commands, the Ports view and the status bar item. */
+export async function activate(context: vscode.ExtensionContext): Promise<PortolanApi> {
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
   const portolan = new PortolanClient(context, output);
-  // Disposed in this order: the client stops (and may still log) before its channel closes.
-  context.subscriptions.push(portolan, output);
-  context.subscriptions.push(vscode.commands.registerCommand(RESTART_COMMAND, () => portolan.restart()));
+  const { client } = portolan;
+  const portTable = new PortTableProvider((filter) => client.sendRequest(PortTableRequest, { filter }));
+  const view = vscode.window.createTreeView(PORTS_VIEW, { treeDataProvider: portTable, showCollapseAll: true });
+  const status = new PortStatus(COMMANDS.showPortTable);
+  let lastIndexed: IndexedParams | undefined;
+  const indexed = new vscode.EventEmitter<IndexedParams>();
+  // Disposed in reverse: the client stops (and may still log) before its channel closes.
+  context.subscriptions.push(output, indexed, portTable, view, status, portolan);
+
+  const setFilter = async (filter: PortTableFilter) => {
+    await portTable.setFilter(filter);
+    view.description = portTable.filterLabel;
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.restartServer, () => portolan.restart()),
+    vscode.commands.registerCommand(COMMANDS.showPortTable, () => vscode.commands.executeCommand(`${PORTS_VIEW}.focus`)),
+    vscode.commands.registerCommand(COMMANDS.exportPortReference, (target?: unknown) => exportPortReference(client, target instanceof vscode.Uri ? target : undefined)),
+    vscode.commands.registerCommand(COMMANDS.refreshPortTable, () => portTable.refresh()),
+    vscode.commands.registerCommand(COMMANDS.filterAll, () => setFilter('all')),
+    vscode.commands.registerCommand(COMMANDS.filterProblems, () => setFilter('problems')),
+    vscode.commands.registerCommand(COMMANDS.filterRtcd, () => setFilter('rtcd')),
+  );
+  await vscode.commands.executeCommand('setContext', 'portolan.portTable.filter', 'all');
+
+  // Registered before start, so the first notification (sent right after indexing) is not missed.
+  context.subscriptions.push(
+    client.onNotification(IndexedNotification, (p) => {
+      lastIndexed = p;
+      status.update(p);
+      portTable.refresh();
+      indexed.fire(p);
+    }),
+  );
   await portolan.start();
+  await vscode.commands.executeCommand('setContext', 'portolan.active', true);
+
+  return {
+    portTable,
+    statusBarItem: status.item,
+    nextIndexed: () => new Promise((resolve) => {
+      const sub = indexed.event((p) => {
+        sub.dispose();
+        resolve(p);
+      });
+    }),
+    get lastIndexed() {
+      return lastIndexed;
+    },
+  };
 }
 
 /**

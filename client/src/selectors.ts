@@ -12,8 +12,26 @@ export const CLIENT_ID = 'portolan';
 export const CLIENT_NAME = 'Portolan';
 /** The configuration section the server pulls (`portolan.hostMap`, `portolan.trace.server`). */
 export const CONFIGURATION_SECTION = 'portolan';
+/** Contributed commands (package.json `contributes.commands`), all in the "Portolan" category. */
+export const COMMANDS = {
+  /** Stops and restarts the language server. */
+  restartServer: 'portolan.restartServer',
+  /** Focuses the Ports view (also the status bar item's command). */
+  showPortTable: 'portolan.showPortTable',
+  /** Writes a Markdown port reference of the workspace; takes an optional target Uri. */
+  exportPortReference: 'portolan.exportPortReference',
+  /** Ports view title: fetch the table again. */
+  refreshPortTable: 'portolan.portTable.refresh',
+  /** Ports view title: the three filters. */
+  filterAll: 'portolan.portTable.showAll',
+  filterProblems: 'portolan.portTable.showProblems',
+  filterRtcd: 'portolan.portTable.showRtcd',
+} as const;
 /** Command that stops and restarts the language server. */
-export const RESTART_COMMAND = 'portolan.restartServer';
+export const RESTART_COMMAND = COMMANDS.restartServer;
+/** The activity-bar container and the Ports view inside it. */
+export const VIEW_CONTAINER = 'portolan';
+export const PORTS_VIEW = 'portolan.ports';
 
 /**
  * Language ids this extension contributes (package.json `contributes.languages`).
