@@ -19,10 +19,11 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import type { PortTableHost } from '../server/src/lsp/protocol';
 import { ROOT } from './helpers';
 
 /** What the test client answers to workspace/configuration; tests change it, then notify. */
-const settings: { rules?: Record<string, string> } = {};
+const settings: { rules?: Record<string, string>; exclude?: string[] } = {};
 
 interface Session {
   conn: ProtocolConnection;
@@ -157,6 +158,44 @@ describe('language server over stdio', function () {
     assert.match(md, /Other mentions of 8443/);
     assert.match(md, /docker-compose\.yml:\d+/);
     assert.equal(text.split('\n')[hover.range!.start.line]!.slice(hover.range!.start.character, hover.range!.end.character), '8443');
+  });
+
+  it('answers portolan/portTable with host, port/protocol and mentions, problems marked, and filters', async () => {
+    const all = (await s.conn.sendRequest('portolan/portTable', { filter: 'all' })) as PortTableHost[];
+    assert.deepEqual(all.map((h) => h.host), ['prochat-host']);
+    const p8444 = all[0]!.ports.find((p) => p.port === '8444' && p.protocol === 'tcp')!;
+    assert.equal(p8444.worst, 'error');
+    const rtcd = p8444.mentions.find((m) => m.owner === 'rtcd')!;
+    assert.equal(rtcd.role, "rtcd's API");
+    assert.equal(rtcd.file, 'etc/rtcd/config.toml');
+    assert.ok(rtcd.problems.some((p) => p.rule === 'port-conflict'));
+    const text = fs.readFileSync(path.join(dir, 'etc/rtcd/config.toml'), 'utf8');
+    const line = text.split('\n')[rtcd.range.start.line]!;
+    assert.equal(line.slice(rtcd.range.start.character, rtcd.range.end.character), '8444');
+    const problems = (await s.conn.sendRequest('portolan/portTable', { filter: 'problems' })) as PortTableHost[];
+    assert.ok(problems[0]!.ports.every((p) => p.worst !== undefined));
+    assert.ok(problems[0]!.ports.length < all[0]!.ports.length);
+    const rtcdOnly = (await s.conn.sendRequest('portolan/portTable', { filter: 'rtcd' })) as PortTableHost[];
+    assert.deepEqual(rtcdOnly[0]!.ports.map((p) => `${p.port}/${p.protocol}`), ['8046/tcp', '8046/udp', '8443/tcp', '8443/udp', '8444/tcp']);
+  });
+
+  it('answers portolan/portReference with the Markdown reference', async () => {
+    const { markdown } = (await s.conn.sendRequest('portolan/portReference', {})) as { markdown: string };
+    assert.match(markdown, /^# Port reference: prochat-host\n/);
+    assert.match(markdown, /^\| rtcd \| 8444 \| tcp \| \* \| rtcd's API \| etc\/rtcd\/config\.toml:7 \|$/m);
+  });
+
+  it('applies portolan.exclude without a restart: excluded files lose their diagnostics and come back', async () => {
+    const uri = pathToFileURL(path.join(dir, 'opt/jitsi/docker-compose.yml')).href;
+    await s.waitFor(uri, (x) => x.some((y) => y.code === 'port-conflict'), 'jitsi compose conflict present');
+    settings.exclude = ['opt/jitsi/**'];
+    s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await s.waitFor(uri, (x) => x.length === 0, 'excluded compose file cleared');
+    const portainer = pathToFileURL(path.join(dir, 'opt/portainer/run-portainer.sh')).href;
+    await s.waitFor(portainer, (x) => !x.some((y) => y.code === 'port-conflict'), 'the other side of the 8000 conflict cleared');
+    delete settings.exclude;
+    s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await s.waitFor(uri, (x) => x.some((y) => y.code === 'port-conflict'), 'conflict back after the exclude is removed');
   });
 
   it('re-publishes when an open document is edited, and clears a fixed problem', async () => {

@@ -178,3 +178,28 @@ describe('WorkspaceIndex', () => {
     });
   });
 });
+
+describe('multi-root workspaces', () => {
+  const A = { path: '/a', name: 'alpha' };
+  const B = { path: '/b', name: 'beta' };
+  const site = (port: string) => `server {\n    listen ${port};\n    server_name x.example;\n}\n`;
+
+  it('each folder is its own host: the same port in two folders is no conflict', () => {
+    const files = { '/a/nginx/sites-enabled/x': site('8080'), '/b/docker-compose.yml': 'services:\n  web:\n    image: httpd\n    ports:\n      - "8080:80"\n' };
+    const a = analyze(files, { roots: [A, B] });
+    assert.deepEqual(a.byRule('port-conflict'), []);
+    assert.deepEqual([...new Set(a.snap.facts.map((f) => f.host))].sort(), ['alpha', 'beta']);
+    assert.equal(a.snap.display('/b/docker-compose.yml'), 'beta/docker-compose.yml');
+    assert.equal(analyze(files, { roots: [{ path: '/', name: 'one' }] }).byRule('port-conflict').length, 2, 'one folder: they do clash');
+  });
+
+  it('a folder-level host map applies to its own folder only, and can put both folders on one host', () => {
+    const files = { '/a/nginx/sites-enabled/x': site('8080'), '/b/docker-compose.yml': 'services:\n  web:\n    image: httpd\n    ports:\n      - "8080:80"\n' };
+    const onlyA = analyze(files, { roots: [A, B], hostMap: [{ glob: '**', host: 'media1', root: '/a' }] });
+    assert.deepEqual([...new Set(onlyA.snap.facts.map((f) => f.host))].sort(), ['beta', 'media1']);
+    assert.deepEqual(onlyA.byRule('port-conflict'), []);
+    const both = analyze(files, { roots: [A, B], hostMap: [{ glob: '**', host: 'media1', root: '/a' }, { glob: '**', host: 'media1', root: '/b' }] });
+    assert.deepEqual(summary(files, both.byRule('port-conflict')), ['port-conflict /a/nginx/sites-enabled/x:2 "8080"', 'port-conflict /b/docker-compose.yml:5 "8080"']);
+    assert.match(both.byRule('port-conflict')[0]!.message, /beta\/docker-compose\.yml:5/);
+  });
+});
