@@ -179,7 +179,10 @@ export type RuleId =
   | 'public-exposure'
   | 'invalid-port'
   | 'unknown-rtcd-key'
-  | 'parse-error';
+  | 'parse-error'
+  | 'doc-conflict'
+  | 'doc-drift'
+  | 'doc-stale';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -4,6 +4,7 @@
 import type { RuleId, Severity } from '../model';
 import type { Snapshot } from '../workspace';
 import { portConflict } from './conflict';
+import { docConflict, docDrift, docStale } from './docs';
 import { publicExposure } from './exposure';
 import { invalidPort, parseError, unknownRtcdKey } from './findings';
 import { firewallMissing, firewallStale } from './firewall';
@@ -14,7 +15,7 @@ import { unresolvedReference } from './unresolved';
 export type { PortDiagnostic, Rule } from './rule';
 
 /** All rules in a stable order. */
-export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError];
+export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError, docConflict, docDrift, docStale];
 
 /** Per-rule severity override; `off` disables the rule. */
 export type RuleSettings = Partial<Record<RuleId, Severity | 'off'>>;
