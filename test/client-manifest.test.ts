@@ -97,7 +97,8 @@ describe('client manifest', () => {
 
     it('declares the settings the server reads', () => {
       const props = contributes.configuration.properties;
-      assert.deepEqual(Object.keys(props).sort(), ['portolan.hostMap', 'portolan.trace.server']);
+      assert.deepEqual(Object.keys(props).sort(), ['portolan.hostMap', 'portolan.live.enabled', 'portolan.trace.server']);
+      assert.equal(props['portolan.live.enabled'].default, false);
       assert.equal(props['portolan.hostMap'].type, 'object');
       assert.deepEqual(props['portolan.hostMap'].default, {});
       assert.deepEqual(props['portolan.hostMap'].additionalProperties, { type: 'string' });

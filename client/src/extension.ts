@@ -15,6 +15,7 @@ import {
   WATCH_PATTERNS,
   documentSelector,
 } from './selectors';
+import { register as registerLive } from './live';
 
 /** Compiled server entry point, relative to the extension root. */
 const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
@@ -24,7 +25,7 @@ const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
  * context.subscriptions, so VS Code disposes it (stopping the server) on deactivation.
  */
 class PortolanClient implements vscode.Disposable {
-  private readonly client: LanguageClient;
+  readonly client: LanguageClient;
 
   constructor(context: vscode.ExtensionContext, output: vscode.OutputChannel) {
     const module = context.asAbsolutePath(SERVER_MODULE);
@@ -81,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Disposed in this order: the client stops (and may still log) before its channel closes.
   context.subscriptions.push(portolan, output);
   context.subscriptions.push(vscode.commands.registerCommand(RESTART_COMMAND, () => portolan.restart()));
+  registerLive(context, portolan.client, output);
   await portolan.start();
 }
 

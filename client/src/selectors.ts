@@ -75,7 +75,7 @@ export const DOCUMENT_PATTERNS: readonly string[] = [
  * the create/change/delete events to the server (workspace/didChangeWatchedFiles).
  */
 export const WATCH_PATTERNS: readonly string[] = [
-  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,rules}',
+  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,txt,rules}',
   '**/.env',
   '**/env.example',
   '**/applications.d/*',

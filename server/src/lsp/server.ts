@@ -27,6 +27,7 @@ import { RULES, runRules, type RuleSettings } from '../core/rules';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
 import { IndexedNotification } from './protocol';
+import { EXTRA_CAPABILITIES, liveHoverLine, registerExtras } from './extras';
 
 /** The `portolan` settings section, as the client sends it. */
 export interface PortolanSettings {
@@ -34,6 +35,8 @@ export interface PortolanSettings {
   hostMap?: Record<string, string>;
   /** Rule id to severity or "off". */
   rules?: Partial<Record<RuleId, string>>;
+  /** `portolan.live.enabled`: hover and completion consult the live machine's sockets. */
+  live?: { enabled?: boolean };
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -143,6 +146,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        ...EXTRA_CAPABILITIES,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'portolan-language-server', version: '0.1.0' },
@@ -219,10 +223,13 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       const snap = index.snapshot();
       const h = hoverAt(snap, p, offset, (loc, label) => markdownLink(textOf, loc, label));
       if (!h) return null;
-      const contents = { kind: 'markdown' as const, value: h.markdown };
+      const live = settings.live?.enabled === true ? liveHoverLine(snap, p, offset) : undefined;
+      const contents = { kind: 'markdown' as const, value: live ? `${h.markdown}\n\n${live}` : h.markdown };
       return h.location.file === p ? { contents, range: spanToRange(text, h.location.span) } : { contents };
     }, null),
   );
+
+  registerExtras(connection, { snapshot: () => index.snapshot(), textOf: (p) => index.textOf(p), liveEnabled: () => settings.live?.enabled === true, log });
 
   connection.onShutdown(() => {
     ready = false;
