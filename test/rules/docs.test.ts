@@ -80,6 +80,24 @@ describe('port reference documents', () => {
     });
   });
 
+  it('never throws on mangled documents (truncated, pipes and fences inserted, lines dropped)', () => {
+    let seedNo = 7;
+    const rand = (n: number) => {
+      seedNo = (seedNo * 1103515245 + 12345) % 2147483648;
+      return seedNo % n;
+    };
+    for (const name of fs.readdirSync(SEEDS)) {
+      const text = fs.readFileSync(path.join(SEEDS, name), 'utf8');
+      for (let i = 0; i < 30; i++) {
+        const at = rand(text.length);
+        const junk = ['|', '\n|---|\n', '```', '\n## ', '65536', '-', ':', '<!-- portolan:ports begin -->'][rand(8)]!;
+        const mangled = i % 3 === 0 ? text.slice(0, at) : i % 3 === 1 ? text.slice(0, at) + junk + text.slice(at) : text.split('\n').filter(() => rand(5) > 0).join('\n');
+        const a = analyze({ '/ws/doc.md': mangled });
+        for (const d of a.diagnostics) assert.ok(d.location.span.start >= 0 && d.location.span.end <= mangled.length);
+      }
+    }
+  });
+
   describe('the seeds', () => {
     it('000: 8443/tcp is given to Jitsi Jetty/OCTO and to rtcd', () => {
       const { files } = seed('000');
