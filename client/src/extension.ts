@@ -20,6 +20,7 @@ import {
   documentSelector,
 } from './selectors';
 import { PortStatus } from './status';
+import { register as registerLive } from './live';
 
 /** Compiled server entry point, relative to the extension root. */
 const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
@@ -152,6 +153,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Portol
       indexed.fire(p);
     }),
   );
+  registerLive(context, client, output);
   await portolan.start();
   await vscode.commands.executeCommand('setContext', 'portolan.active', true);
 

@@ -26,6 +26,10 @@ export const COMMANDS = {
   filterAll: 'portolan.portTable.showAll',
   filterProblems: 'portolan.portTable.showProblems',
   filterRtcd: 'portolan.portTable.showRtcd',
+  /** Prints the live-machine report (`portolan live`) in the Portolan output. */
+  checkLivePorts: 'portolan.checkLivePorts',
+  /** Server-side (workspace/executeCommand): regenerates every out-of-date generated port table. */
+  updatePortTables: 'portolan.updatePortTables',
 } as const;
 /** Command that stops and restarts the language server. */
 export const RESTART_COMMAND = COMMANDS.restartServer;
@@ -93,7 +97,7 @@ export const DOCUMENT_PATTERNS: readonly string[] = [
  * the create/change/delete events to the server (workspace/didChangeWatchedFiles).
  */
 export const WATCH_PATTERNS: readonly string[] = [
-  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,rules}',
+  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,txt,rules}',
   '**/.env',
   '**/env.example',
   '**/applications.d/*',

@@ -3,7 +3,7 @@
  * Same engine as the language server. Exit codes: 0 no error reported, 1 an error reported,
  * 2 bad usage.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runRules, type PortDiagnostic } from '../core/rules';
@@ -12,17 +12,28 @@ import { fileFilter } from '../core/filter';
 import { portReference, portTable } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
 import { nodeHost } from '../node/host';
+import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/docs';
+import { generatedRegions } from '../core/formats/portdoc';
+import { holderLabel, liveReport, socketLabel, takenLine } from '../core/live';
+import { readLiveSockets } from '../node/live';
+import { toGithub, toSarif } from './report';
 
 const USAGE = `Usage:
-  portolan check [dir] [--format text|json] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
-  portolan ports [dir] [--format table|json|markdown] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+  portolan check [dir] [--format text|json|sarif|github] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+  portolan ports [dir] [--format table|json|markdown] [--write FILE] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+  portolan live [dir] [--host HOST] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
 
   dir          workspace folder (default: the current directory); its name is the default host
   --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable
   --include    read only files matching GLOB (relative to dir); repeatable
   --exclude    never read files matching GLOB (relative to dir); repeatable, wins over --include
   --verbose    log skipped files to stderr
-Exit codes: 0 no error reported, 1 an error reported (check), 2 bad usage.`;
+  --write      (ports --format markdown) replace the table between
+               ${REGION_MARKERS.begin} and ${REGION_MARKERS.end} in FILE;
+               a missing FILE is created holding only the region
+  --host       (live) check only the binds of this host of the workspace
+Exit codes: 0 no error reported, 1 an error reported (check), a configured port taken by
+another process (live) or FILE has no region (ports --write), 2 bad usage.`;
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -55,6 +66,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         include: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
+        write: { type: 'string' },
+        host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -63,11 +76,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       return 0;
     }
     const [command, dirArg, ...extra] = positionals;
-    if (command !== 'check' && command !== 'ports') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+    if (command !== 'check' && command !== 'ports' && command !== 'live') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const formats = command === 'check' ? ['text', 'json'] : ['table', 'json', 'markdown'];
+    const formats = command === 'check' ? ['text', 'json', 'sarif', 'github'] : command === 'live' ? ['text'] : ['table', 'json', 'markdown'];
     const format = values.format ?? formats[0]!;
     if (!formats.includes(format)) throw new UsageError(`--format for ${command} is one of ${formats.join(', ')}`);
+    if (values.write !== undefined && (command !== 'ports' || format !== 'markdown')) throw new UsageError('--write goes with ports --format markdown');
+    if (values.host !== undefined && command !== 'live') throw new UsageError('--host goes with live');
     let dir: string;
     try {
       dir = realpathSync(resolve(dirArg ?? '.'));
@@ -81,14 +96,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const snap = index.snapshot();
     const diagnostics = runRules(snap, {}, (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     if (command === 'ports') {
+      if (values.write !== undefined) return writeRegion(resolve(values.write), portsMarkdown(snap), io);
       if (format === 'markdown') io.out(portReference(snap, diagnostics, basename(dir)));
       else printPorts(snap, format, io);
       return 0;
     }
+    if (command === 'live') return printLive(snap, values.host, io);
     const rel = (file: string) => file.slice(dir.length + 1);
     const rows = diagnostics.map((d) => toRow(d, rel, index.textOf(d.location.file) ?? ''));
+    const report = { rel, text: (f: string) => index.textOf(f) ?? '', root: dir, version: VERSION };
     if (format === 'json') {
       io.out(JSON.stringify({ diagnostics: rows }, null, 2) + '\n');
+    } else if (format === 'sarif') {
+      io.out(JSON.stringify(toSarif(diagnostics, report), null, 2) + '\n');
+    } else if (format === 'github') {
+      for (const line of toGithub(diagnostics, report)) io.out(line + '\n');
     } else {
       for (const r of rows) io.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}\n`);
       const count = (s: string) => rows.filter((r) => r.severity === s).length;
@@ -133,6 +155,50 @@ function printPorts(snap: ReturnType<WorkspaceIndex['snapshot']>, format: string
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   for (const line of [header, ...table]) io.out(line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
   if (rows.some((r) => !r.inEffect)) io.out('* not in effect: overridden by an environment variable or an rtcd URL\n');
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Replaces the generated region(s) of `file` with `table`, leaving every other byte as it was.
+ * A missing file is created with the markers around the table. Exit 1 when the file exists
+ * without a complete region (nothing is written then).
+ */
+function writeRegion(file: string, table: string, io: Io): number {
+  if (!existsSync(file)) {
+    writeFileSync(file, `${REGION_MARKERS.begin}\n${table}${REGION_MARKERS.end}\n`);
+    io.out(`portolan: created ${file}\n`);
+    return 0;
+  }
+  const text = readFileSync(file, 'utf8');
+  const next = updateRegions(text, generatedRegions(text), table);
+  if (next === undefined) {
+    io.err(`portolan: ${file} has no region to update; add the lines\n${REGION_MARKERS.begin}\n${REGION_MARKERS.end}\nwhere the table belongs\n`);
+    return 1;
+  }
+  if (next === text) {
+    io.out(`portolan: ${file} is up to date\n`);
+    return 0;
+  }
+  writeFileSync(file, next);
+  io.out(`portolan: updated ${file}\n`);
+  return 0;
+}
+
+/** `live`: configured binds taken on this machine, and listening sockets nothing declares. */
+function printLive(snap: ReturnType<WorkspaceIndex['snapshot']>, host: string | undefined, io: Io): number {
+  const live = readLiveSockets();
+  if ('unavailable' in live) {
+    io.err(`portolan: live check unavailable: ${live.unavailable}\n`);
+    return 0;
+  }
+  const r = liveReport(snap, live.sockets, host);
+  io.out(r.taken.length === 0 ? 'No configured port is taken by another process.\n' : `Configured ports already taken on this machine (${r.taken.length}):\n`);
+  for (const t of r.taken) io.out(`  ${takenLine(snap, t)}\n`);
+  if (r.running.length > 0) io.out(`Configured ports held by their owner: ${r.running.length}\n`);
+  io.out(r.undeclared.length === 0 ? 'Every listening socket is declared by a config.\n' : `Listening sockets no config declares (${r.undeclared.length}):\n`);
+  for (const s of r.undeclared) io.out(`  ${socketLabel(s)}  ${holderLabel(s)}\n`);
+  return r.taken.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

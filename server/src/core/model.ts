@@ -180,7 +180,10 @@ export type RuleId =
   | 'invalid-port'
   | 'unknown-rtcd-key'
   | 'parse-error'
-  | 'unused-suppression';
+  | 'unused-suppression'
+  | 'doc-conflict'
+  | 'doc-drift'
+  | 'doc-stale';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

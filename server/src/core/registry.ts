@@ -46,7 +46,7 @@ export function classify(path: string, text: string): { mod?: FormatModule; dete
   return weak ? { mod: weak, detection: 'weak' } : { detection: false };
 }
 
-const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)/i;
+const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)/i;
 const CANDIDATE_DIR = /(^|\/)(nginx|sites-available|sites-enabled|conf\.d|applications\.d|snippets|ufw|bin|scripts)\//;
 
 /**

@@ -2,7 +2,7 @@
  * Portolan's own LSP messages, beyond the standard protocol. Each says its direction.
  * Shared by the server and the client so both sides agree on names and shapes.
  */
-import { NotificationType, RequestType, type Range } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type Range } from 'vscode-languageserver-protocol';
 
 /** Payload of {@link IndexedNotification}. */
 export interface IndexedParams {
@@ -94,3 +94,25 @@ export interface PortReferenceResult {
  * `portolan ports --format markdown`.
  */
 export const PortReferenceRequest = new RequestType<Record<string, never>, PortReferenceResult, void>('portolan/portReference');
+
+// The live check and generated port-table regions.
+
+/** What `portolan/live` returns. `line` is 0-based. */
+export interface LiveResult {
+  available: boolean;
+  /** Why the check could not run (no /proc on this OS). */
+  reason?: string;
+  /** Configured binds already held by another (or an unknown) process. */
+  taken: { message: string; uri: string; line: number }[];
+  /** Listening sockets no configuration declares: "127.0.0.1:8080/tcp  node (pid 12)". */
+  undeclared: string[];
+}
+
+/**
+ * client → server, request `portolan/live` (no params): reads the sockets of the machine the
+ * server runs on (the remote one under VS Code Remote) and compares them with the configuration.
+ */
+export const LiveRequest = new RequestType0<LiveResult, void>('portolan/live');
+
+/** workspace/executeCommand id that regenerates every out-of-date `portolan:ports` region. */
+export const UPDATE_REGIONS_COMMAND = 'portolan.updatePortTables';

@@ -28,6 +28,7 @@ import { portReference, portTree } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
 import { IndexedNotification, PortReferenceRequest, PortTableRequest, type PortTableHost } from './protocol';
+import { EXTRA_CAPABILITIES, liveHoverLine, registerExtras } from './extras';
 
 /**
  * The `portolan` settings section of one workspace folder, as the client sends it (untrusted
@@ -42,6 +43,8 @@ export interface PortolanSettings {
   include?: string[];
   /** Globs (relative to the folder) of files never to read. */
   exclude?: string[];
+  /** `portolan.live.enabled`: hover and completion consult the live machine's sockets. */
+  live?: { enabled?: boolean };
 }
 
 /** A folder's settings, checked and compiled. */
@@ -51,6 +54,8 @@ interface FolderSettings {
   accept: (relativePath: string) => boolean;
   /** include/exclude as given, to tell whether the file set must be re-read. */
   filterKey: string;
+  /** `portolan.live.enabled`. */
+  live: boolean;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
@@ -63,7 +68,8 @@ function folderSettings(s: PortolanSettings | null | undefined, root: Root | und
     .map(([glob, host]) => (root ? { glob, host, root: root.path } : { glob, host }));
   const include = strings(raw.include);
   const exclude = strings(raw.exclude);
-  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]) };
+  const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
+  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
 }
 
 /**
@@ -203,6 +209,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        ...EXTRA_CAPABILITIES,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'portolan-language-server', version: '0.1.0' },
@@ -315,10 +322,13 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       const snap = index.snapshot();
       const h = hoverAt(snap, p, offset, (loc, label) => markdownLink(textOf, loc, label));
       if (!h) return null;
-      const contents = { kind: 'markdown' as const, value: h.markdown };
+      const live = settingsOf(p).live ? liveHoverLine(snap, p, offset) : undefined;
+      const contents = { kind: 'markdown' as const, value: live ? `${h.markdown}\n\n${live}` : h.markdown };
       return h.location.file === p ? { contents, range: spanToRange(text, h.location.span) } : { contents };
     }, null),
   );
+
+  registerExtras(connection, { snapshot: () => index.snapshot(), textOf: (p) => index.textOf(p), liveEnabled: () => [...settings.values()].some((s) => s.live), log });
 
   connection.onShutdown(() => {
     ready = false;

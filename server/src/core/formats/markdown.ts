@@ -11,6 +11,7 @@ import type { Detection, ExtractContext, ExtractResult, FormatModule, Span } fro
 import { emptyResult } from '../model';
 import { commandWords, splitCommands } from './shellwords';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from './ufw';
+import { looksLikePortDoc } from './portdoc';
 
 /** A fenced code block: its language (first word of the info string, lower case) and body. */
 export interface FencedBlock {
@@ -92,7 +93,9 @@ function promptRanges(text: string, body: Span): Span[] {
 
 /**
  * Markdown (`*.md`, `*.markdown`): weak detection when a fenced block holds a
- * `ufw allow|deny|reject|limit` command, false otherwise. Extraction reads only fenced blocks
+ * `ufw allow|deny|reject|limit` command; any file (a `.txt` too) is also weakly detected when it
+ * is a port reference by content (see ./portdoc: a port table or a generated region), false
+ * otherwise. The documented ports themselves are read by ./portdoc, not here. Extraction reads only fenced blocks
  * with an empty or sh/bash/shell/console/zsh info string that contain a ufw command and turns
  * their ufw rules into `firewall` facts (offsets are in the whole document); a leading `$ `
  * prompt is ignored, and in `console` blocks only prompt lines (`$ `, `# `) are commands.
@@ -101,6 +104,7 @@ export const markdownFormat: FormatModule = {
   id: 'markdown',
   detect(path: string, text: string): Detection {
     try {
+      if (looksLikePortDoc(text)) return 'weak';
       if (!/\.(?:md|markdown)$/i.test(path) || !UFW_RULE.test(text)) return false;
       return ufwBlocks(text).length > 0 ? 'weak' : false;
     } catch {

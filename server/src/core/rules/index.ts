@@ -6,6 +6,7 @@ import type { RuleId, Severity } from '../model';
 import { applySuppressions, SUPPRESSION_KEYWORD } from '../suppress';
 import type { Snapshot } from '../workspace';
 import { portConflict } from './conflict';
+import { docConflict, docDrift, docStale } from './docs';
 import { publicExposure } from './exposure';
 import { invalidPort, parseError, unknownRtcdKey } from './findings';
 import { firewallMissing, firewallStale } from './firewall';
@@ -16,7 +17,7 @@ import { unresolvedReference } from './unresolved';
 export type { PortDiagnostic, Rule } from './rule';
 
 /** All rules in a stable order. */
-export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError];
+export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError, docConflict, docDrift, docStale];
 
 /** Id, default severity and description of every diagnostic code Portolan reports. */
 export interface RuleInfo {

@@ -1,0 +1,127 @@
+/**
+ * The rules over port reference documents (see ../formats/portdoc and ../docs). They read only
+ * documented facts; configuration rules never see them.
+ *
+ * - `doc-conflict` (warning): one document gives one port and protocol to two different
+ *   services (the document describes one host). Table rows only: fenced blocks often show
+ *   alternatives ("Scenario 1: 8443, Scenario 2: 8444"). A summary-table row that repeats a
+ *   port stated elsewhere in the document for its project is a repeat, not a second service.
+ * - `doc-drift` (warning): a documented bind for a service that the workspace's configuration
+ *   binds elsewhere. Fenced mentions of one service and directive count as alternatives: they
+ *   drift only when none of them matches.
+ * - `doc-stale` (information): a generated region whose table differs from the current one.
+ */
+import { configuredPorts, portDocuments, portsMarkdown, portsOfService, regionEdits, serviceKey, type PlacedDocFact } from '../docs';
+import { formatRange, positionAt, rangesOverlap } from '../ports';
+import type { Snapshot } from '../workspace';
+import { protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
+
+function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
+  return `${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol}`;
+}
+
+function sameService(a: string, b: string): boolean {
+  const n = (s: string) => s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  return n(a) === n(b);
+}
+
+function overlap(a: PlacedDocFact, b: PlacedDocFact): boolean {
+  return rangesOverlap(a.ports, b.ports) && protocolsOverlap(a.protocol, b.protocol);
+}
+
+function lineNo(snap: Snapshot, f: PlacedDocFact): number {
+  return snap.lineOf(f.location) + 1;
+}
+
+/** Rows of a summary table that restate an earlier row of their project drop out; the rest stand. */
+function statedBinds(facts: readonly PlacedDocFact[]): PlacedDocFact[] {
+  const rows = facts.filter((f) => f.source === 'table' && f.kind === 'bind');
+  const detailed = rows.filter((f) => !f.summary);
+  return rows.filter((f) => {
+    if (!f.summary) return true;
+    const project = f.project?.toLowerCase();
+    return !detailed.some((d) => overlap(d, f) && (project === undefined || d.headings.some((h) => h.toLowerCase().includes(project))));
+  });
+}
+
+export const docConflict: Rule = {
+  id: 'doc-conflict',
+  severity: 'warning',
+  description: 'A port reference document gives one port and protocol to two different services.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    for (const doc of portDocuments(snap)) {
+      const binds = statedBinds(doc.facts);
+      for (const a of binds) {
+        const others = binds.filter((b) => b !== a && overlap(a, b) && !sameService(a.service, b.service));
+        if (others.length === 0) continue;
+        const first = others[0]!;
+        const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
+        out.push({
+          rule: 'doc-conflict', severity: 'warning', location: a.location,
+          message: `${label(a)} is documented for "${a.service}" and also for "${first.service}" (line ${lineNo(snap, first)})${more}; one host cannot give it to both`,
+          related: others.map((o) => ({ location: o.location, message: `"${o.service}" documented on ${label(o)}` })),
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const docDrift: Rule = {
+  id: 'doc-drift',
+  severity: 'warning',
+  description: "A documented port disagrees with what the workspace's configuration binds for that service.",
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    const docs = portDocuments(snap);
+    if (docs.length === 0) return out;
+    const configured = configuredPorts(snap);
+    for (const doc of docs) {
+      const facts = doc.facts.filter((f) => f.kind === 'bind' && !f.summary);
+      const agrees = (f: PlacedDocFact, ports: ReturnType<typeof portsOfService>) =>
+        ports.some((c) => protocolsOverlap(c.protocol, f.protocol) && (rangesOverlap(c.ports, f.ports) || (f.target !== undefined && rangesOverlap(c.ports, f.target))));
+      for (const f of facts) {
+        const ports = portsOfService(configured, f.service);
+        if (ports.length === 0 || agrees(f, ports)) continue;
+        if (f.source === 'fence') {
+          const key = serviceKey(f.service);
+          const alternatives = facts.filter((g) => g.source === 'fence' && g.detail === f.detail && serviceKey(g.service) === key);
+          if (alternatives.some((g) => agrees(g, ports))) continue;
+        }
+        const distinct = [...new Map(ports.map((c) => [`${formatRange(c.ports)}/${c.protocol === 'both' ? 'tcp+udp' : c.protocol}`, c])).entries()];
+        const shown = distinct.slice(0, 4).map(([l, c]) => `${l} (${snap.where(c.location)})`).join(', ');
+        out.push({
+          rule: 'doc-drift', severity: 'warning', location: f.location,
+          message: `documented ${label(f)} for "${f.service}", but the configuration gives ${serviceKey(f.service)} ${shown}${distinct.length > 4 ? ` and ${distinct.length - 4} more` : ''}`,
+          related: ports.map((c) => ({ location: c.location, message: c.label })),
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const docStale: Rule = {
+  id: 'doc-stale',
+  severity: 'information',
+  description: 'A generated port table region is out of date.',
+  check(snap) {
+    const out: PortDiagnostic[] = [];
+    const docs = portDocuments(snap).filter((d) => d.regions.length > 0);
+    if (docs.length === 0) return out;
+    const table = portsMarkdown(snap);
+    for (const doc of docs) {
+      const text = snap.files.get(doc.file)?.text ?? '';
+      for (const e of regionEdits(doc.regions, text, table)) {
+        out.push({
+          rule: 'doc-stale', severity: 'information', location: { file: doc.file, span: e.region.begin },
+          message: `the generated port table (to line ${positionAt(text, e.region.end.start).line + 1}) is out of date; regenerate it with the quick fix, the "Portolan: Update Generated Port Tables" command or \`portolan ports --format markdown --write ${snap.display(doc.file)}\``,
+          related: [],
+          data: { start: e.region.body.start, end: e.region.body.end, newText: e.newText },
+        });
+      }
+    }
+    return out;
+  },
+};

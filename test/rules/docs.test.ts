@@ -1,0 +1,212 @@
+/**
+ * Port reference documents: reading tables and fences (../formats/portdoc), and the rules
+ * doc-conflict, doc-drift and doc-stale with true findings and near misses. The seeds in
+ * ../shared/seeds (hand-written port references) are read, never written: each is copied into
+ * an in-memory workspace as a `.txt` file, as the issue's fixtures are.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { portDocuments, portsMarkdown, updateRegions } from '../../server/src/core/docs';
+import { generatedRegions, portTokens, readPortDoc, REGION_BEGIN, REGION_END } from '../../server/src/core/formats/portdoc';
+import { classify, isCandidatePath } from '../../server/src/core/registry';
+import { analysisOf, analyze, at, summary } from '../memory';
+import { ROOT } from '../helpers';
+
+const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
+
+function seed(prefix: string): { files: Record<string, string>; file: string } {
+  const name = fs.readdirSync(SEEDS).find((n) => n.startsWith(prefix));
+  if (!name) throw new Error(`seed ${prefix} not found in ${SEEDS}`);
+  const file = `/ws/docs/${name}`;
+  return { files: { [file]: fs.readFileSync(path.join(SEEDS, name), 'utf8') }, file };
+}
+
+describe('port reference documents', () => {
+  describe('reading', () => {
+    it('reads the port cell forms of the issue with exact digit spans', () => {
+      const cell = ' **8443** , 8045/udp, 10000-20000, 3002:3000, 8443 (TCP) ';
+      const toks = portTokens(cell, 100);
+      assert.deepEqual(toks.map((t) => [t.ports.start, t.ports.end, t.protocol, t.target?.start, cell.slice(t.span.start - 100, t.span.end - 100)]), [
+        [8443, 8443, undefined, undefined, '8443'],
+        [8045, 8045, 'udp', undefined, '8045'],
+        [10000, 20000, undefined, undefined, '10000'],
+        [3002, 3002, undefined, 3000, '3002'],
+        [8443, 8443, 'tcp', undefined, '8443'],
+      ]);
+      assert.deepEqual(portTokens('N/A', 0), []);
+      assert.deepEqual(portTokens('70000', 0), [], 'out of range is not a port');
+    });
+
+    it('turns rows into binds and references: UDP/TCP is both, OUT is a reference, headings name the service', () => {
+      const text = [
+        '# Stack', '', '## relay.js', '', '| Port | Protocol | Direction | Purpose |', '|---|---|---|---|',
+        '| 5060 | UDP/TCP | IN | SIP |', '| 6100 | UDP | OUT | to mixer |', '| 3000 | HTTP | Listen | UI |', '| N/A | - | - | client |', '',
+      ].join('\n');
+      const doc = readPortDoc('/ws/p.md', text);
+      assert.deepEqual(doc.facts.map((f) => [f.kind, f.ports.start, f.protocol, f.service, f.headings.join(' > ')]), [
+        ['bind', 5060, 'both', 'relay.js', 'Stack > relay.js'],
+        ['reference', 6100, 'udp', 'relay.js', 'Stack > relay.js'],
+        ['bind', 3000, 'tcp', 'relay.js', 'Stack > relay.js'],
+      ]);
+      assert.equal(text.slice(doc.facts[0]!.location.span.start, doc.facts[0]!.location.span.end), '5060');
+    });
+
+    it('reads nginx, compose and docker run fences of a port document as documented facts', () => {
+      const text = [
+        '| Service | Port |', '|---|---|', '| web | 80 |', '',
+        '```nginx', 'server {', '    listen 8081;', '}', '```', '',
+        '```yaml', 'services:', '  grafana:', '    image: grafana/grafana', '    ports:', '      - "3002:3000"', '```', '',
+        '```bash', 'docker run -d --name cache -p 6380:6379 redis:7', '```', '',
+      ].join('\n');
+      const fences = readPortDoc('/ws/p.md', text).facts.filter((f) => f.source === 'fence' && f.kind === 'bind');
+      assert.deepEqual(fences.map((f) => [f.service, f.ports.start, text.slice(f.location.span.start, f.location.span.end)]), [
+        ['nginx', 8081, '8081'],
+        ['grafana', 3002, '3002'],
+        ['cache', 6380, '6380'],
+      ]);
+    });
+
+    it('recognizes a document by content: a .txt seed is a candidate and is read; files without a port table are not documents', () => {
+      const { files, file } = seed('001');
+      assert.ok(isCandidatePath(file));
+      assert.equal(classify(file, files[file]!).mod?.id, 'markdown');
+      assert.equal(classify('/ws/etc/dovecot/dovecot.conf', 'service imap-login {\n  inet_listener imap {\n    port = 143\n  }\n}\n').mod, undefined);
+      assert.equal(classify('/ws/README.md', '# App\n\n| Option | Default |\n|---|---|\n| timeout | 30 |\n').mod, undefined);
+      assert.equal(classify('/ws/notes.txt', 'We moved the API to port 8080 last week.\n').mod, undefined);
+      const a = analyze(files);
+      assert.equal(a.snap.facts.filter((f) => f.kind === 'bind').length, 0, 'documented ports never become configuration binds');
+      assert.ok(portDocuments(a.snap)[0]!.facts.length > 20);
+    });
+  });
+
+  it('never throws on mangled documents (truncated, pipes and fences inserted, lines dropped)', () => {
+    let seedNo = 7;
+    const rand = (n: number) => {
+      seedNo = (seedNo * 1103515245 + 12345) % 2147483648;
+      return seedNo % n;
+    };
+    for (const name of fs.readdirSync(SEEDS)) {
+      const text = fs.readFileSync(path.join(SEEDS, name), 'utf8');
+      for (let i = 0; i < 30; i++) {
+        const at = rand(text.length);
+        const junk = ['|', '\n|---|\n', '```', '\n## ', '65536', '-', ':', '<!-- portolan:ports begin -->'][rand(8)]!;
+        const mangled = i % 3 === 0 ? text.slice(0, at) : i % 3 === 1 ? text.slice(0, at) + junk + text.slice(at) : text.split('\n').filter(() => rand(5) > 0).join('\n');
+        const a = analyze({ '/ws/doc.md': mangled });
+        for (const d of a.diagnostics) assert.ok(d.location.span.start >= 0 && d.location.span.end <= mangled.length);
+      }
+    }
+  });
+
+  describe('the seeds', () => {
+    it('000: 8443/tcp is given to Jitsi Jetty/OCTO and to rtcd', () => {
+      const { files } = seed('000');
+      const a = analyze(files);
+      assert.deepEqual(summary(files, a.diagnostics).map((s) => s.replace(/\/ws\/docs\/\w+\.txt/, 'doc')), ['doc-conflict doc:15 "8443"', 'doc-conflict doc:22 "8443"']);
+      assert.match(a.diagnostics[0]!.message, /^8443\/tcp is documented for "Jetty\/OCTO \(optional\)" and also for "rtcd Required Ports" \(line 22\)/);
+    });
+
+    it('001: MinIO and ClickHouse share 9000, Grafana and Web share 3000; the Docker Compose fence adds nothing', () => {
+      const { files } = seed('001');
+      const a = analyze(files);
+      assert.deepEqual(summary(files, a.diagnostics).map((s) => s.replace(/\/ws\/docs\/\w+\.txt/, 'doc')), [
+        'doc-conflict doc:10 "3000"', 'doc-conflict doc:20 "9000"', 'doc-conflict doc:26 "9000"', 'doc-conflict doc:46 "3000"',
+      ]);
+      assert.match(a.diagnostics[1]!.message, /9000\/tcp is documented for "ClickHouse Native" and also for "MinIO API" \(line 26\)/);
+      assert.equal(at(files, a.diagnostics[1]!.related[0]!.location), '9000');
+    });
+
+    it('002: 3020 is claimed by STTTTSserver.js and the Monitoring Dashboard; the summary table repeats it silently', () => {
+      const { files, file } = seed('002');
+      const a = analyze(files);
+      assert.deepEqual(summary(files, a.diagnostics).map((s) => s.replace(/\/ws\/docs\/\w+\.txt/, 'doc')), ['doc-conflict doc:44 "3020"', 'doc-conflict doc:52 "3020"']);
+      const summaryRow = portDocuments(a.snap)[0]!.facts.find((f) => f.summary && f.ports.start === 3020);
+      assert.ok(summaryRow, 'the summary row is read');
+      assert.equal(files[file]!.split('\n')[a.snap.lineOf(summaryRow.location)], '| 3020 | 3333_4444__Operational | HTTP server (monitoring-dashboard.html) |');
+    });
+
+    it('003 and 004 have no port table: nothing is read, nothing reported', () => {
+      for (const p of ['003', '004']) {
+        const { files } = seed(p);
+        const a = analyze(files);
+        assert.deepEqual(a.diagnostics, []);
+        assert.equal(a.snap.files.size, 0, `${p} is not a port document`);
+      }
+    });
+  });
+
+  describe('doc-conflict near misses', () => {
+    it('stays silent for the same service in two tables, different protocols, an OUT row, fence alternatives', () => {
+      const files = {
+        '/ws/PORTS.md': [
+          '## Jaeger', '| Port | Protocol | Purpose |', '|---|---|---|', '| 6831 | UDP | thrift |', '',
+          '## Summary', '| Service | Port | Protocol |', '|---|---|---|', '| Jaeger | 6831 | UDP |', '| DNS | 53 | UDP |', '| Web | 53 | TCP |', '',
+          '## gateway', '| Port | Protocol | Direction | Purpose |', '|---|---|---|---|', '| 6831 | UDP | OUT | send to jaeger |', '',
+          '```nginx', 'listen 8443;', '```', '```nginx', 'listen 8443;', '```', '',
+        ].join('\n'),
+      };
+      assert.deepEqual(analyze(files).diagnostics, []);
+    });
+  });
+
+  describe('doc-drift', () => {
+    const doc = ['# Ports', '', '| Service | Port | Protocol |', '|---|---|---|', '| PostgreSQL | 5432 | TCP |', '| Grafana | 3000 | HTTP |', '| Mailpit | 8025 | HTTP |', ''].join('\n');
+    const compose = (pg: string) => `services:\n  postgres:\n    image: postgres:16\n    ports:\n      - "127.0.0.1:${pg}:5432"\n  grafana:\n    image: grafana/grafana\n    ports:\n      - "3002:3000"\n`;
+
+    it('is silent while the configuration agrees (published or container port), and for services no config names', () => {
+      const files = { '/ws/docs/PORTS.md': doc, '/ws/docker-compose.yml': compose('5432') };
+      assert.deepEqual(analyze(files).byRule('doc-drift'), []);
+    });
+
+    it('finds drift after the configuration changes, on the doc row, linking the config', () => {
+      const files: Record<string, string> = { '/ws/docs/PORTS.md': doc, '/ws/docker-compose.yml': compose('5432') };
+      const a = analyze(files);
+      assert.deepEqual(a.byRule('doc-drift'), []);
+      files['/ws/docker-compose.yml'] = compose('5432').replace('image: grafana/grafana', 'image: grafana/grafana\n    environment:\n      GF_SERVER_HTTP_PORT: "3001"').replace('"3002:3000"', '"3002:3001"');
+      a.index.setText('/ws/docker-compose.yml', files['/ws/docker-compose.yml']!);
+      const ds = analysisOf(a.index).byRule('doc-drift');
+      assert.deepEqual(summary(files, ds), ['doc-drift /ws/docs/PORTS.md:6 "3000"']);
+      assert.match(ds[0]!.message, /^documented 3000\/tcp for "Grafana", but the configuration gives grafana 3002\/tcp \(docker-compose\.yml:11\), 3001\/tcp \(docker-compose\.yml:11\)$/);
+      assert.deepEqual(ds[0]!.related.map((r) => [r.location.file, at(files, r.location)]), [['/ws/docker-compose.yml', '3002'], ['/ws/docker-compose.yml', '3001']]);
+    });
+
+    it('seed 000 against the example host (which chose Option B) reports the rtcd rows and JVB 4443', () => {
+      const { files } = seed('000');
+      const host = path.join(ROOT, 'examples', 'prochat-host');
+      const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+      for (const f of walk(host)) files[`/ws/${path.relative(host, f)}`] = fs.readFileSync(f, 'utf8');
+      const ds = analyze(files).byRule('doc-drift');
+      assert.deepEqual(summary(files, ds).map((s) => s.replace(/\/ws\/docs\/\w+\.txt/, 'doc')), ['doc-drift doc:11 "4443"', 'doc-drift doc:22 "8443"', 'doc-drift doc:23 "8045"', 'doc-drift doc:24 "8045"']);
+      assert.match(ds[1]!.message, /rtcd 8444\/tcp \(etc\/rtcd\/config\.toml:7\), 8046\/udp/);
+    });
+  });
+
+  describe('generated regions and doc-stale', () => {
+    const conf = { '/ws/nginx/sites-enabled/app': 'server {\n    listen 8080;\n    server_name app.example.com;\n}\n' };
+    const readme = `# Host\n\nIntro stays.\n\n${REGION_BEGIN}\nold table\n${REGION_END}\n\nOutro stays.\n`;
+
+    it('reports a stale region on its begin marker, and the regenerated text round-trips', () => {
+      const files: Record<string, string> = { ...conf, '/ws/README.md': readme };
+      const a = analyze(files);
+      const ds = a.byRule('doc-stale');
+      assert.deepEqual(summary(files, ds), [`doc-stale /ws/README.md:5 "${REGION_BEGIN}"`]);
+      assert.equal(ds[0]!.severity, 'information');
+      const updated = updateRegions(files['/ws/README.md']!, generatedRegions(files['/ws/README.md']!), portsMarkdown(a.snap))!;
+      assert.ok(updated.startsWith('# Host\n\nIntro stays.\n\n' + REGION_BEGIN + '\n| Service | Port |'));
+      assert.ok(updated.endsWith(`| app.example.com | 8080 | tcp | * | listens (listen) | nginx/sites-enabled/app:2 |\n${REGION_END}\n\nOutro stays.\n`));
+      a.index.setText('/ws/README.md', updated);
+      const b = analysisOf(a.index);
+      assert.deepEqual(b.byRule('doc-stale'), [], 'fresh after regeneration');
+      assert.deepEqual(b.diagnostics, [], 'the generated table is not read as documented ports');
+      assert.equal(updateRegions(updated, generatedRegions(updated), portsMarkdown(b.snap)), updated, 'regenerating again changes nothing');
+      b.index.setText('/ws/nginx/sites-enabled/app', conf['/ws/nginx/sites-enabled/app'].replace('8080', '8081'));
+      assert.equal(analysisOf(b.index).byRule('doc-stale').length, 1, 'stale again after a config change');
+    });
+
+    it('a begin marker without an end marker is not a region', () => {
+      const files = { ...conf, '/ws/README.md': `# Host\n${REGION_BEGIN}\n| a |\n` };
+      assert.deepEqual(generatedRegions(files['/ws/README.md']), []);
+      assert.deepEqual(analyze(files).byRule('doc-stale'), []);
+    });
+  });
+});
