@@ -3,7 +3,7 @@
  * folders: output formats, exit codes, bad usage.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -101,5 +101,21 @@ describe('portolan CLI', () => {
     assert.match(r.stdout, /error port-conflict/);
     const help = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'portolan.js'), '--help'], { encoding: 'utf8' });
     assert.match(help, /portolan check/);
+  });
+
+  it('stops quietly when the reader closes the pipe early (portolan ports | head)', async () => {
+    const ports = Array.from({ length: 3000 }, (_, i) => `      - "${20000 + i}:80"`).join('\n');
+    const dir = tmpWorkspace({ 'docker-compose.yml': `services:\n  web:\n    image: httpd\n    ports:\n${ports}\n` });
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan.js'), 'ports', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(stderr, '', 'no EPIPE stack');
+      assert.equal(code, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
