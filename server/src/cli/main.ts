@@ -12,17 +12,20 @@ import { fileFilter } from '../core/filter';
 import { portReference, portTable } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
 import { nodeHost } from '../node/host';
+import { renumberMain, RENUMBER_USAGE } from './renumber';
 
 const USAGE = `Usage:
   portolan check [dir] [--format text|json] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
   portolan ports [dir] [--format table|json|markdown] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+${RENUMBER_USAGE}
 
   dir          workspace folder (default: the current directory); its name is the default host
   --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable
   --include    read only files matching GLOB (relative to dir); repeatable
   --exclude    never read files matching GLOB (relative to dir); repeatable, wins over --include
   --verbose    log skipped files to stderr
-Exit codes: 0 no error reported, 1 an error reported (check), 2 bad usage.`;
+Exit codes: 0 no error reported (renumber-rtcd: applied), 1 an error reported (check) or renumber
+refused (invalid or taken port; nothing written), 2 bad usage.`;
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -45,6 +48,7 @@ export function parseHostMap(values: readonly string[]): HostMapping[] {
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  if (argv[0] === 'renumber-rtcd') return renumberMain(argv.slice(1), io, parseHostMap);
   try {
     const { values, positionals } = parseArgs({
       args: argv,

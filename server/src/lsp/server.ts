@@ -14,6 +14,7 @@ import {
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
+  type ClientCapabilities,
   type Connection,
   type Diagnostic,
   type InitializeParams,
@@ -26,6 +27,7 @@ import { isCandidatePath } from '../core/registry';
 import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
 import { portReference, portTree } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
+import { EDIT_CAPABILITIES, registerEditHandlers } from './actions';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
 import { IndexedNotification, PortReferenceRequest, PortTableRequest, type PortTableHost } from './protocol';
 
@@ -82,6 +84,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   let ready = false;
   let skipped = 0;
   let publishQueued = false;
+  let clientCapabilities: ClientCapabilities = {};
 
   const log = (m: string) => connection.console.log(`[portolan] ${m}`);
   const textOf = (path: string) => index.textOf(path) ?? '';
@@ -196,6 +199,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       const path = uriToPath(f.uri);
       return path ? [{ path, name: f.name || path.slice(path.lastIndexOf('/') + 1) }] : [];
     });
+    clientCapabilities = params.capabilities;
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     index = new WorkspaceIndex({ roots });
@@ -203,6 +207,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        ...EDIT_CAPABILITIES,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'portolan-language-server', version: '0.1.0' },
@@ -319,6 +324,15 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       return h.location.file === p ? { contents, range: spanToRange(text, h.location.span) } : { contents };
     }, null),
   );
+
+  registerEditHandlers(connection, {
+    documents,
+    index: () => index,
+    indexOptions: () => ({ roots, hostMap: [...settings.values()].flatMap((s) => s.hostMap) }),
+    ruleSettings: (file) => settingsOf(file).rules,
+    analyze,
+    clientCapabilities: () => clientCapabilities,
+  });
 
   connection.onShutdown(() => {
     ready = false;
