@@ -26,6 +26,8 @@ export const COMMANDS = {
   filterAll: 'portolan.portTable.showAll',
   filterProblems: 'portolan.portTable.showProblems',
   filterRtcd: 'portolan.portTable.showRtcd',
+  /** Asks for rtcd's new API and media ports and renumbers them everywhere (client/src/renumber.ts). */
+  renumberRtcd: 'portolan.renumberRtcd',
 } as const;
 /** Command that stops and restarts the language server. */
 export const RESTART_COMMAND = COMMANDS.restartServer;
