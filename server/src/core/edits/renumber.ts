@@ -180,7 +180,8 @@ export function suggestRtcdPorts(snap: Snapshot, instance?: string): RtcdSuggest
   const current = { api: r.api.ports.start, media: media.ports.start };
   const ownBinds = new Set(effectiveBinds(snap).filter((b) => b.instance === r.instance));
   const reasons: string[] = [];
-  const base: Omit<FreeQuery, 'protocols' | 'from'> = { place: { host: r.host, netns: r.api.netns }, bounds: { min: RTCD_MIN_PORT, max: RTCD_MAX_PORT }, ignore: (b) => ownBinds.has(b), ownWords: new Set(['rtcd']) };
+  // Ports are checked on the host: a containerized rtcd publishes its ports there.
+  const base: Omit<FreeQuery, 'protocols' | 'from'> = { place: { host: r.host }, bounds: { min: RTCD_MIN_PORT, max: RTCD_MAX_PORT }, ignore: (b) => ownBinds.has(b), ownWords: new Set(['rtcd']) };
   const pick = (from: number, protocols: Protocol[], avoid: Set<number>, what: string): number => {
     const q: FreeQuery = { ...base, protocols, from, avoid };
     const why = whyNotFree(snap, q, from);
