@@ -10,6 +10,7 @@ import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { IndexedNotification, PortReferenceRequest, PortTableRequest, type IndexedParams, type PortTableFilter } from '../../server/src/lsp/protocol';
 import { PortTableProvider } from './portTable';
+import { registerRenumber } from './renumber';
 import {
   CLIENT_ID,
   CLIENT_NAME,
@@ -142,6 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Portol
     vscode.commands.registerCommand(COMMANDS.filterProblems, () => setFilter('problems')),
     vscode.commands.registerCommand(COMMANDS.filterRtcd, () => setFilter('rtcd')),
   );
+  registerRenumber(context, client);
   await vscode.commands.executeCommand('setContext', 'portolan.portTable.filter', 'all');
 
   // Registered before start, so the first notification (sent right after indexing) is not missed.

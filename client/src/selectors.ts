@@ -30,6 +30,8 @@ export const COMMANDS = {
   checkLivePorts: 'portolan.checkLivePorts',
   /** Server-side (workspace/executeCommand): regenerates every out-of-date generated port table. */
   updatePortTables: 'portolan.updatePortTables',
+  /** Asks for rtcd's new API and media ports and renumbers them everywhere (client/src/renumber.ts). */
+  renumberRtcd: 'portolan.renumberRtcd',
 } as const;
 /** Command that stops and restarts the language server. */
 export const RESTART_COMMAND = COMMANDS.restartServer;

@@ -16,12 +16,14 @@ import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/docs';
 import { generatedRegions } from '../core/formats/portdoc';
 import { holderLabel, liveReport, socketLabel, takenLine } from '../core/live';
 import { readLiveSockets } from '../node/live';
+import { renumberMain, RENUMBER_USAGE } from './renumber';
 import { toGithub, toSarif } from './report';
 
 const USAGE = `Usage:
   portolan check [dir] [--format text|json|sarif|github] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
   portolan ports [dir] [--format table|json|markdown] [--write FILE] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
   portolan live [dir] [--host HOST] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+${RENUMBER_USAGE}
 
   dir          workspace folder (default: the current directory); its name is the default host
   --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable
@@ -32,8 +34,9 @@ const USAGE = `Usage:
                ${REGION_MARKERS.begin} and ${REGION_MARKERS.end} in FILE;
                a missing FILE is created holding only the region
   --host       (live) check only the binds of this host of the workspace
-Exit codes: 0 no error reported, 1 an error reported (check), a configured port taken by
-another process (live) or FILE has no region (ports --write), 2 bad usage.`;
+Exit codes: 0 no error reported (renumber-rtcd: applied), 1 an error reported (check), a
+configured port taken by another process (live), FILE has no region (ports --write) or renumber
+refused (invalid or taken port; nothing written), 2 bad usage.`;
 
 /** Where output goes; tests pass their own. */
 export interface Io {
@@ -56,6 +59,7 @@ export function parseHostMap(values: readonly string[]): HostMapping[] {
 
 /** Runs the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  if (argv[0] === 'renumber-rtcd') return renumberMain(argv.slice(1), io, parseHostMap);
   try {
     const { values, positionals } = parseArgs({
       args: argv,

@@ -114,8 +114,22 @@ export function liveHoverLine(snap: Snapshot, path: string, offset: number): str
   return 'Live: free on this machine';
 }
 
-/** Registers completion, code actions, the region command and the live request on `connection`. */
-export function registerExtras(connection: Connection, host: ExtrasHost): void {
+/**
+ * What {@link registerExtras} leaves to the server: the connection has one code-action and one
+ * execute-command handler, which the server shares between these features and the edit features.
+ */
+export interface ExtrasHandlers {
+  /** The `doc-stale` quick fixes for a code-action request. */
+  codeActions(params: CodeActionParams): CodeAction[];
+  /** Runs `portolan.updatePortTables`; the result says how many documents changed. */
+  updateRegions(): Promise<{ changed: number }>;
+}
+
+/**
+ * Registers completion and the live request on `connection`, and returns the code-action and
+ * command handlers for the server to dispatch.
+ */
+export function registerExtras(connection: Connection, host: ExtrasHost): ExtrasHandlers {
   const guard = <A extends unknown[], R>(name: string, fn: (...a: A) => R, fallback: R) => (...a: A): R => {
     try {
       return fn(...a);
@@ -125,13 +139,14 @@ export function registerExtras(connection: Connection, host: ExtrasHost): void {
     }
   };
   connection.onCompletion(guard('completion', (p: CompletionParams) => completionItems(host, p), [] as CompletionItem[]));
-  connection.onCodeAction(guard('codeAction', (p: CodeActionParams) => codeActions(host, p), [] as CodeAction[]));
-  connection.onExecuteCommand(async (p) => {
-    if (p.command !== UPDATE_REGIONS_COMMAND) return null;
-    const edit = guard('updateRegions', () => regionWorkspaceEdit(host.snapshot(), host.textOf), undefined)();
-    if (!edit) return { changed: 0 };
-    await connection.workspace.applyEdit({ label: 'Portolan: update generated port tables', edit });
-    return { changed: Object.keys(edit.changes ?? {}).length };
-  });
   connection.onRequest(LiveRequest, guard('live', () => liveResult(host.snapshot()), { available: false, reason: 'the live check failed; see the Portolan output', taken: [], undeclared: [] } as LiveResult));
+  return {
+    codeActions: guard('codeAction', (p: CodeActionParams) => codeActions(host, p), [] as CodeAction[]),
+    async updateRegions() {
+      const edit = guard('updateRegions', () => regionWorkspaceEdit(host.snapshot(), host.textOf), undefined)();
+      if (!edit) return { changed: 0 };
+      await connection.workspace.applyEdit({ label: 'Portolan: update generated port tables', edit });
+      return { changed: Object.keys(edit.changes ?? {}).length };
+    },
+  };
 }

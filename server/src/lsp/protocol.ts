@@ -116,3 +116,65 @@ export const LiveRequest = new RequestType0<LiveResult, void>('portolan/live');
 
 /** workspace/executeCommand id that regenerates every out-of-date `portolan:ports` region. */
 export const UPDATE_REGIONS_COMMAND = 'portolan.updatePortTables';
+/** A port some other process holds, as {@link SuggestRtcdPortsRequest} lists them. */
+export interface TakenPort {
+  port: number;
+  /** "tcp", "udp" or "tcp+udp". */
+  protocol: string;
+  /** Who holds it: "web (opt/jitsi/docker-compose.yml:9)". */
+  holder: string;
+}
+
+/** Result of {@link SuggestRtcdPortsRequest}. */
+export interface SuggestRtcdPortsResult {
+  /** False when the workspace has no rtcd; `message` says so. */
+  available: boolean;
+  message?: string;
+  /** The host rtcd runs on. */
+  host?: string;
+  current?: { api: number; media: number };
+  /** A free pair: a current port is kept when nothing else holds it, else the nearest free one. */
+  suggested?: { api: number; media: number };
+  /** Why a current port was not kept, and which nearer ports were skipped. */
+  reasons: string[];
+  /** Inclusive range rtcd accepts: [80, 49151]. */
+  min: number;
+  max: number;
+  /** Ports bound on rtcd's host by something other than rtcd, to validate input locally. */
+  taken: TakenPort[];
+}
+
+/**
+ * client → server, request `portolan/suggestRtcdPorts`: rtcd's current API and media ports and
+ * a suggested free pair with reasons, to prefill the "Renumber rtcd Ports" prompts.
+ */
+export const SuggestRtcdPortsRequest = new RequestType<Record<string, never>, SuggestRtcdPortsResult, void>('portolan/suggestRtcdPorts');
+
+/**
+ * The server-side command (`workspace/executeCommand`, client → server) that renumbers rtcd's
+ * ports. Arguments: one {@link RenumberRtcdArgs}. The server computes one WorkspaceEdit, sends
+ * it with `workspace/applyEdit` (server → client) carrying change annotations that need
+ * confirmation, so VS Code shows the refactor preview, and returns a {@link RenumberRtcdResult}.
+ * The client's own command `portolan.renumberRtcd` prompts for the ports and calls this one
+ * (a different id, since vscode-languageclient registers every server command under its own id).
+ */
+export const RENUMBER_RTCD_SERVER_COMMAND = 'portolan.server.renumberRtcd';
+
+/** Arguments of {@link RENUMBER_RTCD_SERVER_COMMAND}. Ports are integers in [80, 49151]. */
+export interface RenumberRtcdArgs {
+  api: number;
+  media: number;
+  /** Apply even when a new port is held by something else, or the re-check finds a problem. */
+  force?: boolean;
+}
+
+/** Result of {@link RENUMBER_RTCD_SERVER_COMMAND}. */
+export interface RenumberRtcdResult {
+  /** True when the client applied the edit. */
+  applied: boolean;
+  /** What happened, or why it was refused (naming who holds a taken port). */
+  message: string;
+  /** Text edits in the WorkspaceEdit, and the files they touch. */
+  changes: number;
+  files: number;
+}

@@ -9,11 +9,13 @@
  * Every handler is guarded: a failure is logged and the server goes on.
  */
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
+  type ClientCapabilities,
   type Connection,
   type Diagnostic,
   type InitializeParams,
@@ -26,8 +28,9 @@ import { isCandidatePath } from '../core/registry';
 import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
 import { portReference, portTree } from '../core/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
+import { EDIT_CAPABILITIES, FIX_ALL_KIND, registerEditHandlers } from './actions';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
-import { IndexedNotification, PortReferenceRequest, PortTableRequest, type PortTableHost } from './protocol';
+import { IndexedNotification, PortReferenceRequest, PortTableRequest, RENUMBER_RTCD_SERVER_COMMAND, UPDATE_REGIONS_COMMAND, type PortTableHost } from './protocol';
 import { EXTRA_CAPABILITIES, liveHoverLine, registerExtras } from './extras';
 
 /**
@@ -88,6 +91,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   let ready = false;
   let skipped = 0;
   let publishQueued = false;
+  let clientCapabilities: ClientCapabilities = {};
 
   const log = (m: string) => connection.console.log(`[portolan] ${m}`);
   const textOf = (path: string) => index.textOf(path) ?? '';
@@ -202,6 +206,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       const path = uriToPath(f.uri);
       return path ? [{ path, name: f.name || path.slice(path.lastIndexOf('/') + 1) }] : [];
     });
+    clientCapabilities = params.capabilities;
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     index = new WorkspaceIndex({ roots });
@@ -210,6 +215,10 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         ...EXTRA_CAPABILITIES,
+        ...EDIT_CAPABILITIES,
+        // One code-action provider and one command list for both feature sets.
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        executeCommandProvider: { commands: [UPDATE_REGIONS_COMMAND, RENUMBER_RTCD_SERVER_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'portolan-language-server', version: '0.1.0' },
@@ -328,7 +337,26 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     }, null),
   );
 
-  registerExtras(connection, { snapshot: () => index.snapshot(), textOf: (p) => index.textOf(p), liveEnabled: () => [...settings.values()].some((s) => s.live), log });
+  const extras = registerExtras(connection, { snapshot: () => index.snapshot(), textOf: (p) => index.textOf(p), liveEnabled: () => [...settings.values()].some((s) => s.live), log });
+  const edits = registerEditHandlers(connection, {
+    documents,
+    index: () => index,
+    indexOptions: () => ({ roots, hostMap: [...settings.values()].flatMap((s) => s.hostMap) }),
+    ruleSettings: (file) => settingsOf(file).rules,
+    analyze,
+    clientCapabilities: () => clientCapabilities,
+  });
+  // The connection has one handler of each: the edit features' fixes, then the doc-stale fix.
+  connection.onCodeAction(async (params) => {
+    const only = params.context.only;
+    const quickFixWanted = only === undefined || only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty);
+    return [...(await edits.codeActions(params)), ...(quickFixWanted ? extras.codeActions(params) : [])];
+  });
+  connection.onExecuteCommand(async (params) => {
+    if (params.command === UPDATE_REGIONS_COMMAND) return extras.updateRegions();
+    if (params.command === RENUMBER_RTCD_SERVER_COMMAND) return edits.renumberRtcd(params);
+    return null;
+  });
 
   connection.onShutdown(() => {
     ready = false;

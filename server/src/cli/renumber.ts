@@ -1,0 +1,152 @@
+/**
+ * `portolan renumber-rtcd [dir] --api N --media M [--dry-run] [--force]`: the same edit as the
+ * editor's "Renumber rtcd Ports" command, computed by server/src/core/edits/renumber.ts.
+ * `--dry-run` prints a unified diff (the `diff` package's createTwoFilesPatch); otherwise the
+ * files are rewritten with every byte outside the changed digits kept (BOM, CRLF, tabs).
+ * Exit codes: 0 applied (or diff printed), 1 refused (invalid or taken port, a problem the
+ * edit would cause; no file touched), 2 bad usage.
+ */
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
+import { indexReanalyzer, verifyEdits } from '../core/edits/recheck';
+import { planRenumber } from '../core/edits/renumber';
+import { applyEdits, groupEdits } from '../core/edits/text';
+import { fileFilter } from '../core/filter';
+import { runRules } from '../core/rules';
+import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
+import { decode, nodeHost } from '../node/host';
+
+/** Where output goes. */
+export interface RenumberIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export const RENUMBER_USAGE = `  portolan renumber-rtcd [dir] --api N --media M [--dry-run] [--force] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+               moves rtcd's API port to N and its media port to M everywhere they are carried;
+               --dry-run prints a unified diff, --force applies despite a port held by something else`;
+
+class Usage extends Error {}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The new bytes of a file: `edits` applied to its text, the BOM put back when the file had one.
+ * Throws when the bytes are not exactly UTF-8 text (decoding would not give them back) or when
+ * the file changed since it was indexed (`expected` differs).
+ */
+export function editBytes(bytes: Buffer, expected: string, edits: Parameters<typeof applyEdits>[1]): Buffer {
+  const text = decode(bytes);
+  if (text === undefined) throw new Error('binary content');
+  const bom = bytes.subarray(0, 3).equals(BOM);
+  if (!Buffer.concat([bom ? BOM : Buffer.alloc(0), Buffer.from(text, 'utf8')]).equals(bytes)) throw new Error('not valid UTF-8; refusing to rewrite it');
+  if (text !== expected) throw new Error('changed on disk since it was read');
+  return Buffer.concat([bom ? BOM : Buffer.alloc(0), Buffer.from(applyEdits(text, edits), 'utf8')]);
+}
+
+function port(name: string, v: string | undefined): number {
+  if (v === undefined) throw new Usage(`--${name} is required`);
+  if (!/^\d{1,6}$/.test(v)) throw new Usage(`--${name} expects a port number, got "${v}"`);
+  return Number(v);
+}
+
+/** Runs `renumber-rtcd` with its arguments (after the command name). Resolves to the exit code. */
+export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap: (v: readonly string[]) => HostMapping[]): Promise<number> {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        api: { type: 'string' },
+        media: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        force: { type: 'boolean' },
+        'host-map': { type: 'string', multiple: true },
+        include: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+      },
+    }));
+  } catch (e) {
+    io.err(`portolan: ${(e as Error).message}\nUsage:\n${RENUMBER_USAGE}\n`);
+    return 2;
+  }
+  let dir: string;
+  let api: number;
+  let media: number;
+  let hostMap: HostMapping[];
+  try {
+    if (positionals.length > 1) throw new Usage(`unexpected argument "${positionals[1]}"`);
+    api = port('api', values.api);
+    media = port('media', values.media);
+    hostMap = parseHostMap(values['host-map'] ?? []);
+    try {
+      dir = realpathSync(resolve(positionals[0] ?? '.'));
+    } catch {
+      throw new Usage(`no such directory: ${positionals[0]}`);
+    }
+  } catch (e) {
+    io.err(`portolan: ${(e as Error).message}\nUsage:\n${RENUMBER_USAGE}\n`);
+    return 2;
+  }
+  const roots = [{ path: dir, name: basename(dir) }];
+  const options = { roots, hostMap };
+  const index = new WorkspaceIndex(options);
+  const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
+  await loadWorkspace(index, nodeHost(), roots, undefined, (p) => accept(p.slice(dir.length + 1)));
+  const snap = index.snapshot();
+  const textOf = (f: string) => index.textOf(f);
+  const plan = planRenumber(snap, textOf, { api, media });
+  if (plan.invalid) {
+    io.err(`portolan: refused: ${plan.invalid}\n`);
+    return 1;
+  }
+  if (plan.held.length > 0) {
+    if (!values.force) {
+      io.err(`portolan: refused: ${plan.held.map((h) => h.message).join('; ')}; no file was changed (--force applies anyway)\n`);
+      return 1;
+    }
+    io.err(`portolan: warning: ${plan.held.map((h) => h.message).join('; ')} (applied because of --force)\n`);
+  }
+  const rel = (f: string) => f.slice(dir.length + 1);
+  const cur = plan.current!;
+  if (plan.edits.length === 0) {
+    io.out(`rtcd already uses API ${cur.api} and media ${cur.media}; nothing to change\n`);
+    return 0;
+  }
+  const before = runRules(snap);
+  const verdict = verifyEdits(before, plan.edits, textOf, indexReanalyzer(index, options));
+  if (verdict.caused.length > 0) {
+    const list = verdict.caused.map((d) => `  ${snap.display(d.location.file)}: ${d.rule}: ${d.message}`).join('\n');
+    if (!values.force) {
+      io.err(`portolan: refused: the renumber would cause:\n${list}\nno file was changed (--force applies anyway)\n`);
+      return 1;
+    }
+    io.err(`portolan: warning: the renumber causes:\n${list}\n`);
+  }
+  const grouped = groupEdits(plan.edits);
+  const outputs = new Map<string, Buffer>();
+  for (const [file, edits] of grouped) {
+    try {
+      outputs.set(file, editBytes(readFileSync(file), index.textOf(file) ?? '', edits));
+    } catch (e) {
+      io.err(`portolan: refused: ${rel(file)}: ${(e as Error).message}; no file was changed\n`);
+      return 1;
+    }
+  }
+  if (values['dry-run']) {
+    for (const [file, edits] of grouped) {
+      const old = index.textOf(file) ?? '';
+      io.out(createTwoFilesPatch(`a/${rel(file)}`, `b/${rel(file)}`, old, applyEdits(old, edits), undefined, undefined, { context: 1 }).replace(/^=+\n/, ''));
+    }
+    io.out(`# rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files (dry run, nothing written)\n`);
+    return 0;
+  }
+  for (const [file, bytes] of outputs) writeFileSync(file, bytes);
+  io.out(`rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files\n`);
+  for (const file of grouped.keys()) io.out(`  ${rel(file)}\n`);
+  return 0;
+}
