@@ -1,8 +1,9 @@
 /**
  * Portolan VS Code client: starts the Portolan language server and nothing else.
- * All analysis lives in the server (out/server/src/lsp/main.js); this file only wires the
+ * All analysis lives in the server (see serverModule); this file only wires the
  * document selector, the file watchers, the settings section and the restart command.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
@@ -16,8 +17,15 @@ import {
   documentSelector,
 } from './selectors';
 
-/** Compiled server entry point, relative to the extension root. */
-const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
+/**
+ * Absolute path of the language server's entry point: `server.js` beside this file in the esbuild
+ * bundle (dist/extension.js, what package.json's `main` and the .vsix use), otherwise the tsc
+ * build's out/server/src/lsp/main.js seen from out/client/src/extension.js.
+ */
+function serverModule(): string {
+  const bundled = path.join(__dirname, 'server.js');
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'main.js');
+}
 
 /**
  * Owns one LanguageClient for the lifetime of an activation. Registered in
@@ -27,7 +35,7 @@ class PortolanClient implements vscode.Disposable {
   private readonly client: LanguageClient;
 
   constructor(context: vscode.ExtensionContext, output: vscode.OutputChannel) {
-    const module = context.asAbsolutePath(SERVER_MODULE);
+    const module = serverModule();
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
