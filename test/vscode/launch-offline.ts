@@ -30,6 +30,7 @@ import {
   type ScreenshotRequest,
   type SuiteResults,
 } from './protocol';
+import { report } from './report';
 import { ROOT, copyExampleWorkspace, die } from './workspace';
 
 interface ToolPaths {
@@ -224,21 +225,6 @@ function serveScreenshots(control: string, page: Page, shotDir: string, log: Run
   return watcher;
 }
 
-/** Prints one line per test and the summary; returns true when the run counts as passed. */
-function report(results: SuiteResults, mode: string, seconds: number): boolean {
-  for (const t of results.tests) {
-    const mark = t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'SKIP';
-    process.stdout.write(`  ${mark} ${t.fullTitle} (${t.durationMs} ms)\n`);
-    if (t.error) process.stdout.write(t.error.split('\n').map((l) => `         ${l}`).join('\n') + '\n');
-  }
-  if (results.fatal) process.stdout.write(`  suite error: ${results.fatal}\n`);
-  process.stdout.write(
-    `\nvscode tests (${mode}, VS Code ${results.vscodeVersion} in headless Chromium): ` +
-      `${results.passed} passed, ${results.failed} failed, ${results.pending} skipped in ${seconds} s\n`,
-  );
-  return !results.fatal && results.failed === 0 && results.pending === 0 && results.passed > 0;
-}
-
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   const mode = opts.vsix ? 'installed-vsix' : 'dev';
@@ -315,7 +301,7 @@ async function main(): Promise<number> {
       'waiting for the in-editor suite\'s results',
       Promise.race([s.exited, pageGone]),
     );
-    passed = report(results, mode, Math.round((Date.now() - started) / 1000));
+    passed = report(results, `${mode}, VS Code ${results.vscodeVersion} in headless Chromium`, Math.round((Date.now() - started) / 1000));
     if (!passed) process.stdout.write(`launch-offline: the in-editor suite failed; log: ${log.file}\n`);
   } catch (e) {
     process.stderr.write(`\nlaunch-offline: ${(e as Error).message}\n`);
