@@ -225,6 +225,15 @@ function serveScreenshots(control: string, page: Page, shotDir: string, log: Run
   return watcher;
 }
 
+/** Files under `dir` (recursively) whose path matches `re`; [] when `dir` does not exist. */
+function findFiles(dir: string, re: RegExp): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? findFiles(p, re) : re.test(p) ? [p] : [];
+  });
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   const mode = opts.vsix ? 'installed-vsix' : 'dev';
@@ -316,6 +325,10 @@ async function main(): Promise<number> {
     if (fs.existsSync(serverLogs)) fs.cpSync(serverLogs, keptLogs, { recursive: true });
     if (!passed) {
       process.stderr.write(`\n--- last lines of ${log.file} (server, extension host, browser console) ---\n${log.tail(60)}\n`);
+      for (const f of findFiles(keptLogs, /-Portolan\.log$/)) {
+        const tail = fs.readFileSync(f, 'utf8').split('\n').slice(-30).join('\n');
+        process.stderr.write(`--- last lines of the Portolan output channel (${path.relative(ROOT, f)}) ---\n${tail}\n`);
+      }
       process.stderr.write(`--- server and extension host logs: ${keptLogs} ---\n`);
     }
     if (opts.keep) process.stdout.write(`launch-offline: kept ${tmp}\n`);
