@@ -1,9 +1,10 @@
 /**
  * Portolan VS Code client: starts the Portolan language server and shows what it finds.
- * All analysis lives in the server (out/server/src/lsp/main.js); this file wires the document
+ * All analysis lives in the server (see serverModule); this file wires the document
  * selector, the file watchers, the settings section, the commands, the Ports view and the
  * status bar item. The view and the status bar only display the server's answers.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
@@ -23,8 +24,15 @@ import {
 import { PortStatus } from './status';
 import { register as registerLive } from './live';
 
-/** Compiled server entry point, relative to the extension root. */
-const SERVER_MODULE = path.join('out', 'server', 'src', 'lsp', 'main.js');
+/**
+ * Absolute path of the language server's entry point: `server.js` beside this file in the esbuild
+ * bundle (dist/extension.js, what package.json's `main` and the .vsix use), otherwise the tsc
+ * build's out/server/src/lsp/main.js seen from out/client/src/extension.js.
+ */
+function serverModule(): string {
+  const bundled = path.join(__dirname, 'server.js');
+  return fs.existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'main.js');
+}
 
 /**
  * Owns one LanguageClient for the lifetime of an activation. Registered in
@@ -34,7 +42,7 @@ class PortolanClient implements vscode.Disposable {
   readonly client: LanguageClient;
 
   constructor(context: vscode.ExtensionContext, output: vscode.OutputChannel) {
-    const module = context.asAbsolutePath(SERVER_MODULE);
+    const module = serverModule();
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
