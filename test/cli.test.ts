@@ -68,7 +68,7 @@ describe('portolan CLI', () => {
     const json = JSON.parse((await run(['ports', example, '--format', 'json'])).out) as { ports: { port: string; owner: string }[] };
     assert.ok(json.ports.some((p) => p.port === '8046' && p.owner === 'rtcd'));
     const md = (await run(['ports', example, '--format', 'markdown'])).out;
-    assert.match(md, /^# Port reference: prochat-host\n/);
+    assert.match(md, /^<!-- portolan:reference [^\n]*-->\n# Port reference: prochat-host\n/);
     assert.match(md, /^\| Service \| Port \| Protocol \| Address \| Purpose \| Source \|$/m);
     assert.match(md, /^\| rtcd \| 8444 \| tcp \| \* \| rtcd's API \| etc\/rtcd\/config\.toml:\d+ \|$/m);
     assert.match(md, /^- error `port-conflict` at etc\/rtcd\/config\.toml:\d+: /m);

@@ -181,7 +181,7 @@ describe('language server over stdio', function () {
 
   it('answers portolan/portReference with the Markdown reference', async () => {
     const { markdown } = (await s.conn.sendRequest('portolan/portReference', {})) as { markdown: string };
-    assert.match(markdown, /^# Port reference: prochat-host\n/);
+    assert.match(markdown, /^<!-- portolan:reference [^\n]*-->\n# Port reference: prochat-host\n/);
     assert.match(markdown, /^\| rtcd \| 8444 \| tcp \| \* \| rtcd's API \| etc\/rtcd\/config\.toml:7 \|$/m);
   });
 

@@ -36,12 +36,27 @@ describe('port tree and port reference', () => {
     const a = analyze(files, { hostMap: [{ glob: 'opt/**', host: 'apps' }] });
     const md = portReference(a.snap, a.diagnostics, 'ws');
     const lines = md.split('\n');
-    assert.equal(lines[0], '# Port reference: ws');
+    assert.equal(lines[1], '# Port reference: ws');
     assert.ok(lines.includes('## Host `apps`') && lines.includes('## Host `ws`'));
     assert.ok(lines.includes("| rtcd | 8045 | tcp | * | rtcd's API | etc/rtcd/config.toml:6 |"), md);
     assert.ok(lines.includes('| web | 9000 | tcp | 127.0.0.1 | listens (ports) | opt/app/docker-compose.yml:5 |'), md);
     assert.equal(lines.filter((l) => l.startsWith('- error `port-conflict`')).length, 2);
     assert.ok(md.endsWith('|\n\nProblems:\n\n' + lines.filter((l) => l.startsWith('- ')).join('\n') + '\n'));
+  });
+
+  it('a reference written into the workspace is not read back as a hand-written document', () => {
+    const vhosts = {
+      '/ws/etc/nginx/sites-enabled/a': 'server {\n    listen 443 ssl;\n    server_name a.example;\n}\n',
+      '/ws/etc/nginx/sites-enabled/b': 'server {\n    listen 443 ssl;\n    server_name b.example;\n}\n',
+    };
+    const first = analyze(vhosts);
+    const md = portReference(first.snap, first.diagnostics, 'ws');
+    assert.ok(md.startsWith('<!-- portolan:reference '));
+    const withRef = analyze({ ...vhosts, '/ws/PORTS.md': md });
+    assert.deepEqual(withRef.diagnostics.map((d) => d.rule), [], 'no doc-conflict for two vhosts sharing 443');
+    assert.equal(portReference(withRef.snap, withRef.diagnostics, 'ws'), md, 'regenerating gives the same text');
+    const handWritten = analyze({ ...vhosts, '/ws/PORTS.md': md.slice(md.indexOf('\n') + 1) });
+    assert.deepEqual(handWritten.diagnostics.map((d) => d.rule), ['doc-conflict', 'doc-conflict'], 'without the marker the same tables are read');
   });
 
   it('escapes pipes in cells so a table row stays one row', () => {

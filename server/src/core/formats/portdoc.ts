@@ -32,6 +32,13 @@ import { rtcdFormat } from './rtcd';
 import { shellFormat } from './shell';
 import { tomlFormat } from './toml';
 
+/**
+ * First line of a whole reference Portolan generated (`portolan ports --format markdown`, the
+ * Export Port Reference command). Such a document restates the configuration, so none of its
+ * tables is read: otherwise nginx virtual hosts sharing 443 would be reported as a doc-conflict.
+ */
+export const GENERATED_REFERENCE = '<!-- portolan:reference';
+
 /** Opening and closing markers of a generated port table region. */
 export const REGION_BEGIN = '<!-- portolan:ports begin -->';
 export const REGION_END = '<!-- portolan:ports end -->';
@@ -277,11 +284,13 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
 
 /**
  * Reads a port reference document. `path` is only used in the locations returned. Tables inside
- * fenced blocks or inside generated regions are not read (a generated table restates the
+ * fenced blocks, inside generated regions, or anywhere in a reference that starts with
+ * {@link GENERATED_REFERENCE} are not read (a generated table restates the
  * configuration; it documents nothing of its own).
  */
 export function readPortDoc(path: string, text: string): PortDoc {
   const regions = generatedRegions(text);
+  if (text.startsWith(GENERATED_REFERENCE)) return { facts: [], regions };
   const fences = fencedBlocks(text).map((b) => b.body);
   const skip = [...fences, ...regions.map((r) => ({ start: r.begin.start, end: r.end.end }))];
   const ls = lines(text);
