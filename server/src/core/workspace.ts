@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from './model';
+import { FileListing } from './filelist';
 import { classify, FORMATS } from './registry';
 import { positionAt } from './ports';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
@@ -106,6 +107,9 @@ export class WorkspaceIndex {
   /** Texts of every known workspace file (also those with no format: they may be read by others). */
   private readonly texts = new Map<string, string>();
   private sortedPaths: string[] | undefined;
+  private fileListing: FileListing | undefined;
+  /** Host of each path, computed once per host mapping. */
+  private readonly hosts = new Map<string, string>();
   private cached: Snapshot | undefined;
   private options: IndexOptions;
   private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
@@ -124,9 +128,13 @@ export class WorkspaceIndex {
 
   private compileHostMap(): void {
     this.hostMatchers = [];
+    this.hosts.clear();
     for (const m of this.options.hostMap ?? []) {
       const isMatch = picomatch(m.glob, { dot: true });
-      for (const root of this.options.roots) this.hostMatchers.push({ root, match: (rel) => isMatch(rel), host: m.host });
+      // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
+      const base = picomatch.scan(m.glob).base;
+      const prefix = base === '' ? '' : base + '/';
+      for (const root of this.options.roots) this.hostMatchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host });
     }
   }
 
@@ -141,6 +149,14 @@ export class WorkspaceIndex {
 
   /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
   hostOf(path: string): string {
+    const known = this.hosts.get(path);
+    if (known !== undefined) return known;
+    const host = this.computeHost(path);
+    this.hosts.set(path, host);
+    return host;
+  }
+
+  private computeHost(path: string): string {
     const root = this.rootOf(path);
     if (!root) return 'default';
     const rel = path.slice(root.path.length).replace(/^\/+/, '');
@@ -153,7 +169,7 @@ export class WorkspaceIndex {
     const isNew = !this.texts.has(path);
     if (!isNew && this.texts.get(path) === text) return false;
     this.texts.set(path, text);
-    if (isNew) this.sortedPaths = undefined;
+    if (isNew) this.listChanged();
     this.invalidate(path, isNew);
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text);
@@ -174,10 +190,22 @@ export class WorkspaceIndex {
   remove(path: string): boolean {
     if (!this.texts.delete(path)) return false;
     this.states.delete(path);
-    this.sortedPaths = undefined;
+    this.hosts.delete(path);
+    this.listChanged();
     this.invalidate(path, true);
     this.cached = undefined;
     return true;
+  }
+
+  private listChanged(): void {
+    this.sortedPaths = undefined;
+    this.fileListing = undefined;
+  }
+
+  /** All known paths indexed by name and directory name (see `filelist.ts`). */
+  listing(): FileListing {
+    if (!this.fileListing) this.fileListing = new FileListing(this.paths());
+    return this.fileListing;
   }
 
   /** All known paths, sorted. */
@@ -211,6 +239,10 @@ export class WorkspaceIndex {
       files: () => {
         readsFileList = true;
         return this.paths();
+      },
+      listing: () => {
+        readsFileList = true;
+        return this.listing();
       },
     };
     let result: ExtractResult;
