@@ -6,6 +6,7 @@
 import picomatch from 'picomatch';
 import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from './model';
 import { FileListing } from './filelist';
+import { FactLookup } from './lookup';
 import { classify, FORMATS } from './registry';
 import { positionAt } from './ports';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
@@ -56,6 +57,19 @@ export interface FileState {
   reads: Set<string>;
   /** True when extraction listed the workspace's files (an include glob): invalidated by creations and deletions. */
   readsFileList: boolean;
+  /** This file's facts, workloads, env and findings placed on its host; reused while its extraction and host stay the same. */
+  placed?: PlacedFile;
+}
+
+/** A file's contribution to a snapshot, cached per extraction result and host. */
+interface PlacedFile {
+  result: ExtractResult;
+  confident: boolean;
+  host: string;
+  facts: PortFact[];
+  workloads: PlacedWorkload[];
+  env: PlacedEnv[];
+  findings: PlacedFinding[];
 }
 
 /** A workload placed on a host. */
@@ -95,6 +109,8 @@ export interface Snapshot {
   where(loc: Location): string;
   /** 0-based line of an offset in a file. */
   lineOf(loc: Location): number;
+  /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
+  lookup(): FactLookup;
 }
 
 /**
@@ -280,16 +296,25 @@ export class WorkspaceIndex {
       }
       files.set(path, state);
       const current = state.result!;
-      const effective = current.failed && state.lastGood ? state.lastGood : current;
       const host = this.hostOf(path);
-      let n = 0;
-      for (const f of effective.facts) facts.push({ ...f, host, format: state.format, id: `${path}#${n++}` });
-      for (const w of effective.workloads) workloads.push({ ...w, host, file: path });
-      for (const e of effective.env) env.push({ ...e, host });
-      for (const f of current.findings) {
-        if (f.rule === 'parse-error' && !state.confident) continue;
-        findings.push({ ...f, file: path });
+      let placed = state.placed;
+      if (!placed || placed.result !== current || placed.host !== host || placed.confident !== state.confident) {
+        const effective = current.failed && state.lastGood ? state.lastGood : current;
+        const format = state.format;
+        let n = 0;
+        placed = {
+          result: current, host, confident: state.confident,
+          facts: effective.facts.map((f) => ({ ...f, host, format, id: `${path}#${n++}` })),
+          workloads: effective.workloads.map((w) => ({ ...w, host, file: path })),
+          env: effective.env.map((e) => ({ ...e, host })),
+          findings: current.findings.filter((f) => f.rule !== 'parse-error' || state.confident).map((f) => ({ ...f, file: path })),
+        };
+        state.placed = placed;
       }
+      for (const f of placed.facts) facts.push(f);
+      for (const w of placed.workloads) workloads.push(w);
+      for (const e of placed.env) env.push(e);
+      for (const f of placed.findings) findings.push(f);
     }
     const roots = this.options.roots;
     const texts = this.texts;
@@ -315,12 +340,17 @@ export class WorkspaceIndex {
       where(loc: Location): string {
         return `${this.display(loc.file)}:${this.lineOf(loc) + 1}`;
       },
+      lookup: () => {
+        throw new Error('lookup() is available on resolved snapshots only');
+      },
     };
     const resolved = resolveSnapshot(base);
+    let lookup: FactLookup | undefined;
     this.cached = {
       ...base,
       facts: resolved.facts,
       findings: [...findings, ...resolved.findings.map((f: ResolvedFinding) => ({ ...f }))],
+      lookup: () => (lookup ??= new FactLookup(resolved.facts, workloads)),
     };
     return this.cached;
   }
