@@ -38,8 +38,8 @@ export interface GeneratedWorkspace {
   editTargets: { host: string; unit: string; compose: string }[];
 }
 
-/** Files one host holds before trimming; the workspace size is a multiple of this, trimmed to `n`. */
-function hostFiles(host: string, i: number): { files: Record<string, string>; planted: PlantedConflict[] } {
+/** The files of host number `i` named `host` (paths relative to the workspace root) and the conflicts planted among them. */
+export function hostFiles(host: string, i: number): { files: Record<string, string>; planted: PlantedConflict[] } {
   const inFile = i % 10 === 3;
   const crossFile = i % 10 === 7;
   const webPort = 8080;

@@ -18,8 +18,13 @@ import { resolveSnapshot, type ResolvedFinding } from './resolve';
 export interface WorkspaceHost {
   /** Every file under `root` worth considering (absolute POSIX paths); hidden VCS folders and node_modules excluded. */
   listFiles(root: string): Promise<string[]>;
-  /** The text of a file (UTF-8, BOM removed), or why it was skipped (too large, binary, unreadable, gone). */
-  readFile(path: string): Promise<{ text: string } | { skipped: string }>;
+  /**
+   * The text of a file (UTF-8, BOM removed; `note` says what was repaired, e.g. invalid UTF-8),
+   * or why it was skipped (too large, binary, unreadable, gone).
+   */
+  readFile(path: string): Promise<{ text: string; note?: string } | { skipped: string }>;
+  /** Entries under `root` the listing left out on purpose (symbolic links), with why. Optional. */
+  listSkipped?(root: string): Promise<{ path: string; reason: string }[]>;
 }
 
 /** A workspace folder: its absolute path and its name (the default host name). */
@@ -267,7 +272,7 @@ export class WorkspaceIndex {
     } catch (e) {
       // A module must not throw; if one does, the file keeps its last good facts and says why.
       result = {
-        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${(e as Error).message}` }],
+        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${/call stack/i.test((e as Error).message) ? `it is nested too deeply (${(e as Error).message})` : (e as Error).message}` }],
         env: [], workloads: [], dependencies: [], failed: true,
       };
     }
@@ -360,16 +365,19 @@ export class WorkspaceIndex {
  * Loads every file under the index's roots through the host. Files the host skips are reported
  * through `log` with the reason and otherwise ignored.
  */
-export async function loadWorkspace(index: WorkspaceIndex, host: WorkspaceHost, roots: readonly Root[], log: (message: string) => void = () => undefined): Promise<void> {
+export async function loadWorkspace(index: WorkspaceIndex, host: WorkspaceHost, roots: readonly Root[], log?: (message: string) => void): Promise<void> {
   for (const root of roots) {
     const paths = await host.listFiles(root.path);
     for (const p of paths) {
       const r = await host.readFile(p);
       if ('skipped' in r) {
-        log(`skipped ${p}: ${r.skipped}`);
+        log?.(`skipped ${p}: ${r.skipped}`);
         continue;
       }
+      if (r.note) log?.(`read ${p}: ${r.note}`);
       index.setText(p, r.text);
     }
+    // Only worth the extra directory reads when someone reads the log.
+    if (log && host.listSkipped) for (const s of await host.listSkipped(root.path)) log(`skipped ${s.path}: ${s.reason}`);
   }
 }

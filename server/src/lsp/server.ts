@@ -194,7 +194,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       await pullSettings();
       index.configure({ roots, hostMap: hostMap(settings) });
       await loadWorkspace(index, host, roots, (m) => {
-        skipped++;
+        if (m.startsWith('skipped ')) skipped++;
         log(m);
       });
       for (const doc of documents.all()) {

@@ -298,7 +298,7 @@ export function parseNginx(text: string): NginxParseResult {
   try {
     parseBlock(undefined, directives);
   } catch {
-    error ??= { span: { start: 0, end: 0 }, message: 'nginx configuration could not be parsed' };
+    error ??= { span: { start: 0, end: 0 }, message: 'nginx configuration could not be parsed (blocks nested too deeply?)' };
   }
   return error ? { directives, error } : { directives };
 }
@@ -614,7 +614,11 @@ class Scanner {
         if (this.visited.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
         const text = this.read(target);
         if (text === undefined) continue;
-        this.scan(target, parseNginx(text).directives, inc.env, depth + 1);
+        try {
+          this.scan(target, parseNginx(text).directives, inc.env, depth + 1);
+        } catch {
+          // An included file nested deeper than the stack allows adds no knowledge.
+        }
       }
     }
   }
@@ -930,7 +934,7 @@ function siblings(path: string, files: readonly string[]): string[] {
   const dir = dirname(path);
   const ext = extension(path);
   const shared = ['conf.d', 'sites-enabled', 'sites-available'].includes(basename(dir));
-  return files
+  return withPrefix(files, dir === '/' ? '/' : dir + '/')
     .filter((f) => f !== path && dirname(f) === dir && (shared || extension(f) === ext))
     .slice(0, 64);
 }
@@ -966,8 +970,13 @@ export function extractNginx(ctx: ExtractContext): ExtractResult {
         if (scanner.wasVisited(sib)) continue;
         const text = scanner.read(sib);
         if (text === undefined || detectNginx(sib, text) === false) continue;
-        const dirs = parseNginx(text).directives;
-        scanner.scan(sib, dirs, ownTopContext(dirs), 1);
+        // A sibling that cannot be walked (nesting deeper than the stack) tells nothing; it must not erase this file's facts.
+        try {
+          const dirs = parseNginx(text).directives;
+          scanner.scan(sib, dirs, ownTopContext(dirs), 1);
+        } catch {
+          continue;
+        }
       }
     }
     scanner.scan(ctx.path, parsed.directives, top, 0);
