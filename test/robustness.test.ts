@@ -1,13 +1,15 @@
 /**
- * Malformed input of every format: truncations and corruptions of real files must never make a
- * format module throw, and every span must stay inside its document. Deterministic (a seeded
- * generator), bounded so the suite stays fast.
+ * Property tests (fast-check) of every format module on mutated real files: extraction never
+ * throws and every span stays inside its document; whitespace added at line ends (outside any
+ * port digits) gives the same facts. Runs are bounded so the suite stays fast; a failure prints
+ * fast-check's seed and the shrunk input, so it reproduces.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { FORMATS } from '../server/src/core/registry';
-import type { ExtractContext, FormatModule, Span } from '../server/src/core/model';
+import type { ExtractContext, ExtractResult, FormatModule, Span } from '../server/src/core/model';
 import { CORPUS, ROOT } from './helpers';
 
 function walk(dir: string): string[] {
@@ -17,69 +19,106 @@ function walk(dir: string): string[] {
   });
 }
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const NOISE = ['{', '}', ';', '"', "'", '[', ']', ':', '=', '\n', '\\', '${', '-', '#', '\u0000', '\ufffd', '99999', '0', ' ', '\t', '\r\n', '- ', '*', '&a', '*a', '\ud800', '<<: *a', 'include ', '[Service]\n', 'ufw allow '];
 
-const NOISE = ['{', '}', ';', '"', "'", '[', ']', ':', '=', '\n', '\\', '${', '-', '#', '\u0000', '\ufffd', '99999', '0', ' ', '\t', '\r\n', '- ', '*', '&a', '*a'];
+/** A mutation of a text: truncation, insertion of syntax noise, deletion of a run, or duplication of a slice. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), what: fc.oneof(fc.constantFrom(...NOISE), fc.string({ maxLength: 8 })) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ kind: fc.constant('duplicate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 200 }) }),
+);
+type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
-function mutations(text: string, seed: number, count: number): string[] {
-  const r = rng(seed);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = Math.floor(r() * (text.length + 1));
-    switch (i % 3) {
-      case 0: out.push(text.slice(0, at)); break;
-      case 1: out.push(text.slice(0, at) + NOISE[Math.floor(r() * NOISE.length)] + text.slice(at)); break;
-      default: {
-        const len = Math.floor(r() * 20);
-        out.push(text.slice(0, at) + text.slice(at + len));
-      }
+function apply(text: string, ms: readonly Mutation[]): string {
+  let t = text;
+  for (const m of ms) {
+    const at = Math.floor(m.at * t.length);
+    switch (m.kind) {
+      case 'truncate': t = t.slice(0, at); break;
+      case 'insert': t = t.slice(0, at) + m.what + t.slice(at); break;
+      case 'delete': t = t.slice(0, at) + t.slice(at + m.len); break;
+      case 'duplicate': t = t.slice(0, at + m.len) + t.slice(at, at + m.len) + t.slice(at + m.len); break;
     }
   }
-  return out;
+  return t;
 }
 
 function inside(span: Span, len: number): boolean {
   return Number.isInteger(span.start) && Number.isInteger(span.end) && span.start >= 0 && span.start <= span.end && span.end <= len;
 }
 
-function check(mod: FormatModule, file: string, text: string): void {
+function extract(mod: FormatModule, file: string, text: string): ExtractResult {
   const ctx: ExtractContext = { path: file, text, read: () => undefined, files: () => [file] };
-  let detected: unknown;
-  assert.doesNotThrow(() => (detected = mod.detect(file, text)), `${mod.id}.detect threw on a mutation of ${file}`);
-  void detected;
-  const r = mod.extract(ctx);
-  for (const f of r.facts) {
-    if (f.location.file === file) assert.ok(inside(f.location.span, text.length), `${mod.id}: fact span ${JSON.stringify(f.location.span)} outside ${text.length} chars`);
-  }
-  for (const f of r.findings) assert.ok(inside(f.span, text.length), `${mod.id}: finding span outside the document`);
+  return mod.extract(ctx);
 }
 
-describe('malformed input never throws', function () {
+/** Asserts every span a result gives in `file` lies inside `text`. */
+function spansInside(mod: FormatModule, file: string, text: string, r: ExtractResult): void {
+  const n = text.length;
+  const check = (s: Span, what: string) => assert.ok(inside(s, n), `${mod.id}: ${what} span ${JSON.stringify(s)} outside ${n} chars`);
+  for (const f of r.facts) {
+    if (f.location.file === file) check(f.location.span, 'fact');
+    if (f.valueLocation.file === file) check(f.valueLocation.span, 'fact value');
+  }
+  for (const f of r.findings) check(f.span, `${f.rule} finding`);
+  for (const e of [...r.env, ...r.workloads.flatMap((w) => w.env)]) {
+    if (e.nameLocation.file === file) check(e.nameLocation.span, 'env name');
+    if (e.valueLocation.file === file) check(e.valueLocation.span, 'env value');
+  }
+  for (const w of r.workloads) if (w.location.file === file) check(w.location.span, 'workload');
+}
+
+/** Facts with positions replaced by the text they cover, so two versions of a file compare. */
+function comparable(r: ExtractResult, text: string): unknown[] {
+  return r.facts.map((f) => ({
+    kind: f.kind, ports: f.ports, protocol: f.protocol, address: f.address, owner: f.owner, role: f.role, detail: f.detail, scheme: f.scheme, publishedBy: f.publishedBy,
+    at: text.slice(f.location.span.start, f.location.span.end),
+    value: f.valueLocation.file === f.location.file ? text.slice(f.valueLocation.span.start, f.valueLocation.span.end) : f.valueLocation.file,
+  }));
+}
+
+const files = [...walk(CORPUS), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))].map((f) => ({
+  path: f.split(path.sep).join('/'),
+  text: fs.readFileSync(f, 'utf8'),
+}));
+
+describe('format modules on mutated real files (fast-check)', function () {
   this.timeout(60000);
-  const files = [...walk(CORPUS), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))];
   for (const mod of FORMATS) {
-    it(`${mod.id}: 40 mutations of every real file it could read`, () => {
-      let runs = 0;
-      for (const file of files) {
-        const text = fs.readFileSync(file, 'utf8');
-        const posix = file.split(path.sep).join('/');
-        if (!mod.detect(posix, text)) continue;
-        for (const m of mutations(text, runs + 1, 40)) {
-          check(mod, posix, m);
-          runs++;
-        }
-      }
-      assert.ok(runs > 0, `no real file was recognized as ${mod.id}`);
+    const own = files.filter((f) => mod.detect(f.path, f.text));
+    it(`${mod.id}: never throws and keeps every span inside the document`, () => {
+      assert.ok(own.length > 0, `no real file is recognized as ${mod.id}`);
+      fc.assert(
+        fc.property(fc.constantFrom(...own), fc.array(mutation, { minLength: 1, maxLength: 4 }), (f, ms) => {
+          const text = apply(f.text, ms);
+          mod.detect(f.path, text);
+          spansInside(mod, f.path, text, extract(mod, f.path, text));
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${mod.id}: whitespace added at line ends gives the same facts`, () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...own), fc.array(fc.tuple(fc.nat(), fc.constantFrom(' ', '\t', '  ')), { minLength: 1, maxLength: 6 }), (f, adds) => {
+          const lines = f.text.split('\n');
+          for (const [at, ws] of adds) {
+            const i = at % lines.length;
+            const line = lines[i]!;
+            const cr = line.endsWith('\r');
+            const body = cr ? line.slice(0, -1) : line;
+            // Not after a line continuation, and not touching digits (a port's last digit may end a line).
+            if (body === '' || /[\\\d]$/.test(body)) continue;
+            lines[i] = body + ws + (cr ? '\r' : '');
+          }
+          const changed = lines.join('\n');
+          const before = extract(mod, f.path, f.text);
+          const after = extract(mod, f.path, changed);
+          assert.deepEqual(comparable(after, changed), comparable(before, f.text));
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 });

@@ -10,6 +10,8 @@
  * - A port is an integer 1-65535. A {@link PortRange} is inclusive at both ends.
  */
 
+import type { FileListing } from './filelist';
+
 /** Half-open range of UTF-16 offsets `[start, end)` into one document's text. */
 export interface Span {
   start: number;
@@ -274,6 +276,12 @@ export interface ExtractContext {
   read(path: string): string | undefined;
   /** All workspace file paths (sorted), for include globs and sibling lookups. */
   files(): readonly string[];
+  /**
+   * The same paths indexed by name and directory name, shared by every extraction of one file
+   * list (see `filelist.ts`). Optional: `listingOf(ctx)` builds one from `files()` when absent.
+   * Calling it records a dependency on the file list, as `files()` does.
+   */
+  listing?(): FileListing;
 }
 
 /**

@@ -110,6 +110,7 @@ export function recordingContext(ctx: ExtractContext, deps: string[]): ExtractCo
     path: ctx.path,
     text: ctx.text,
     files: () => ctx.files(),
+    ...(ctx.listing ? { listing: () => ctx.listing!() } : {}),
     read(path: string): string | undefined {
       const t = ctx.read(path);
       if (t !== undefined && !deps.includes(path)) deps.push(path);

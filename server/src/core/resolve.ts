@@ -11,6 +11,7 @@
  *   rtcd URL means the plugin's own RTC ports do not bind.
  */
 import { parseListenAddress, parseUrl } from './addresses';
+import { withPrefix } from './filelist';
 import { classifyRtcdEnv, looksLikeRtcdEnv, RTCD_PORT_KEYS } from './formats/rtcd';
 import type { EnvAssignment, FileFinding, Location, PortFact, Role } from './model';
 import { RTCD_MAX_PORT, RTCD_MIN_PORT } from './ports';
@@ -71,7 +72,17 @@ function configArg(args: readonly string[]): string | undefined {
 
 /** Resolves cross-file meaning; returns the snapshot's facts (copied, never mutated in place) and findings. */
 export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: ResolvedFinding[] } {
-  const facts = snap.facts.map((f) => ({ ...f }));
+  // Copy on write: the snapshot's facts are shared with the index's per-file cache, so only the
+  // facts this function changes (mounted files' facts, rtcd's and the Calls plugin's ports) are copied.
+  const facts = [...snap.facts];
+  const copied = new Set<number>();
+  const own = (i: number): PortFact => {
+    if (!copied.has(i)) {
+      facts[i] = { ...facts[i]! };
+      copied.add(i);
+    }
+    return facts[i]!;
+  };
   const findings: ResolvedFinding[] = [];
   // One unknown-rtcd-key per variable mention, however many launchers read the env file.
   const reportedNames = new Set<string>();
@@ -89,35 +100,60 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
 
   // 1. Bind mounts move a config file's facts into the container that reads it.
   const mounted = new Map<string, PlacedWorkload>();
+  const sortedFiles = [...snap.files.keys()].sort();
   for (const w of snap.workloads) {
     if (!w.netns) continue;
     for (const v of w.volumes) {
-      for (const file of snap.files.keys()) {
-        if (file === v.source || file.startsWith(v.source.endsWith('/') ? v.source : v.source + '/')) {
-          if (file !== w.file) mounted.set(file, w);
-        }
-      }
+      // The mounted file itself, or every file below the mounted directory (a sorted run).
+      const hits = snap.files.has(v.source) ? [v.source] : [];
+      hits.push(...withPrefix(sortedFiles, v.source.endsWith('/') ? v.source : v.source + '/'));
+      for (const file of hits) if (file !== w.file) mounted.set(file, w);
     }
   }
-  for (const f of facts) {
-    const w = mounted.get(f.location.file);
-    if (!w || f.format === 'compose' || f.format === 'shell' || f.format === 'dotenv') continue;
+  for (let i = 0; i < facts.length && mounted.size > 0; i++) {
+    const w = mounted.get(facts[i]!.location.file);
+    const format = facts[i]!.format;
+    if (!w || format === 'compose' || format === 'shell' || format === 'dotenv') continue;
+    const f = own(i);
     f.netns = w.netns;
     if (f.kind === 'bind') f.instance = w.instance;
   }
 
-  // 2. rtcd instances.
+  // 2. rtcd instances. Only hosts with a launcher can have one.
+  const rtcdFacts = new Map<string, PortFact[]>();
+  const configsOn = new Map<string, string[]>();
+  for (let i = 0; i < facts.length; i++) {
+    if (facts[i]!.format !== 'rtcd-toml') continue;
+    const f = own(i);
+    const file = f.location.file;
+    if (!rtcdFacts.has(file)) {
+      rtcdFacts.set(file, []);
+      const list = configsOn.get(f.host) ?? [];
+      list.push(file);
+      configsOn.set(f.host, list);
+    }
+    rtcdFacts.get(file)!.push(f);
+  }
+  const launchersOn = new Map<string, PlacedWorkload[]>();
+  for (const w of snap.workloads) {
+    if (!isRtcdWorkload(w)) continue;
+    const list = launchersOn.get(w.host) ?? [];
+    list.push(w);
+    launchersOn.set(w.host, list);
+  }
+  // Hosts in the order they first appear among workloads, then facts (the order findings are made in).
   const hosts = new Set(snap.workloads.map((w) => w.host));
   for (const f of facts) hosts.add(f.host);
   for (const host of hosts) {
-    const configs = [...new Set(facts.filter((f) => f.host === host && f.format === 'rtcd-toml').map((f) => f.location.file))];
-    const launchers = snap.workloads.filter((w) => w.host === host && isRtcdWorkload(w));
+    const launchers = launchersOn.get(host);
+    if (!launchers) continue;
+    const configs = configsOn.get(host) ?? [];
     for (const w of launchers) {
       const mountedConfig = configs.find((c) => mounted.get(c) === w);
       const arg = configArg(w.args);
       const byArg = arg ? configs.find((c) => pathNames(arg, c)) : undefined;
       const config = mountedConfig ?? byArg ?? (w.kind === 'systemd-unit' && configs.length === 1 ? configs[0] : undefined);
-      const configFacts = config ? facts.filter((f) => f.location.file === config && f.format === 'rtcd-toml') : [];
+      const configFacts = config ? rtcdFacts.get(config) ?? [] : [];
       const instance = config ? `rtcd:${config}` : w.instance;
       const netns = config ? configFacts[0]?.netns : w.netns;
       // The last assignment of a variable wins, as in a shell or systemd.
@@ -199,6 +235,14 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
   }
 
   // 3. Calls plugin environment.
+  const callsPorts = new Map<string, PortFact[]>();
+  for (let i = 0; i < facts.length; i++) {
+    if (facts[i]!.role !== 'calls-udp' && facts[i]!.role !== 'calls-tcp') continue;
+    const f = own(i);
+    const list = callsPorts.get(f.host) ?? [];
+    list.push(f);
+    callsPorts.set(f.host, list);
+  }
   for (const w of snap.workloads) {
     if (!isMattermostWorkload(w)) continue;
     const last = new Map<string, EnvAssignment>();
@@ -231,7 +275,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
         findings.push({ rule: 'invalid-port', file: loc.file, span: loc.span, message: `the Calls plugin accepts ports in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]; ${name} is ${port}` });
         continue;
       }
-      for (const f of facts) if (f.host === w.host && f.role === role) f.shadowed = true;
+      for (const f of callsPorts.get(w.host) ?? []) if (f.role === role) f.shadowed = true;
       const fact: Omit<PortFact, 'id'> = {
         kind: 'bind', ports: { start: port, end: port }, protocol, owner: w.name, role: role as Role, host: w.host,
         format: workloadFormat(w),
@@ -241,7 +285,7 @@ export function resolveSnapshot(snap: Snapshot): { facts: PortFact[]; findings: 
       if (hasUrl) fact.shadowed = true;
       push(fact);
     }
-    if (hasUrl) for (const f of facts) if (f.host === w.host && (f.role === 'calls-udp' || f.role === 'calls-tcp')) f.shadowed = true;
+    if (hasUrl) for (const f of callsPorts.get(w.host) ?? []) f.shadowed = true;
   }
   return { facts: [...facts, ...added], findings };
 }

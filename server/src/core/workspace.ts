@@ -5,6 +5,8 @@
  */
 import picomatch from 'picomatch';
 import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from './model';
+import { FileListing } from './filelist';
+import { FactLookup } from './lookup';
 import { classify, FORMATS } from './registry';
 import { positionAt } from './ports';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
@@ -16,8 +18,13 @@ import { resolveSnapshot, type ResolvedFinding } from './resolve';
 export interface WorkspaceHost {
   /** Every file under `root` worth considering (absolute POSIX paths); hidden VCS folders and node_modules excluded. */
   listFiles(root: string): Promise<string[]>;
-  /** The text of a file (UTF-8, BOM removed), or why it was skipped (too large, binary, unreadable, gone). */
-  readFile(path: string): Promise<{ text: string } | { skipped: string }>;
+  /**
+   * The text of a file (UTF-8, BOM removed; `note` says what was repaired, e.g. invalid UTF-8),
+   * or why it was skipped (too large, binary, unreadable, gone).
+   */
+  readFile(path: string): Promise<{ text: string; note?: string } | { skipped: string }>;
+  /** Entries under `root` the listing left out on purpose (symbolic links), with why. Optional. */
+  listSkipped?(root: string): Promise<{ path: string; reason: string }[]>;
 }
 
 /** A workspace folder: its absolute path and its name (the default host name). */
@@ -60,6 +67,19 @@ export interface FileState {
   reads: Set<string>;
   /** True when extraction listed the workspace's files (an include glob): invalidated by creations and deletions. */
   readsFileList: boolean;
+  /** This file's facts, workloads, env and findings placed on its host; reused while its extraction and host stay the same. */
+  placed?: PlacedFile;
+}
+
+/** A file's contribution to a snapshot, cached per extraction result and host. */
+interface PlacedFile {
+  result: ExtractResult;
+  confident: boolean;
+  host: string;
+  facts: PortFact[];
+  workloads: PlacedWorkload[];
+  env: PlacedEnv[];
+  findings: PlacedFinding[];
 }
 
 /** A workload placed on a host. */
@@ -99,6 +119,8 @@ export interface Snapshot {
   where(loc: Location): string;
   /** 0-based line of an offset in a file. */
   lineOf(loc: Location): number;
+  /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
+  lookup(): FactLookup;
 }
 
 /**
@@ -111,6 +133,9 @@ export class WorkspaceIndex {
   /** Texts of every known workspace file (also those with no format: they may be read by others). */
   private readonly texts = new Map<string, string>();
   private sortedPaths: string[] | undefined;
+  private fileListing: FileListing | undefined;
+  /** Host of each path, computed once per host mapping. */
+  private readonly hosts = new Map<string, string>();
   private cached: Snapshot | undefined;
   private options: IndexOptions;
   private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
@@ -129,10 +154,14 @@ export class WorkspaceIndex {
 
   private compileHostMap(): void {
     this.hostMatchers = [];
+    this.hosts.clear();
     for (const m of this.options.hostMap ?? []) {
       const isMatch = picomatch(m.glob, { dot: true });
+      // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
+      const base = picomatch.scan(m.glob).base;
+      const prefix = base === '' ? '' : base + '/';
       for (const root of this.options.roots) {
-        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => isMatch(rel), host: m.host });
+        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host });
       }
     }
   }
@@ -148,6 +177,14 @@ export class WorkspaceIndex {
 
   /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
   hostOf(path: string): string {
+    const known = this.hosts.get(path);
+    if (known !== undefined) return known;
+    const host = this.computeHost(path);
+    this.hosts.set(path, host);
+    return host;
+  }
+
+  private computeHost(path: string): string {
     const root = this.rootOf(path);
     if (!root) return 'default';
     const rel = path.slice(root.path.length).replace(/^\/+/, '');
@@ -160,7 +197,7 @@ export class WorkspaceIndex {
     const isNew = !this.texts.has(path);
     if (!isNew && this.texts.get(path) === text) return false;
     this.texts.set(path, text);
-    if (isNew) this.sortedPaths = undefined;
+    if (isNew) this.listChanged();
     this.invalidate(path, isNew);
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text);
@@ -181,10 +218,22 @@ export class WorkspaceIndex {
   remove(path: string): boolean {
     if (!this.texts.delete(path)) return false;
     this.states.delete(path);
-    this.sortedPaths = undefined;
+    this.hosts.delete(path);
+    this.listChanged();
     this.invalidate(path, true);
     this.cached = undefined;
     return true;
+  }
+
+  private listChanged(): void {
+    this.sortedPaths = undefined;
+    this.fileListing = undefined;
+  }
+
+  /** All known paths indexed by name and directory name (see `filelist.ts`). */
+  listing(): FileListing {
+    if (!this.fileListing) this.fileListing = new FileListing(this.paths());
+    return this.fileListing;
   }
 
   /** All known paths, sorted. */
@@ -219,6 +268,10 @@ export class WorkspaceIndex {
         readsFileList = true;
         return this.paths();
       },
+      listing: () => {
+        readsFileList = true;
+        return this.listing();
+      },
     };
     let result: ExtractResult;
     try {
@@ -226,7 +279,7 @@ export class WorkspaceIndex {
     } catch (e) {
       // A module must not throw; if one does, the file keeps its last good facts and says why.
       result = {
-        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${(e as Error).message}` }],
+        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${/call stack/i.test((e as Error).message) ? `it is nested too deeply (${(e as Error).message})` : (e as Error).message}` }],
         env: [], workloads: [], dependencies: [], failed: true,
       };
     }
@@ -255,16 +308,25 @@ export class WorkspaceIndex {
       }
       files.set(path, state);
       const current = state.result!;
-      const effective = current.failed && state.lastGood ? state.lastGood : current;
       const host = this.hostOf(path);
-      let n = 0;
-      for (const f of effective.facts) facts.push({ ...f, host, format: state.format, id: `${path}#${n++}` });
-      for (const w of effective.workloads) workloads.push({ ...w, host, file: path });
-      for (const e of effective.env) env.push({ ...e, host });
-      for (const f of current.findings) {
-        if (f.rule === 'parse-error' && !state.confident) continue;
-        findings.push({ ...f, file: path });
+      let placed = state.placed;
+      if (!placed || placed.result !== current || placed.host !== host || placed.confident !== state.confident) {
+        const effective = current.failed && state.lastGood ? state.lastGood : current;
+        const format = state.format;
+        let n = 0;
+        placed = {
+          result: current, host, confident: state.confident,
+          facts: effective.facts.map((f) => ({ ...f, host, format, id: `${path}#${n++}` })),
+          workloads: effective.workloads.map((w) => ({ ...w, host, file: path })),
+          env: effective.env.map((e) => ({ ...e, host })),
+          findings: current.findings.filter((f) => f.rule !== 'parse-error' || state.confident).map((f) => ({ ...f, file: path })),
+        };
+        state.placed = placed;
       }
+      for (const f of placed.facts) facts.push(f);
+      for (const w of placed.workloads) workloads.push(w);
+      for (const e of placed.env) env.push(e);
+      for (const f of placed.findings) findings.push(f);
     }
     const roots = this.options.roots;
     const texts = this.texts;
@@ -290,12 +352,17 @@ export class WorkspaceIndex {
       where(loc: Location): string {
         return `${this.display(loc.file)}:${this.lineOf(loc) + 1}`;
       },
+      lookup: () => {
+        throw new Error('lookup() is available on resolved snapshots only');
+      },
     };
     const resolved = resolveSnapshot(base);
+    let lookup: FactLookup | undefined;
     this.cached = {
       ...base,
       facts: resolved.facts,
       findings: [...findings, ...resolved.findings.map((f: ResolvedFinding) => ({ ...f }))],
+      lookup: () => (lookup ??= new FactLookup(resolved.facts, workloads)),
     };
     return this.cached;
   }
@@ -310,7 +377,7 @@ export async function loadWorkspace(
   index: WorkspaceIndex,
   host: WorkspaceHost,
   roots: readonly Root[],
-  log: (message: string) => void = () => undefined,
+  log?: (message: string) => void,
   accept: (path: string) => boolean = () => true,
 ): Promise<void> {
   for (const root of roots) {
@@ -319,10 +386,13 @@ export async function loadWorkspace(
       if (!accept(p)) continue;
       const r = await host.readFile(p);
       if ('skipped' in r) {
-        log(`skipped ${p}: ${r.skipped}`);
+        log?.(`skipped ${p}: ${r.skipped}`);
         continue;
       }
+      if (r.note) log?.(`read ${p}: ${r.note}`);
       index.setText(p, r.text);
     }
+    // Only worth the extra directory reads when someone reads the log.
+    if (log && host.listSkipped) for (const s of await host.listSkipped(root.path)) log(`skipped ${s.path}: ${s.reason}`);
   }
 }

@@ -87,7 +87,6 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   let settings = new Map<string, FolderSettings>();
   let canPullConfig = false;
   let canRegisterWatchers = false;
-  let published = new Set<string>();
   let ready = false;
   let skipped = 0;
   let publishQueued = false;
@@ -125,19 +124,41 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     return { snap, diagnostics };
   }
 
-  function publish(): void {
-    const { snap, diagnostics } = analyze();
+  /** What was last sent per file, serialized: a file is re-sent only when its diagnostics change. */
+  let sent = new Map<string, string>();
+  /** Bumped by every change; a publish that sees a newer generation stops (its work is stale). */
+  let generation = 0;
+  /** The generation the last completed publish reflected. */
+  let publishedGeneration = -1;
+  let publishing = false;
+
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  /**
+   * Computes diagnostics for the current index and sends those that changed, then
+   * `portolan/indexed`. Yields to the event loop between the snapshot, the rules and the sends;
+   * when a change arrived meanwhile it stops, and the publish scheduled by that change does
+   * the work on the newer text.
+   */
+  async function publish(): Promise<void> {
+    const gen = generation;
+    const snap = index.snapshot();
+    await nextTurn();
+    if (gen !== generation) return;
+    const diagnostics = runRules(snap, (file) => settingsOf(file).rules, (rule, e) => connection.console.error(`[portolan] rule ${rule} failed: ${(e as Error).stack ?? e}`));
+    await nextTurn();
+    if (gen !== generation) return;
     const byFile = new Map<string, Diagnostic[]>();
-    for (const path of snap.files.keys()) byFile.set(path, []);
     for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, textOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, textOf)]);
-    const next = new Set<string>();
+    const next = new Map<string, string>();
     for (const [path, list] of byFile) {
-      if (list.length === 0 && !published.has(path)) continue;
-      void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: list });
-      if (list.length > 0) next.add(path);
+      const key = JSON.stringify(list);
+      next.set(path, key);
+      if (sent.get(path) !== key) void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: list });
     }
-    for (const path of published) if (!byFile.has(path)) void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
-    published = next;
+    for (const path of sent.keys()) if (!next.has(path)) void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
+    sent = next;
+    publishedGeneration = gen;
     void connection.sendNotification(IndexedNotification, {
       files: snap.files.size,
       facts: snap.facts.length,
@@ -147,13 +168,29 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     });
   }
 
-  /** Coalesces bursts of changes into one publish on the next turn of the event loop. */
+  /** Runs publishes until one completes on the newest generation; one loop at a time. */
+  async function publishLoop(): Promise<void> {
+    if (publishing) return;
+    publishing = true;
+    try {
+      // A change during a publish either stops it or, once it is past its last check, makes
+      // the loop go round again: the newest text is always published.
+      while (publishedGeneration !== generation) await publish();
+    } catch (e) {
+      connection.console.error(`[portolan] publish failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      publishing = false;
+    }
+  }
+
+  /** Marks the index changed and coalesces bursts of changes into one publish on a later turn of the event loop. */
   function schedulePublish(): void {
+    generation++;
     if (!ready || publishQueued) return;
     publishQueued = true;
     setImmediate(() => {
       publishQueued = false;
-      guard('publish', publish, undefined)();
+      void publishLoop();
     });
   }
 
@@ -191,7 +228,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
   async function loadAll(): Promise<void> {
     for (const p of [...index.paths()]) if (!accepts(p)) index.remove(p);
     await loadWorkspace(index, host, roots, (m) => {
-      skipped++;
+      if (m.startsWith('skipped ')) skipped++;
       log(m);
     }, accepts);
     for (const doc of documents.all()) {
@@ -235,7 +272,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
       configureIndex();
       await loadAll();
       ready = true;
-      publish();
+      await publishLoop();
     } catch (e) {
       connection.console.error(`[portolan] indexing failed: ${(e as Error).stack ?? e}`);
       ready = true;

@@ -4,6 +4,8 @@
  * size and binary checks. Used by the CLI and the language server; the core never imports it.
  */
 import { promises as fs } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { posix } from 'node:path';
 import { glob } from 'tinyglobby';
 import { isCandidatePath } from '../core/registry';
 import type { WorkspaceHost } from '../core/workspace';
@@ -14,7 +16,7 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Folders never worth reading. */
 export const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**', '**/.hg/**', '**/.svn/**', '**/out/**', '**/.cache/**'];
 
-/** Decodes a file's bytes: UTF-8, BOM removed; `undefined` when it looks binary (a NUL byte in the first 8 KiB). */
+/** Decodes a file's bytes: UTF-8, BOM removed; `undefined` when it looks binary (a NUL byte in the first 8 KiB). Invalid UTF-8 sequences become U+FFFD. */
 export function decode(bytes: Buffer): string | undefined {
   const head = bytes.subarray(0, 8192);
   if (head.includes(0)) return undefined;
@@ -36,10 +38,41 @@ export function nodeHost(extraIgnore: readonly string[] = []): WorkspaceHost {
         if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
         const bytes = await fs.readFile(path);
         const text = decode(bytes);
-        return text === undefined ? { skipped: 'binary content (NUL bytes)' } : { text };
+        if (text === undefined) return { skipped: 'binary content (NUL bytes)' };
+        return isUtf8(bytes) ? { text } : { text, note: 'not valid UTF-8; invalid bytes read as U+FFFD' };
       } catch (e) {
-        return { skipped: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return { skipped: 'gone: deleted after it was listed (ENOENT)' };
+        if (code === 'ELOOP') return { skipped: 'symbolic link loop (ELOOP)' };
+        return { skipped: `unreadable: ${code ?? (e as Error).message}` };
       }
+    },
+    async listSkipped(root: string) {
+      // tinyglobby leaves symbolic links out silently; say which ones were not followed.
+      const base = root.replace(/\/+$/, '');
+      const dirs = await glob(['**/*'], { cwd: base, dot: true, followSymbolicLinks: false, onlyDirectories: true, ignore: [...IGNORED_DIRS, ...extraIgnore] });
+      const out: { path: string; reason: string }[] = [];
+      for (const d of ['', ...dirs]) {
+        const dir = d === '' ? base : posix.join(base, d);
+        let entries;
+        try {
+          entries = await fs.readdir(dir, { withFileTypes: true });
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          if (!e.isSymbolicLink()) continue;
+          const p = posix.join(dir, e.name);
+          let target = '';
+          try {
+            target = await fs.readlink(p);
+          } catch {
+            // reported without its target
+          }
+          out.push({ path: p, reason: `symbolic link${target ? ` to ${target}` : ''} not followed` });
+        }
+      }
+      return out.sort((a, b) => (a.path < b.path ? -1 : 1));
     },
   };
 }

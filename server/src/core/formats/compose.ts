@@ -792,7 +792,8 @@ export const composeFormat: FormatModule = {
           const m = /^[^\s:,[\]{}#]+/.exec(ctx.text.slice(start, start + 200));
           if (m) stop = start + m[0].length;
         }
-        r.findings.push({ rule: 'parse-error', span: { start, end: stop }, message: err.message });
+        const message = /call stack/i.test(err.message) ? `YAML nested too deeply for Portolan to read (${err.message})` : err.message;
+        r.findings.push({ rule: 'parse-error', span: { start, end: stop }, message });
       }
       return r;
     }

@@ -49,6 +49,7 @@ import type {
   Span,
 } from '../model';
 import { emptyResult } from '../model';
+import { FileListing, listingOf, withPrefix } from '../filelist';
 import { isLoopback } from '../addresses';
 import { basename, dirname, isValidRange, parsePortRange, resolvePath, wordSpan } from '../ports';
 
@@ -297,7 +298,7 @@ export function parseNginx(text: string): NginxParseResult {
   try {
     parseBlock(undefined, directives);
   } catch {
-    error ??= { span: { start: 0, end: 0 }, message: 'nginx configuration could not be parsed' };
+    error ??= { span: { start: 0, end: 0 }, message: 'nginx configuration could not be parsed (blocks nested too deeply?)' };
   }
   return error ? { directives, error } : { directives };
 }
@@ -415,41 +416,38 @@ export function nginxPrefix(fromFile: string, files: ReadonlySet<string>): { dir
 
 const isGlob = (p: string): boolean => /[*?[]/.test(p);
 
-/** Number of leading directories two paths share. */
-function commonDirs(a: string, b: string): number {
-  const x = dirname(a).split('/');
-  const y = dirname(b).split('/');
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return i;
-}
-
 /**
  * Workspace files an `include` argument names, sorted. Relative paths resolve against the
  * prefix (see {@link nginxPrefix}); absolute paths, and relative ones that do not resolve, match
  * workspace files by the longest path suffix; among several matching trees the files sharing
  * the most directories with `fromFile` win (one file for a plain path, all of them for a glob). Returns `[]` for arguments with variables or nothing matching.
  */
-export function resolveInclude(pattern: string, fromFile: string, files: readonly string[], fileSet?: ReadonlySet<string>): string[] {
+export function resolveInclude(pattern: string, fromFile: string, files: readonly string[], fileSet?: ReadonlySet<string>, listing?: FileListing): string[] {
   try {
     if (pattern === '' || pattern.includes('$')) return [];
-    const set = fileSet ?? new Set(files);
+    const lst = listing ?? new FileListing(files);
+    const set = fileSet ?? lst.set;
+    // Every match below ends with the pattern's last segments: only those paths are tested.
+    const cands = lst.candidates(pattern);
     const glob = isGlob(pattern);
+    const globHits = (abs: string): readonly string[] => {
+      const m = lst.memo(`nginx-glob\u0000${abs}`, () => picomatch(abs, { dot: false }));
+      const base = picomatch.scan(abs).base;
+      return withPrefix(cands, base.endsWith('/') ? base : base + '/').filter((f) => m(f));
+    };
     if (!pattern.startsWith('/')) {
       const abs = resolvePath(nginxPrefix(fromFile, set).dir, pattern);
       if (glob) {
-        const m = picomatch(abs, { dot: false });
-        const hits = files.filter((f) => m(f));
-        if (hits.length > 0) return [...hits].sort();
+        const hits = globHits(abs);
+        if (hits.length > 0) return [...hits];
       } else if (set.has(abs)) {
         return [abs];
       }
     } else if (!glob && set.has(pattern)) {
       return [pattern];
     } else if (glob) {
-      const m = picomatch(resolvePath('/', pattern), { dot: false });
-      const hits = files.filter((f) => m(f));
-      if (hits.length > 0) return [...hits].sort();
+      const hits = globHits(resolvePath('/', pattern));
+      if (hits.length > 0) return [...hits];
     }
     const segs = pattern.split('/').filter((s) => s !== '' && s !== '.');
     if (segs.some((s) => s === '..')) return [];
@@ -457,20 +455,34 @@ export function resolveInclude(pattern: string, fromFile: string, files: readonl
     if (glob && segs.length < 2) return [];
     for (let k = segs.length; k >= minK; k--) {
       const suffix = segs.slice(-k).join('/');
-      const m = glob ? picomatch(suffix, { dot: false }) : (s: string) => s === suffix;
-      const hits = files.filter((f) => {
-        const fs = f.split('/').filter(Boolean);
-        return fs.length >= k && m(fs.slice(-k).join('/'));
+      // Which paths end with the suffix depends on the listing alone: computed once per listing.
+      const hits = lst.memo(`nginx-suffix\u0000${glob ? 'g' : 'p'}\u0000${suffix}`, () => {
+        const m = glob ? picomatch(suffix, { dot: false }) : (s: string) => s === suffix;
+        return cands.filter((f) => {
+          const fs = f.split('/').filter(Boolean);
+          return fs.length >= k && m(fs.slice(-k).join('/'));
+        });
       });
       if (hits.length === 0) continue;
       // Several trees may match (two projects' conf.d): keep the ones nearest to the including file.
-      const nearest = Math.max(...hits.map((h) => commonDirs(h, fromFile)));
-      const near = hits.filter((h) => commonDirs(h, fromFile) === nearest).sort();
-      return glob ? near : [near[0]!];
+      const near = nearestTree(hits, fromFile);
+      return glob ? [...near] : [near[0]!];
     }
     return [];
   } catch {
     return [];
+  }
+}
+
+/**
+ * The paths of sorted `hits` that share the most leading directories with `fromFile`: those
+ * under its deepest ancestor directory holding any of them (all of them share exactly that
+ * ancestor's directories; a hit sharing more would lie under a deeper ancestor).
+ */
+function nearestTree(hits: readonly string[], fromFile: string): readonly string[] {
+  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+    const under = withPrefix(hits, dir === '/' ? '/' : dir + '/');
+    if (under.length > 0 || dir === '/') return under.length > 0 ? under : hits;
   }
 }
 
@@ -555,10 +567,12 @@ class Scanner {
   private readonly visited = new Set<string>();
   readonly files: readonly string[];
   readonly fileSet: ReadonlySet<string>;
+  readonly listing: FileListing;
 
   constructor(private readonly ctx: ExtractContext) {
-    this.files = ctx.files();
-    this.fileSet = new Set(this.files);
+    this.listing = listingOf(ctx);
+    this.files = this.listing.all;
+    this.fileSet = this.listing.set;
   }
 
   /** Reads another file through the context and records the dependency. */
@@ -593,14 +607,18 @@ class Scanner {
       }
     });
     for (const inc of includes) {
-      for (const target of resolveInclude(inc.word.value, path, this.files, this.fileSet)) {
+      for (const target of resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing)) {
         if (target === this.ctx.path && path !== this.ctx.path && !k.includer) {
           k.includer = inc.env;
         }
         if (this.visited.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
         const text = this.read(target);
         if (text === undefined) continue;
-        this.scan(target, parseNginx(text).directives, inc.env, depth + 1);
+        try {
+          this.scan(target, parseNginx(text).directives, inc.env, depth + 1);
+        } catch {
+          // An included file nested deeper than the stack allows adds no knowledge.
+        }
       }
     }
   }
@@ -824,7 +842,7 @@ class Extractor {
     for (const inc of children.filter((c) => !c.block && c.name.value === 'include')) {
       const arg = inc.args[0];
       if (!arg) return;
-      const targets = resolveInclude(arg.value, this.ctx.path, this.scanner.files, this.scanner.fileSet);
+      const targets = resolveInclude(arg.value, this.ctx.path, this.scanner.files, this.scanner.fileSet, this.scanner.listing);
       if (targets.length === 0) return;
       for (const t of targets) {
         const text = this.scanner.read(t);
@@ -916,7 +934,7 @@ function siblings(path: string, files: readonly string[]): string[] {
   const dir = dirname(path);
   const ext = extension(path);
   const shared = ['conf.d', 'sites-enabled', 'sites-available'].includes(basename(dir));
-  return files
+  return withPrefix(files, dir === '/' ? '/' : dir + '/')
     .filter((f) => f !== path && dirname(f) === dir && (shared || extension(f) === ext))
     .slice(0, 64);
 }
@@ -952,8 +970,13 @@ export function extractNginx(ctx: ExtractContext): ExtractResult {
         if (scanner.wasVisited(sib)) continue;
         const text = scanner.read(sib);
         if (text === undefined || detectNginx(sib, text) === false) continue;
-        const dirs = parseNginx(text).directives;
-        scanner.scan(sib, dirs, ownTopContext(dirs), 1);
+        // A sibling that cannot be walked (nesting deeper than the stack) tells nothing; it must not erase this file's facts.
+        try {
+          const dirs = parseNginx(text).directives;
+          scanner.scan(sib, dirs, ownTopContext(dirs), 1);
+        } catch {
+          continue;
+        }
       }
     }
     scanner.scan(ctx.path, parsed.directives, top, 0);

@@ -22,6 +22,7 @@ import type {
   Workload,
 } from '../model';
 import { emptyResult } from '../model';
+import { listingOf } from '../filelist';
 import { basename, dirname, isValidPort, wordSpan, recordingContext } from '../ports';
 import { dockerRunFacts } from './docker-run';
 import { parseDotenv } from './dotenv';
@@ -391,7 +392,7 @@ function extractService(ctx: ExtractContext, unit: ParsedUnit, c: Ctx): void {
   for (const f of envFiles) {
     const wanted = f.replace(/^-/, '');
     if (!wanted.startsWith('/') || wanted.includes('%')) continue;
-    const path = findWorkspaceFile(ctx.files(), wanted, ctx.path);
+    const path = findWorkspaceFile(listingOf(ctx).named(basename(wanted)), wanted, ctx.path);
     if (path === undefined) continue;
     const text = ctx.read(path);
     if (text === undefined) continue;

@@ -23,6 +23,7 @@ import type {
   Span,
 } from '../model';
 import { emptyResult } from '../model';
+import { listingOf } from '../filelist';
 import { basename, isValidPort } from '../ports';
 
 /** One port set of an application profile: `80,443/tcp` gives two entries. */
@@ -302,8 +303,7 @@ export function workspaceAppLookup(ctx: ExtractContext, dependencies: string[]):
   return (name) => {
     if (!map) {
       map = new Map();
-      for (const f of ctx.files()) {
-        if (!/\/applications\.d\/[^/]+$/.test(f)) continue;
+      for (const f of listingOf(ctx).inDirNamed('applications.d')) {
         const t = ctx.read(f);
         if (t === undefined) continue;
         if (!dependencies.includes(f)) dependencies.push(f);

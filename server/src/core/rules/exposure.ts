@@ -17,8 +17,8 @@ export const publicExposure: Rule = {
     const out: PortDiagnostic[] = [];
     for (const b of snap.facts) {
       if (!isDockerPublished(snap, b) || !isWildcard(b.address) || b.shadowed) continue;
-      const w = snap.workloads.find((x) => x.instance === b.instance);
-      const target = snap.facts.find((t) => t.kind === 'reference' && t.publishedBy && w?.netns === t.netns && t.publishedBy.start === b.ports.start && t.location.file === b.location.file);
+      const w = snap.lookup().workload(b.instance);
+      const target = snap.lookup().factsOfFile(b.location.file).find((t) => t.kind === 'reference' && t.publishedBy && w?.netns === t.netns && t.publishedBy.start === b.ports.start && t.location.file === b.location.file);
       const inside = target?.ports.start ?? b.ports.start;
       const risk = exposureRisk(inside, b.protocol, w?.image) ?? exposureRisk(b.ports.start, b.protocol, w?.image);
       if (!risk) continue;
@@ -36,7 +36,7 @@ export const publicExposure: Rule = {
       const risk = exposureRisk(r.ports.start, r.protocol === 'both' ? 'tcp' : r.protocol);
       if (!risk) continue;
       // The host services the rule opens (not loopback-only ones, not containers).
-      const opened = snap.facts.filter((b) => b.kind === 'bind' && !b.shadowed && b.host === r.host && b.netns === undefined && !isLoopback(b.address) &&
+      const opened = snap.lookup().factsOn(r.host).filter((b) => b.kind === 'bind' && !b.shadowed && b.netns === undefined && !isLoopback(b.address) &&
         rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
       const who = opened.length > 0 ? ` (${opened[0]!.owner} binds it on ${isWildcard(opened[0]!.address) ? 'all interfaces' : opened[0]!.address} at ${snap.where(opened[0]!.location)})` : '';
       out.push({

@@ -30,7 +30,12 @@ function allows(f: PortFact): boolean {
 
 function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
   const hosts = new Map<string, PortFact[]>();
-  for (const f of snap.facts) if (isRuleFile(f)) hosts.set(f.host, [...(hosts.get(f.host) ?? []), f]);
+  for (const f of snap.facts) {
+    if (!isRuleFile(f)) continue;
+    const list = hosts.get(f.host);
+    if (list) list.push(f);
+    else hosts.set(f.host, [f]);
+  }
   return hosts;
 }
 
@@ -47,13 +52,12 @@ export const firewallMissing: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     const hosts = firewalledHosts(snap);
-    const rules = snap.facts.filter(allows);
     for (const b of effectiveBinds(snap)) {
       const ruleFacts = hosts.get(b.host);
       if (!ruleFacts || !mustBePublic(snap, b)) continue;
       const protos = b.protocol === 'both' ? (['tcp', 'udp'] as const) : [b.protocol];
       for (const proto of protos) {
-        const covered = rules.some((r) => r.host === b.host && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
+        const covered = snap.lookup().factsOn(b.host).some((r) => allows(r) && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
         if (covered) continue;
         const file = ruleFacts[0]!.location;
         const label = roleLabel(b.role) ?? `${b.owner}'s ${b.detail}`;
@@ -75,14 +79,15 @@ export const firewallStale: Rule = {
   description: 'A ufw allow rule for a port and protocol that nothing on the host binds.',
   check(snap) {
     const out: PortDiagnostic[] = [];
-    const binds = effectiveBinds(snap);
-    const advertised = snap.facts.filter((f) => f.role === 'rtcd-ice-host-port-override');
+    const lookup = snap.lookup();
+    const advertised = lookup.withRole('rtcd-ice-host-port-override');
     for (const r of snap.facts) {
       if (!isRuleFile(r) || !allows(r)) continue;
       if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;
-      const used = [...binds, ...advertised].some((b) => b.host === r.host && (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      const onHost = lookup.bindsOn(r.host);
+      const used = [...onHost, ...advertised.filter((a) => a.host === r.host)].some((b) => (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
       if (used) continue;
-      const other = binds.filter((b) => b.host === r.host && b.netns === undefined && rangesOverlap(b.ports, r.ports));
+      const other = onHost.filter((b) => b.netns === undefined && rangesOverlap(b.ports, r.ports));
       const hint = other.length > 0 ? `; ${other[0]!.owner} binds ${portLabel(other[0]!)} (${snap.where(other[0]!.location)})` : '';
       out.push({
         rule: 'firewall-stale', severity: 'warning', location: r.location,

@@ -8,7 +8,7 @@ import { rangesOverlap } from '../ports';
 import { isRtcdWorkload } from '../resolve';
 import { imagePorts } from '../wellknown';
 import type { PlacedWorkload, Snapshot } from '../workspace';
-import { addressesOverlap, bindServes, effectiveBinds, protocolsOverlap } from './rule';
+import { addressesOverlap, bindServes, protocolsOverlap } from './rule';
 
 /** A port a compose service's container listens on, and the mention that says so. */
 export interface ContainerPort {
@@ -27,17 +27,17 @@ export function composeProject(netns: string | undefined): string | undefined {
 
 /** Compose services on a host named `name`, preferring the given project. */
 export function composeServices(snap: Snapshot, host: string, name: string, project?: string): PlacedWorkload[] {
-  const all = snap.workloads.filter((w) => w.kind === 'compose-service' && w.host === host && w.name === name);
+  const all = snap.lookup().composeServices(host, name);
   const same = project ? all.filter((w) => composeProject(w.netns) === project) : [];
-  return same.length > 0 ? same : all;
+  return same.length > 0 ? same : [...all];
 }
 
 /** Everything a container is known to listen on; empty when nothing is known. */
 export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort[] {
   const out: ContainerPort[] = [];
   if (!w.netns) return out;
-  for (const f of snap.facts) {
-    if (f.netns !== w.netns || f.shadowed) continue;
+  for (const f of snap.lookup().factsIn(w.netns)) {
+    if (f.shadowed) continue;
     if (f.kind === 'bind') out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: f.detail });
     else if (f.kind === 'reference' && f.publishedBy) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
   }
@@ -47,8 +47,8 @@ export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort
 
 /** Binds on the same host and network namespace that can serve a loopback reference. */
 export function loopbackServers(snap: Snapshot, r: PortFact): PortFact[] {
-  return effectiveBinds(snap).filter(
-    (b) => b.host === r.host && b.netns === r.netns && bindServes(b, r) && (addressesOverlap(b.address, '127.0.0.1') || isLoopback(b.address)),
+  return snap.lookup().bindsOn(r.host).filter(
+    (b) => b.netns === r.netns && bindServes(b, r) && (addressesOverlap(b.address, '127.0.0.1') || isLoopback(b.address)),
   );
 }
 
@@ -59,7 +59,7 @@ export function isLoopbackReference(r: PortFact): boolean {
 
 /** Effective binds of any netns on a host with this port and an overlapping protocol. */
 export function bindsOfPort(snap: Snapshot, host: string, ports: PortFact['ports'], protocol: Protocol): PortFact[] {
-  return effectiveBinds(snap).filter((b) => b.host === host && rangesOverlap(b.ports, ports) && protocolsOverlap(b.protocol, protocol));
+  return snap.lookup().bindsOn(host).filter((b) => rangesOverlap(b.ports, ports) && protocolsOverlap(b.protocol, protocol));
 }
 
 /**
@@ -71,6 +71,5 @@ export function isDockerPublished(snap: Snapshot, f: PortFact): boolean {
   if (f.kind !== 'bind' || f.netns !== undefined) return false;
   const published = f.format === 'compose' ? f.detail.startsWith('ports') : f.instance?.startsWith('docker-run:') === true;
   if (!published) return false;
-  const w = snap.workloads.find((x) => x.instance === f.instance);
-  return w?.networkMode !== 'host';
+  return snap.lookup().workload(f.instance)?.networkMode !== 'host';
 }

@@ -26,8 +26,8 @@ function aboutRtcd(r: PortFact): boolean {
 }
 
 function proxiesToApi(snap: Snapshot, listener: PortFact, apiPorts: Set<number>): boolean {
-  return snap.facts.some(
-    (r) => r.kind === 'reference' && r.format === 'nginx' && r.location.file === listener.location.file && (r.block === undefined || r.block === listener.block || r.detail === 'upstream') &&
+  return snap.lookup().factsOfFile(listener.location.file).some(
+    (r) => r.kind === 'reference' && r.format === 'nginx' && (r.block === undefined || r.block === listener.block || r.detail === 'upstream') &&
       apiPorts.has(r.ports.start),
   );
 }
@@ -88,8 +88,8 @@ export const rtcdMismatch: Rule = {
     for (const w of snap.workloads.filter((x) => isRtcdWorkload(x) && x.netns)) {
       const inside = rtcdBinds.filter((b) => b.host === w.host && b.netns === w.netns);
       if (inside.length === 0) continue;
-      for (const t of snap.facts) {
-        if (t.kind !== 'reference' || t.netns !== w.netns || !t.publishedBy) continue;
+      for (const t of snap.lookup().factsIn(w.netns!)) {
+        if (t.kind !== 'reference' || !t.publishedBy) continue;
         const ok = inside.some((b) => b.ports.start >= t.ports.start && b.ports.start <= t.ports.end && protocolCovers(t.protocol, b.protocol));
         if (ok) continue;
         out.push({

@@ -76,8 +76,8 @@ export function describe(snap: Snapshot, f: PortFact): string {
 }
 
 /** Binds that take effect (not shadowed by an override). */
-export function effectiveBinds(snap: Snapshot): PortFact[] {
-  return snap.facts.filter((f) => f.kind === 'bind' && !f.shadowed);
+export function effectiveBinds(snap: Snapshot): readonly PortFact[] {
+  return snap.lookup().effectiveBinds;
 }
 
 /** True when bind `b` can serve a connection to port/protocol `r` (same netns assumed by the caller). */

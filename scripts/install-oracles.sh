@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the real tools the oracle tests compare Portolan with, from Debian's packages:
+# nginx (nginx -T), docker-compose 1.29 (docker-compose config), ufw (ufw --dry-run), openssl.
+# Idempotent: does nothing when they are all present. Needs root (apt-get).
+set -euo pipefail
+missing=()
+command -v nginx >/dev/null || missing+=(nginx-light)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v ufw >/dev/null || missing+=(ufw)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "oracle tools present: $(nginx -v 2>&1), $(docker-compose version --short 2>/dev/null), ufw $(ufw --version | head -1 | awk '{print $2}')"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-oracles: the oracle tests need ${missing[*]}; run as root: sudo bash scripts/install-oracles.sh" >&2
+  exit 1
+fi
+echo "installing oracle tools: ${missing[*]}"
+log=$(mktemp)
+if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  echo "install-oracles: apt-get failed:" >&2
+  tail -20 "$log" >&2
+  exit 1
+fi
+rm -f "$log"
