@@ -53,6 +53,19 @@ class PortolanClient implements vscode.Disposable {
       documentSelector: documentSelector(),
       outputChannel: output,
       synchronize: { configurationSection: CONFIGURATION_SECTION, fileEvents: watchers },
+      middleware: {
+        // The server refuses a rename (a taken or out-of-range port) with a ResponseError. VS Code
+        // shows the reason in the rename box only for an error named "Rename", so pass it on as one.
+        async provideRenameEdits(document, position, newName, token, next) {
+          try {
+            return await next(document, position, newName, token);
+          } catch (e) {
+            const reason = new Error(e instanceof Error ? e.message : String(e));
+            reason.name = 'Rename';
+            throw reason;
+          }
+        },
+      },
     };
     this.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   }

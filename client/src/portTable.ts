@@ -120,7 +120,7 @@ export class PortTableProvider implements vscode.TreeDataProvider<PortTableNode>
     item.tooltip = tip;
     const uri = vscode.Uri.parse(mention.uri);
     const r = mention.range;
-    item.resourceUri = uri;
+    // No resourceUri: VS Code would decorate the item with the whole file's problem count.
     item.command = {
       command: 'vscode.open',
       title: 'Open',

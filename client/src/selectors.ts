@@ -76,9 +76,13 @@ export const DOCUMENT_LANGUAGES: readonly string[] = [
 
 /**
  * Glob patterns (scheme `file`) whose documents go to the server whatever language the editor
- * gave them: nginx trees, ufw rule files, env files and systemd units.
+ * gave them: TOML and .txt files, nginx trees, ufw rule files, env files and systemd units.
  */
 export const DOCUMENT_PATTERNS: readonly string[] = [
+  // rtcd's config.toml: without a TOML extension VS Code calls it plain text.
+  '**/*.toml',
+  // Port reference documents kept as .txt (the server decides by content).
+  '**/*.txt',
   '**/nginx/**',
   '**/sites-available/*',
   '**/sites-enabled/*',

@@ -5,9 +5,12 @@
 import * as vscode from 'vscode';
 import type { IndexedParams } from '../../server/src/lsp/protocol';
 
-/** Text of the item for a count: "$(error) 5 $(warning) 6", or "$(check) ports" when clean. */
+/**
+ * Text of the item for a count: "Ports $(error) 5 $(warning) 6", or "Ports $(check)" when clean.
+ * The word keeps it apart from VS Code's own problems count, which uses the same icons.
+ */
 export function statusText(p: Pick<IndexedParams, 'errors' | 'warnings'>): string {
-  return p.errors === 0 && p.warnings === 0 ? '$(check) ports' : `$(error) ${p.errors} $(warning) ${p.warnings}`;
+  return p.errors === 0 && p.warnings === 0 ? 'Ports $(check)' : `Ports $(error) ${p.errors} $(warning) ${p.warnings}`;
 }
 
 /** Owns the status bar item; `update` is called on every `portolan/indexed`. */
@@ -18,7 +21,7 @@ export class PortStatus implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('portolan.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Portolan';
     this.item.command = showCommand;
-    this.item.text = '$(sync~spin) ports';
+    this.item.text = 'Ports $(sync~spin)';
     this.item.tooltip = 'Portolan is indexing the workspace';
     this.item.show();
   }

@@ -204,6 +204,13 @@ function serveScreenshots(control: string, page: Page, shotDir: string, log: Run
       const file = path.join(shotDir, `${req.name}.png`);
       await page.screenshot({ path: file });
       log.write('launcher', `screenshot ${req.name} -> ${file}`);
+      if (req.click) {
+        const targets = page.locator(req.click);
+        const n = await targets.count();
+        if (n === 0) throw new Error(`nothing to click: no element matches ${req.click}`);
+        for (let i = 0; i < n; i++) await targets.nth(i).click();
+        log.write('launcher', `clicked ${n} × ${req.click}`);
+      }
       done = { file };
     } catch (e) {
       done = { error: (e as Error).message };

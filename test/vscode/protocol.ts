@@ -49,6 +49,11 @@ export interface ScreenshotRequest {
   selector?: string;
   text?: string | string[];
   timeoutMs?: number;
+  /**
+   * After the picture, click every element matching this CSS selector, in document order, as a
+   * user would (e.g. the refactor preview's checkboxes). Only the offline launcher can click.
+   */
+  click?: string;
 }
 
 /** The launcher's answer: the PNG's absolute path, or why it could not be taken. */
