@@ -22,6 +22,27 @@ describe('installed .vsix', () => {
     assert.equal(ext.isActive, true);
   });
 
+  it('ships every file its manifest names (view icon, grammars, language configurations, schema)', async () => {
+    const ext = await activatePortolan();
+    const c = ext.packageJSON.contributes as {
+      viewsContainers: { activitybar: { icon: string }[] };
+      views: Record<string, { icon?: string }[]>;
+      grammars: { path: string }[];
+      languages: { configuration: string }[];
+      tomlValidation: { url: string }[];
+    };
+    const named = [
+      ...c.viewsContainers.activitybar.map((v) => v.icon),
+      ...Object.values(c.views).flat().flatMap((v) => (v.icon ? [v.icon] : [])),
+      ...c.grammars.map((g) => g.path),
+      ...c.languages.map((l) => l.configuration),
+      ...c.tomlValidation.map((t) => t.url),
+    ];
+    const missing = named.filter((rel) => !fs.existsSync(path.join(ext.extensionPath, rel)));
+    assert.deepEqual(missing, [], 'files named by package.json but missing from the .vsix');
+    assert.ok(named.length >= 9);
+  });
+
   it('reports rtcd-mismatch in the unopened config.json and the 8444 port-conflict', async () => {
     await activatePortolan();
     const config = exampleUri('opt/mattermost/config/config.json');
