@@ -2,12 +2,13 @@
  * Completion of free ports. In a port position (a compose `ports` entry or `published:`,
  * nginx `listen`, a TOML key ending in `port` or rtcd's `listen_address = ":`, `ufw allow`),
  * offers free ports near the number typed so far, each with the reasons it is free: nothing on
- * the host binds it, it is not a well-known port of a stack present in the workspace, and (when
- * the live check is on) nothing on this machine holds it. Pure.
+ * the host binds it and it is not a well-known port of a product present on the host (the test
+ * of edits/free.ts, shared with the quick fixes and the renumber), and (when the live check is
+ * on) nothing on this machine holds it. Pure.
  */
 import type { LiveSocket } from './live';
 import type { Span } from './model';
-import { IMAGE_PORTS, WELL_KNOWN_PORTS } from './wellknown';
+import { presentStacks, stackWords, whyNotFree, type FreeQuery } from './edits/free';
 import type { Snapshot } from './workspace';
 
 /** One offered port. */
@@ -58,23 +59,6 @@ function composePortsItem(text: string, lineStart: number, before: string): RegE
   return null;
 }
 
-/** The stacks present in the workspace and the ports they use (image ports, rtcd, Mattermost, nginx). */
-function stackPorts(snap: Snapshot): Map<number, string> {
-  const out = new Map<number, string>();
-  const add = (port: number, name: string) => out.set(port, out.has(port) ? `${out.get(port)}, ${name}` : name);
-  for (const w of snap.workloads) {
-    if (!w.image) continue;
-    const entry = IMAGE_PORTS.find((e) => e.image.test(w.image!));
-    for (const p of entry?.ports ?? []) add(p.port, w.image.replace(/:.*$/, ''));
-  }
-  const formats = new Set([...snap.files.values()].map((s) => s.format));
-  if (formats.has('rtcd-toml') || snap.facts.some((f) => f.role?.startsWith('rtcd'))) for (const p of [8045, 8443]) add(p, 'rtcd');
-  if (formats.has('mattermost-json')) add(8065, 'Mattermost');
-  if (formats.has('nginx')) for (const p of [80, 443]) add(p, 'nginx');
-  if (snap.workloads.some((w) => /jitsi/.test(w.image ?? ''))) for (const w of WELL_KNOWN_PORTS.filter((x) => /jitsi/i.test(x.name))) add(w.port, 'Jitsi');
-  return out;
-}
-
 /**
  * Free ports near the number typed at `offset` of `file` (whose text is `text`), or `undefined`
  * when the cursor is not in a port position. Candidates go outward from the typed number
@@ -98,24 +82,28 @@ export function completePorts(snap: Snapshot, file: string, text: string, offset
   if (typed === undefined) return undefined;
   const host = snap.hostOf(file);
   const replace = { start: offset - typed.length, end: offset };
-  // The mention being typed is not a competitor of itself.
-  const self = (f: (typeof snap.facts)[number]) => f.location.file === file && f.location.span.start <= replace.end && f.location.span.end >= replace.start;
-  const bound = snap.facts.filter((f) => f.kind === 'bind' && !f.shadowed && f.host === host && f.netns === undefined && f.format !== 'markdown' && !self(f));
-  const stacks = stackPorts(snap);
+  const base = typed === '' ? 8000 : Math.min(65535, Math.max(1, Number(typed)));
+  // The same notion of free as the quick fixes and the renumber (edits/free.ts), for either
+  // protocol since a port position does not say which; the mention being typed is not a
+  // competitor of itself.
+  const query: FreeQuery = {
+    place: { host },
+    protocols: ['tcp', 'udp'],
+    from: base,
+    bounds: { min: base < 1024 ? 1 : 1024, max: 65535 },
+    ignore: (f) => f.location.file === file && f.location.span.start <= replace.end && f.location.span.end >= replace.start,
+  };
+  const present = stackWords(snap, host);
+  const stacks = presentStacks(present);
   const live = opts.live;
   const count = opts.count ?? 5;
-  const base = typed === '' ? 8000 : Math.min(65535, Math.max(1, Number(typed)));
-  const floor = base < 1024 ? 1 : 1024;
-  const stackNames = [...new Set([...stacks.values()].flatMap((s) => s.split(', ')))];
   const items: PortCompletion[] = [];
   for (let step = 0; items.length < count && step < 2000; step++) {
     for (const port of step === 0 ? [base] : [base + step, base - step]) {
-      if (items.length >= count || port < floor || port > 65535) continue;
-      if (bound.some((f) => port >= f.ports.start && port <= f.ports.end)) continue;
-      if (stacks.has(port)) continue;
+      if (items.length >= count || whyNotFree(snap, query, port, present) !== undefined) continue;
       if (live?.some((s) => s.port === port)) continue;
       const reasons = [`not bound on host "${host}"`];
-      if (stackNames.length > 0) reasons.push(`not a port of ${stackNames.join(', ')}`);
+      if (stacks.length > 0) reasons.push(`not a well-known port of ${stacks.join(', ')}`);
       if (live) reasons.push('not in use on this machine');
       items.push({ port, detail: `free: ${reasons.join('; ')}`, rank: items.length });
     }

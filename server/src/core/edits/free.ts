@@ -60,6 +60,11 @@ export function stackWords(snap: Snapshot, host: string): Set<string> {
   return words;
 }
 
+/** The words of `present` that name a stack with well-known ports ("nginx", "postgres", "rtcd"), sorted. */
+export function presentStacks(present: ReadonlySet<string>): string[] {
+  return [...present].filter((p) => WELL_KNOWN_PORTS.some((w) => w.name.toLowerCase().includes(p))).sort();
+}
+
 /**
  * The well-known use of `port` that belongs to a stack present on the host (its name mentions
  * a product word of the host other than the subject's own `ownWords`), or `undefined`.
