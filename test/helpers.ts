@@ -44,3 +44,29 @@ export function textAt(files: Record<string, string>, loc: Location): string {
   if (t === undefined) throw new Error(`location in unknown file ${loc.file}`);
   return t.slice(loc.span.start, loc.span.end);
 }
+
+/** How long LSP-level tests wait for one message from the server, in milliseconds. */
+export const LSP_TIMEOUT_MS = 15000;
+
+/**
+ * Resolves with `p`'s value, or rejects with "timed out waiting for <what>" after `ms`
+ * milliseconds. The timer is cleared either way.
+ */
+export function withTimeout<T>(p: Promise<T>, what: string, ms = LSP_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    }),
+  ]);
+}
+
+/** LSP position (0-based line, UTF-16 character) of the `nth` occurrence of `needle` in `text`, plus `within` characters. Throws when it is absent. */
+export function positionIn(text: string, needle: string, within = 0, nth = 0): { line: number; character: number } {
+  let i = -1;
+  for (let n = 0; n <= nth; n++) i = text.indexOf(needle, i + 1);
+  if (i < 0) throw new Error(`"${needle}" (occurrence ${nth + 1}) not found`);
+  const before = text.slice(0, i + within).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}

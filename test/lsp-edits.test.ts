@@ -23,28 +23,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { RENUMBER_RTCD_SERVER_COMMAND, type RenumberRtcdResult, type SuggestRtcdPortsResult } from '../server/src/lsp/protocol';
-import { ROOT } from './helpers';
+import { ROOT, positionIn as pos, withTimeout } from './helpers';
 
-const TIMEOUT_MS = 15000;
 
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    }),
-  ]);
-}
-
-/** Position of the `nth` occurrence of `needle` (plus `within` characters) in `text`. */
-function pos(text: string, needle: string, within = 0, nth = 0): { line: number; character: number } {
-  let i = -1;
-  for (let n = 0; n <= nth; n++) i = text.indexOf(needle, i + 1);
-  assert.ok(i >= 0, `"${needle}" not found`);
-  const before = text.slice(0, i + within).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
 
 /** Applies LSP text edits (positions in UTF-16 code units) to a text. */
 function applyLsp(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {

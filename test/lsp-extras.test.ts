@@ -26,19 +26,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/portdoc';
 import type { LiveResult } from '../server/src/lsp/protocol';
-import { ROOT } from './helpers';
+import { ROOT, withTimeout } from './helpers';
 
-const TIMEOUT_MS = 15000;
-
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    }),
-  ]);
-}
 
 describe('language server: completion, region fixes and the live check', function () {
   this.timeout(30000);

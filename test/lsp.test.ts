@@ -20,7 +20,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import type { PortTableHost } from '../server/src/lsp/protocol';
-import { ROOT } from './helpers';
+import { ROOT, positionIn, withTimeout } from './helpers';
 
 /** What the test client answers to workspace/configuration; tests change it, then notify. */
 const settings: { rules?: Record<string, string>; exclude?: string[] } = {};
@@ -34,8 +34,6 @@ interface Session {
   indexed: Promise<unknown>;
   stderr: string[];
 }
-
-const TIMEOUT_MS = 15000;
 
 function startServer(): Session {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -72,26 +70,11 @@ function startServer(): Session {
   };
 }
 
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    }),
-  ]);
-}
 
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
 }
 
-function positionOf(text: string, needle: string, within = 0): { line: number; character: number } {
-  const i = text.indexOf(needle) + within;
-  assert.ok(i >= within, `"${needle}" not found`);
-  const before = text.slice(0, i).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
 
 describe('language server over stdio', function () {
   this.timeout(30000);
@@ -148,7 +131,7 @@ describe('language server over stdio', function () {
 
   it('hovers a port in an unopened file with owner, role, derivation and other mentions', async () => {
     const text = fs.readFileSync(configJson(), 'utf8');
-    const position = positionOf(text, 'yourserver.com:8443', 'yourserver.com:'.length + 1);
+    const position = positionIn(text, 'yourserver.com:8443', 'yourserver.com:'.length + 1);
     const hover = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(configJson()).href }, position })) as Hover | null;
     assert.ok(hover, 'hover returned');
     const md = (hover.contents as MarkupContent).value;
@@ -202,7 +185,7 @@ describe('language server over stdio', function () {
     const uri = pathToFileURL(configJson()).href;
     const text = fs.readFileSync(configJson(), 'utf8');
     s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text } });
-    const pos = positionOf(text, 'yourserver.com:8443', 'yourserver.com:'.length);
+    const pos = positionIn(text, 'yourserver.com:8443', 'yourserver.com:'.length);
     s.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: pos, end: { line: pos.line, character: pos.character + 4 } }, text: '8444' }],
