@@ -5,30 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
-import { main } from '../server/src/cli/main';
 import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/portdoc';
-import { ROOT } from './helpers';
+import { ROOT, runCli, tmpWorkspace } from './helpers';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
-
-function tmpWorkspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-ci-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
 
 const example = path.join(ROOT, 'examples', 'prochat-host');
 
@@ -40,7 +23,7 @@ describe('CI output formats', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
-    const r = await run(['check', example, '--format', 'sarif']);
+    const r = await runCli(['check', example, '--format', 'sarif']);
     assert.equal(r.code, 1, 'errors in the example still exit 1');
     const log = JSON.parse(r.out) as Sarif.Log;
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
@@ -67,14 +50,14 @@ describe('CI output formats', () => {
   });
 
   it('check --format github prints one workflow annotation per diagnostic, escaped', async () => {
-    const text = await run(['check', example, '--format', 'text']);
-    const r = await run(['check', example, '--format', 'github']);
+    const text = await runCli(['check', example, '--format', 'text']);
+    const r = await runCli(['check', example, '--format', 'github']);
     const lines = r.out.trimEnd().split('\n');
     assert.equal(lines.length, text.out.trimEnd().split('\n').length - 1, 'one per diagnostic (text adds a summary line)');
     for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=Portolan [a-z-]+::[^\n]+$/);
     assert.ok(lines.includes(lines.find((l) => l.startsWith('::error file=etc/rtcd/config.toml,line=7,col=25,endLine=7,endColumn=29,title=Portolan port-conflict::8444/tcp'))!));
     const dir = tmpWorkspace({ 'docs/PORTS.md': '# P\n\n| Service | Port |\n|---|---|\n| a,b: 50% | 9000 |\n| c | 9000 |\n' });
-    const g = await run(['check', dir, '--format', 'github']);
+    const g = await runCli(['check', dir, '--format', 'github']);
     assert.equal(g.code, 0);
     assert.match(g.out, /^::warning file=docs\/PORTS\.md,line=5,col=14,endLine=5,endColumn=18,title=Portolan doc-conflict::9000\/tcp is documented for "a,b: 50%25"/m);
   });
@@ -82,22 +65,22 @@ describe('CI output formats', () => {
   it('ports --format markdown --write FILE updates only the region, creates a missing file, refuses a file without markers', async () => {
     const dir = tmpWorkspace({ 'nginx/sites-enabled/site': 'server {\n  listen 8080;\n  server_name site.example.com;\n}\n', 'README.md': `# Host\n\nBefore.\n${REGION_BEGIN}\n${REGION_END}\nAfter.\n` });
     const readme = path.join(dir, 'README.md');
-    const r = await run(['ports', dir, '--format', 'markdown', '--write', readme]);
+    const r = await runCli(['ports', dir, '--format', 'markdown', '--write', readme]);
     assert.equal(r.code, 0, r.err);
     const text = fs.readFileSync(readme, 'utf8');
     assert.equal(text, `# Host\n\nBefore.\n${REGION_BEGIN}\n| Service | Port | Protocol | Address | Purpose | Source |\n|---|---|---|---|---|---|\n| site.example.com | 8080 | tcp | * | listens (listen) | nginx/sites-enabled/site:2 |\n${REGION_END}\nAfter.\n`);
-    assert.equal((await run(['check', dir])).out, 'no problems in 2 files\n', 'doc-stale is silent after writing');
-    assert.match((await run(['ports', dir, '--format', 'markdown', '--write', readme])).out, /is up to date/);
+    assert.equal((await runCli(['check', dir])).out, 'no problems in 2 files\n', 'doc-stale is silent after writing');
+    assert.match((await runCli(['ports', dir, '--format', 'markdown', '--write', readme])).out, /is up to date/);
     fs.writeFileSync(path.join(dir, 'nginx/sites-enabled/site'), 'server {\n  listen 8081;\n}\n');
-    assert.match((await run(['check', dir])).out, /README\.md:4:1: information doc-stale: the generated port table/);
+    assert.match((await runCli(['check', dir])).out, /README\.md:4:1: information doc-stale: the generated port table/);
     const fresh = path.join(dir, 'PORTS.md');
-    assert.equal((await run(['ports', dir, '--format', 'markdown', '--write', fresh])).code, 0);
+    assert.equal((await runCli(['ports', dir, '--format', 'markdown', '--write', fresh])).code, 0);
     assert.ok(fs.readFileSync(fresh, 'utf8').startsWith(`${REGION_BEGIN}\n| Service |`));
     const plain = path.join(dir, 'NOTES.md');
     fs.writeFileSync(plain, 'no markers\n');
-    const refused = await run(['ports', dir, '--format', 'markdown', '--write', plain]);
+    const refused = await runCli(['ports', dir, '--format', 'markdown', '--write', plain]);
     assert.equal(refused.code, 1);
     assert.equal(fs.readFileSync(plain, 'utf8'), 'no markers\n');
-    assert.equal((await run(['ports', dir, '--write', readme])).code, 2, '--write needs --format markdown');
+    assert.equal((await runCli(['ports', dir, '--write', readme])).code, 2, '--write needs --format markdown');
   });
 });

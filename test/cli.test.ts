@@ -5,32 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../server/src/cli/main';
-import { ROOT } from './helpers';
+import { ROOT, runCli, tmpWorkspace } from './helpers';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
-
-function tmpWorkspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-cli-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
 
 describe('portolan CLI', () => {
   const example = path.join(ROOT, 'examples', 'prochat-host');
 
   it('check --format json prints the documented shape and exits 1 on errors', async () => {
-    const r = await run(['check', example, '--format', 'json']);
+    const r = await runCli(['check', example, '--format', 'json']);
     assert.equal(r.code, 1);
     const parsed = JSON.parse(r.out) as { diagnostics: Record<string, unknown>[] };
     assert.ok(parsed.diagnostics.length > 0);
@@ -46,7 +29,7 @@ describe('portolan CLI', () => {
 
   it('check exits 0 and says so on a clean workspace', async () => {
     const dir = tmpWorkspace({ 'nginx/sites-enabled/site': 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:8065; }\n}\n', 'mattermost/config.json': '{"ServiceSettings":{"ListenAddress":":8065"},"SqlSettings":{}}' });
-    const r = await run(['check', dir]);
+    const r = await runCli(['check', dir]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /no problems in 2 files/);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -54,20 +37,20 @@ describe('portolan CLI', () => {
 
   it('check exits 0 when only warnings are reported', async () => {
     const dir = tmpWorkspace({ 'nginx/sites-enabled/site': 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:9999; }\n}\n' });
-    const r = await run(['check', dir]);
+    const r = await runCli(['check', dir]);
     assert.equal(r.code, 0);
     assert.match(r.out, /warning unresolved-reference/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('ports prints table, json and markdown', async () => {
-    const table = await run(['ports', example]);
+    const table = await runCli(['ports', example]);
     assert.equal(table.code, 0);
     assert.match(table.out.split('\n')[0]!, /^HOST\s+PORT\s+PROTO\s+KIND\s+OWNER/);
     assert.match(table.out, /8444\s+tcp\s+bind\s+rtcd/);
-    const json = JSON.parse((await run(['ports', example, '--format', 'json'])).out) as { ports: { port: string; owner: string }[] };
+    const json = JSON.parse((await runCli(['ports', example, '--format', 'json'])).out) as { ports: { port: string; owner: string }[] };
     assert.ok(json.ports.some((p) => p.port === '8046' && p.owner === 'rtcd'));
-    const md = (await run(['ports', example, '--format', 'markdown'])).out;
+    const md = (await runCli(['ports', example, '--format', 'markdown'])).out;
     assert.match(md, /^<!-- portolan:reference [^\n]*-->\n# Port reference: prochat-host\n/);
     assert.match(md, /^\| Service \| Port \| Protocol \| Address \| Purpose \| Source \|$/m);
     assert.match(md, /^\| rtcd \| 8444 \| tcp \| \* \| rtcd's API \| etc\/rtcd\/config\.toml:\d+ \|$/m);
@@ -79,9 +62,9 @@ describe('portolan CLI', () => {
       'a/docker-compose.yml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n',
       'b/docker-compose.yml': 'services:\n  app:\n    image: httpd\n    ports:\n      - "8080:80"\n',
     });
-    const same = await run(['check', dir, '--format', 'json']);
+    const same = await runCli(['check', dir, '--format', 'json']);
     assert.ok((JSON.parse(same.out) as { diagnostics: { rule: string }[] }).diagnostics.some((d) => d.rule === 'port-conflict'), 'one host: conflict');
-    const split = await run(['check', dir, '--format', 'json', '--host-map', 'a/**=alpha', '--host-map', 'b/**=beta']);
+    const split = await runCli(['check', dir, '--format', 'json', '--host-map', 'a/**=alpha', '--host-map', 'b/**=beta']);
     assert.equal(split.code, 0);
     assert.deepEqual((JSON.parse(split.out) as { diagnostics: unknown[] }).diagnostics, []);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -89,7 +72,7 @@ describe('portolan CLI', () => {
 
   it('bad usage exits 2 with a message', async () => {
     for (const args of [[], ['frobnicate'], ['check', '--format', 'xml'], ['check', '/no/such/dir'], ['check', '.', '--host-map', 'nohost'], ['check', '--bogus']]) {
-      const r = await run(args);
+      const r = await runCli(args);
       assert.equal(r.code, 2, `args ${args.join(' ')}`);
       assert.match(r.err, /portolan: .*\nUsage:/);
     }

@@ -3,7 +3,9 @@
  * No network, no writes outside temporary folders.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../server/src/cli/main';
 import type { ExtractContext, ExtractResult, FormatModule, Location, Span } from '../server/src/core/model';
 
 /** Absolute path of ../shared/corpus beside the project root (tests run from out/test/...). */
@@ -69,4 +71,22 @@ export function positionIn(text: string, needle: string, within = 0, nth = 0): {
   if (i < 0) throw new Error(`"${needle}" (occurrence ${nth + 1}) not found`);
   const before = text.slice(0, i + within).split('\n');
   return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/** Runs the CLI in process with `args`; resolves to its exit code and what it printed. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+/** A new temporary folder (name starting with `prefix`) holding `files` (relative path to text). The caller removes it. */
+export function tmpWorkspace(files: Record<string, string>, prefix = 'portolan-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
 }
