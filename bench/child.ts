@@ -17,11 +17,11 @@ import { main } from '../server/src/cli/main';
 import { parseDotenv } from '../server/src/core/formats/dotenv';
 import { fencedBlocks } from '../server/src/core/formats/markdown';
 import { parseNginx } from '../server/src/core/formats/nginx';
-import { splitCommands } from '../server/src/core/formats/shellwords';
+import { splitCommands } from '../server/src/core/formats/shell/words';
 import { parseUnitFile } from '../server/src/core/formats/systemd';
-import { listToml } from '../server/src/core/formats/tomlast';
-import type { FormatId } from '../server/src/core/model';
-import { classify } from '../server/src/core/registry';
+import { listToml } from '../server/src/core/formats/toml/syntax';
+import type { FormatId } from '../server/src/core/model/facts';
+import { classify } from '../server/src/core/index/registry';
 import { nodeHost } from '../server/src/node/host';
 
 /** The parser each format module starts from, without what the module does afterwards. */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
-import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/portdoc';
+import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/markdown/portdoc';
 import { ROOT, runCli, tmpWorkspace } from './helpers';
 
 

@@ -3,8 +3,8 @@
  * typed number, and the reasons each offer is free.
  */
 import * as assert from 'node:assert/strict';
-import { completePorts } from '../server/src/core/complete';
-import type { LiveSocket } from '../server/src/core/live';
+import { completePorts } from '../server/src/core/features/complete';
+import type { LiveSocket } from '../server/src/core/features/live';
 import { analyze } from './memory';
 
 const COMPOSE = '/ws/opt/app/docker-compose.yml';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../server/src/cli/main';
-import type { ExtractContext, ExtractResult, FormatModule, Location, Span } from '../server/src/core/model';
+import type { ExtractContext, ExtractResult, FormatModule, Location, Span } from '../server/src/core/model/facts';
 
 /** Absolute path of ../shared/corpus beside the project root (tests run from out/test/...). */
 export const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../server/src/cli/main';
-import { loadWorkspace, WorkspaceIndex } from '../server/src/core/workspace';
+import { loadWorkspace, WorkspaceIndex } from '../server/src/core/index/workspace';
 import { nodeHost } from '../server/src/node/host';
 import { ROOT } from './helpers';
 

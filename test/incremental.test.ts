@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { hostFiles } from '../bench/generate';
 import { runRules } from '../server/src/core/rules/index';
-import { WorkspaceIndex, type Root } from '../server/src/core/workspace';
+import { WorkspaceIndex, type Root } from '../server/src/core/index/workspace';
 import { toLspDiagnostic } from '../server/src/lsp/convert';
 import { ROOT } from './helpers';
 

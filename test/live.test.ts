@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../server/src/cli/main';
-import { liveReport, parseProcNet } from '../server/src/core/live';
+import { liveReport, parseProcNet } from '../server/src/core/features/live';
 import { readLiveSockets } from '../server/src/node/live';
 import { analyze } from './memory';
 

@@ -24,7 +24,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/portdoc';
+import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/markdown/portdoc';
 import type { LiveResult } from '../server/src/lsp/protocol';
 import { ROOT, withTimeout } from './helpers';
 

@@ -3,9 +3,9 @@
  * POSIX paths to text are put into a {@link WorkspaceIndex}, and every rule is run over its
  * snapshot. No file system access.
  */
-import type { Location, PortFact, RuleId } from '../server/src/core/model';
+import type { Location, PortFact, RuleId } from '../server/src/core/model/facts';
 import { runRules, type PortDiagnostic } from '../server/src/core/rules/index';
-import { WorkspaceIndex, type HostMapping, type Root, type Snapshot } from '../server/src/core/workspace';
+import { WorkspaceIndex, type HostMapping, type Root, type Snapshot } from '../server/src/core/index/workspace';
 
 /** Options of {@link analyze}: workspace folders (default one folder `/ws` named `ws`) and a host map. */
 export interface AnalyzeOptions {

@@ -12,10 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { hostFiles } from '../bench/generate';
-import type { PortFact } from '../server/src/core/model';
-import { splitCommands } from '../server/src/core/formats/shellwords';
+import type { PortFact } from '../server/src/core/model/facts';
+import { splitCommands } from '../server/src/core/formats/shell/words';
 import { isUfwCommand, ufwCommandFacts } from '../server/src/core/formats/ufw';
-import { WorkspaceIndex } from '../server/src/core/workspace';
+import { WorkspaceIndex } from '../server/src/core/index/workspace';
 import { CORPUS } from './helpers';
 
 /** Why `tool` cannot run here, or undefined when it can. */

@@ -8,8 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { FORMATS } from '../server/src/core/registry';
-import type { ExtractContext, ExtractResult, FormatModule, Span } from '../server/src/core/model';
+import { FORMATS } from '../server/src/core/index/registry';
+import type { ExtractContext, ExtractResult, FormatModule, Span } from '../server/src/core/model/facts';
 import { CORPUS, ROOT } from './helpers';
 
 function walk(dir: string): string[] {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RULE_INFO, runRules } from '../server/src/core/rules/index';
-import { findSuppressions } from '../server/src/core/suppress';
+import { findSuppressions } from '../server/src/core/index/suppress';
 import { analyze, analysisOf, at, summary } from './memory';
 
 const site = (name: string, port: string, before = '') =>

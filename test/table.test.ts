@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fileFilter } from '../server/src/core/filter';
-import { portReference, portTree } from '../server/src/core/table';
+import { fileFilter } from '../server/src/core/index/filter';
+import { portReference, portTree } from '../server/src/core/features/table';
 import { analyze } from './memory';
 
 const files = {

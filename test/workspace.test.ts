@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WorkspaceIndex, loadWorkspace, type WorkspaceHost } from '../server/src/core/workspace';
+import { WorkspaceIndex, loadWorkspace, type WorkspaceHost } from '../server/src/core/index/workspace';
 import { analysisOf, analyze, at, lineOf, summary } from './memory';
 import { nginxSite, rtcdConfig, rtcdUnit } from './rules/fixtures';
 

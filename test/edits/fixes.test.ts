@@ -3,8 +3,8 @@
  * re-check that reports no problem the fix caused) and near misses where no fix may be offered.
  */
 import * as assert from 'node:assert/strict';
-import { fixAll, quickFixes, type QuickFix } from '../../server/src/core/edits/fixes';
-import type { RuleId } from '../../server/src/core/model';
+import { fixAll, quickFixes, type QuickFix } from '../../server/src/core/features/edits/fixes';
+import type { RuleId } from '../../server/src/core/model/facts';
 import type { PortDiagnostic } from '../../server/src/core/rules';
 import { applied, contextOf, exampleFiles, lineWith, verdictOf } from './util';
 

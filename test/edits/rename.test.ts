@@ -3,8 +3,8 @@
  * what a rename changes, when it is refused, and where it must not reach.
  */
 import * as assert from 'node:assert/strict';
-import { definitionsAt, prepareRename, referencesAt, renamePort } from '../../server/src/core/edits/rename';
-import type { Location } from '../../server/src/core/model';
+import { definitionsAt, prepareRename, referencesAt, renamePort } from '../../server/src/core/features/edits/rename';
+import type { Location } from '../../server/src/core/model/facts';
 import { analyze } from '../memory';
 import { applied, exampleFiles, lineWith, verdictOf } from './util';
 

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
-import { planRenumber, suggestRtcdPorts } from '../../server/src/core/edits/renumber';
+import { planRenumber, suggestRtcdPorts } from '../../server/src/core/features/edits/renumber';
 import { CORPUS, ROOT } from '../helpers';
 import { analyze } from '../memory';
 import { applied, exampleFiles, verdictOf } from './util';

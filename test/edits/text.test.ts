@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { editBytes } from '../../server/src/cli/renumber';
-import { applyEdits, lineAt, lineBreakOf, mapBack, normalizeEdits, OverlappingEditsError } from '../../server/src/core/edits/text';
+import { applyEdits, lineAt, lineBreakOf, mapBack, normalizeEdits, OverlappingEditsError } from '../../server/src/core/features/edits/text';
 
 const e = (start: number, end: number, newText: string) => ({ file: '/f', span: { start, end }, newText });
 

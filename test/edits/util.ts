@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FixContext } from '../../server/src/core/edits/fixes';
-import { indexReanalyzer, verifyEdits, type Verdict } from '../../server/src/core/edits/recheck';
-import { applyAll, type TextEdit } from '../../server/src/core/edits/text';
-import { WorkspaceIndex } from '../../server/src/core/workspace';
+import type { FixContext } from '../../server/src/core/features/edits/fixes';
+import { indexReanalyzer, verifyEdits, type Verdict } from '../../server/src/core/features/edits/recheck';
+import { applyAll, type TextEdit } from '../../server/src/core/features/edits/text';
+import { WorkspaceIndex } from '../../server/src/core/index/workspace';
 import { ROOT } from '../helpers';
 import { analysisOf, analyze, WS, type Analysis } from '../memory';
 

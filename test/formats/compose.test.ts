@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { composeFormat, parsePublishSpec, splitCommand } from '../../server/src/core/formats/compose';
-import type { ExtractedFact, ExtractResult, Workload } from '../../server/src/core/model';
+import type { ExtractedFact, ExtractResult, Workload } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, ROOT, slice, textAt } from '../helpers';
 
 const DIR = '/ws/app';

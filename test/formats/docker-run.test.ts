@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { dockerRunFacts } from '../../server/src/core/formats/docker-run';
-import type { ExtractContext, ExtractedFact, ShellWord } from '../../server/src/core/model';
+import type { ExtractContext, ExtractedFact, ShellWord } from '../../server/src/core/model/facts';
 import { slice } from '../helpers';
 
 const F = '/ws/scripts/run.sh';

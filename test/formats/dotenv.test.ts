@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { dotenvFormat, interpolate, parseDotenv, UNSET_MARK, type EnvLookup } from '../../server/src/core/formats/dotenv';
-import type { EnvAssignment } from '../../server/src/core/model';
+import type { EnvAssignment } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice } from '../helpers';
 
 const F = '/ws/app/.env';

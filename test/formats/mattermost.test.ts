@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { mattermostFormat } from '../../server/src/core/formats/mattermost';
-import { classify } from '../../server/src/core/registry';
+import { classify } from '../../server/src/core/index/registry';
 import { corpusText, extractIn, slice } from '../helpers';
 
 const P = '/ws/opt/mattermost/config/config.json';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { nginxFormat, parseNginx, resolveInclude } from '../../server/src/core/formats/nginx';
-import type { ExtractedFact, ExtractResult } from '../../server/src/core/model';
+import type { ExtractedFact, ExtractResult } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice, textAt } from '../helpers';
 
 const F = '/ws/nginx/conf.d/site.conf';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { rtcdFormat, classifyRtcdEnv, looksLikeRtcdEnv, suggestRtcdKey, RTCD_KEYS } from '../../server/src/core/formats/rtcd';
-import { classify } from '../../server/src/core/registry';
+import { classify } from '../../server/src/core/index/registry';
 import { corpusText, extractIn, slice } from '../helpers';
 
 const P = '/ws/etc/rtcd/config.toml';

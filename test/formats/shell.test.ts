@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { shellFormat } from '../../server/src/core/formats/shell';
-import type { ExtractResult } from '../../server/src/core/model';
+import type { ExtractResult } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, ROOT, slice } from '../helpers';
 
 const F = '/ws/scripts/firewall.sh';

@@ -6,10 +6,10 @@ import {
   systemdCommand,
   systemdSplit,
   systemdWords,
-} from '../../server/src/core/formats/shellwords';
-import type { ShellWord } from '../../server/src/core/model';
-import { wordSpan } from '../../server/src/core/ports';
+} from '../../server/src/core/formats/shell/words';
+import type { ShellWord } from '../../server/src/core/model/facts';
 import { slice } from '../helpers';
+import { wordSpan } from '../../server/src/core/formats/context';
 
 const values = (cmds: ShellWord[][]): string[][] => cmds.map((c) => c.map((w) => w.value));
 

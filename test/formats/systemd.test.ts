@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findWorkspaceFile, parseUnitFile, systemdFormat, unitNameOf } from '../../server/src/core/formats/systemd';
-import type { EnvAssignment, ExtractResult } from '../../server/src/core/model';
+import type { EnvAssignment, ExtractResult } from '../../server/src/core/model/facts';
 import { extractIn, slice, ROOT, textAt } from '../helpers';
 
 function fixture(rel: string): string {

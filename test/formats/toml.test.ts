@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { tomlFormat } from '../../server/src/core/formats/toml';
-import { dotted, listToml } from '../../server/src/core/formats/tomlast';
-import { classify } from '../../server/src/core/registry';
+import { dotted, listToml } from '../../server/src/core/formats/toml/syntax';
+import { classify } from '../../server/src/core/index/registry';
 import { corpusText, extractIn, slice } from '../helpers';
 
 const P = '/ws/srv/app/config.toml';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commandWords, splitCommands } from '../../server/src/core/formats/shellwords';
+import { commandWords, splitCommands } from '../../server/src/core/formats/shell/words';
 import {
   parseAppProfiles,
   ufwAppFormat,
@@ -10,7 +10,7 @@ import {
   type AppLookup,
   type UfwCommandResult,
 } from '../../server/src/core/formats/ufw';
-import type { ExtractedFact } from '../../server/src/core/model';
+import type { ExtractedFact } from '../../server/src/core/model/facts';
 import { extractIn, ROOT, slice } from '../helpers';
 
 const F = '/ws/scripts/firewall.sh';

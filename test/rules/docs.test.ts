@@ -7,11 +7,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { portDocuments, portsMarkdown, updateRegions } from '../../server/src/core/docs';
-import { generatedRegions, portTokens, readPortDoc, REGION_BEGIN, REGION_END } from '../../server/src/core/formats/portdoc';
-import { classify, isCandidatePath } from '../../server/src/core/registry';
+import { generatedRegions, portTokens, readPortDoc, REGION_BEGIN, REGION_END } from '../../server/src/core/formats/markdown/portdoc';
+import { classify, isCandidatePath } from '../../server/src/core/index/registry';
 import { analysisOf, analyze, at, summary } from '../memory';
 import { ROOT } from '../helpers';
+import { portDocuments } from '../../server/src/core/index/documents';
+import { portsMarkdown, updateRegions } from '../../server/src/core/index/documents';
 
 const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
 

@@ -7,17 +7,18 @@ import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runRules, type PortDiagnostic } from '../core/rules';
-import { positionAt } from '../core/ports';
-import { fileFilter } from '../core/filter';
-import { portReference, portTable } from '../core/table';
-import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
+import { fileFilter } from '../core/index/filter';
+import { portReference } from '../core/features/table';
+import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/index/workspace';
 import { nodeHost } from '../node/host';
-import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/docs';
-import { generatedRegions } from '../core/formats/portdoc';
-import { holderLabel, liveReport, socketLabel, takenLine } from '../core/live';
+import { generatedRegions } from '../core/formats/markdown/portdoc';
+import { holderLabel, liveReport, socketLabel, takenLine } from '../core/features/live';
 import { readLiveSockets } from '../node/live';
 import { renumberMain, RENUMBER_USAGE } from './renumber';
 import { toGithub, toSarif } from './report';
+import { positionAt } from '../core/model/lines';
+import { portTable } from '../core/index/table';
+import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/index/documents';
 
 const USAGE = `Usage:
   portolan check [dir] [--format text|json|sarif|github] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]

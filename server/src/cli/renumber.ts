@@ -10,12 +10,12 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { indexReanalyzer, verifyEdits } from '../core/edits/recheck';
-import { planRenumber } from '../core/edits/renumber';
-import { applyEdits, groupEdits } from '../core/edits/text';
-import { fileFilter } from '../core/filter';
+import { indexReanalyzer, verifyEdits } from '../core/features/edits/recheck';
+import { planRenumber } from '../core/features/edits/renumber';
+import { applyEdits, groupEdits } from '../core/features/edits/text';
+import { fileFilter } from '../core/index/filter';
 import { runRules } from '../core/rules';
-import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/workspace';
+import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/index/workspace';
 import { decode, nodeHost } from '../node/host';
 
 /** Where output goes. */

@@ -5,9 +5,9 @@
  * Pure functions of the diagnostics; the CLI prints their result.
  */
 import type * as Sarif from 'sarif';
-import type { Location, Severity } from '../core/model';
-import { positionAt } from '../core/ports';
+import type { Location, Severity } from '../core/model/facts';
 import { RULES, type PortDiagnostic } from '../core/rules';
+import { positionAt } from '../core/model/lines';
 
 /** What the formatters need from the CLI: a path relative to the checked folder, and file texts. */
 export interface ReportContext {

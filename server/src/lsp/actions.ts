@@ -22,18 +22,18 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixAll, FIXABLE_RULES, quickFixes, type FixContext } from '../core/edits/fixes';
-import { verifyEdits, indexReanalyzer } from '../core/edits/recheck';
-import { definitionsAt, prepareRename, referencesAt, renamePort } from '../core/edits/rename';
-import { planRenumber, suggestRtcdPorts } from '../core/edits/renumber';
-import { groupEdits, type TextEdit } from '../core/edits/text';
-import type { Location, RuleId } from '../core/model';
-import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../core/ports';
+import { fixAll, FIXABLE_RULES, quickFixes, type FixContext } from '../core/features/edits/fixes';
+import { verifyEdits, indexReanalyzer } from '../core/features/edits/recheck';
+import { definitionsAt, prepareRename, referencesAt, renamePort } from '../core/features/edits/rename';
+import { planRenumber, suggestRtcdPorts } from '../core/features/edits/renumber';
+import { groupEdits, type TextEdit } from '../core/features/edits/text';
+import type { Location, RuleId } from '../core/model/facts';
+import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../core/model/ports';
 import type { PortDiagnostic, RuleSettings } from '../core/rules';
-import { effectiveBinds } from '../core/rules/rule';
-import type { IndexOptions, Snapshot, WorkspaceIndex } from '../core/workspace';
+import type { IndexOptions, Snapshot, WorkspaceIndex } from '../core/index/workspace';
 import { offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
 import { RENUMBER_RTCD_SERVER_COMMAND, SuggestRtcdPortsRequest, type RenumberRtcdArgs, type RenumberRtcdResult, type SuggestRtcdPortsResult } from './protocol';
+import { effectiveBinds } from '../core/index/queries';
 
 /** The code action kind of Portolan's fix-all actions. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.portolan`;

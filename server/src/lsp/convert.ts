@@ -4,9 +4,9 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
-import type { Location, Severity, Span } from '../core/model';
-import { positionAt } from '../core/ports';
+import type { Location, Severity, Span } from '../core/model/facts';
 import type { PortDiagnostic } from '../core/rules';
+import { positionAt } from '../core/model/lines';
 
 /** file: URI to absolute POSIX path; `undefined` for other schemes. */
 export function uriToPath(uri: string): string | undefined {

@@ -15,14 +15,15 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { completePorts } from '../core/complete';
-import { portDocuments, portsMarkdown, regionEdits } from '../core/docs';
-import { factsAt } from '../core/hover';
-import { holderLabel, liveReport, socketLabel, takenLine } from '../core/live';
-import type { Snapshot } from '../core/workspace';
+import { completePorts } from '../core/features/complete';
+import { factsAt } from '../core/features/hover';
+import { holderLabel, liveReport, socketLabel, takenLine } from '../core/features/live';
+import type { Snapshot } from '../core/index/workspace';
 import { readLiveSockets } from '../node/live';
 import { offsetAt, pathToUri, spanToRange, uriToPath } from './convert';
 import { LiveRequest, UPDATE_REGIONS_COMMAND, type LiveResult } from './protocol';
+import { portDocuments } from '../core/index/documents';
+import { portsMarkdown, regionEdits } from '../core/index/documents';
 
 /** What the adapters need from the server. */
 export interface ExtrasHost {

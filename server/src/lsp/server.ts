@@ -22,12 +22,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileFilter } from '../core/filter';
-import { hoverAt } from '../core/hover';
-import { isCandidatePath } from '../core/registry';
+import { fileFilter } from '../core/index/filter';
+import { hoverAt } from '../core/features/hover';
+import { isCandidatePath } from '../core/index/registry';
 import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
-import { portReference, portTree } from '../core/table';
-import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/workspace';
+import { portReference, portTree } from '../core/features/table';
+import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/index/workspace';
 import { EDIT_CAPABILITIES, FIX_ALL_KIND, registerEditHandlers } from './actions';
 import { markdownLink, offsetAt, pathToUri, spanToRange, toLspDiagnostic, uriToPath } from './convert';
 import { IndexedNotification, PortReferenceRequest, PortTableRequest, RENUMBER_RTCD_SERVER_COMMAND, UPDATE_REGIONS_COMMAND, type PortTableHost } from './protocol';

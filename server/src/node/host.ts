@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { glob } from 'tinyglobby';
-import { isCandidatePath } from '../core/registry';
-import type { WorkspaceHost } from '../core/workspace';
+import { isCandidatePath } from '../core/index/registry';
+import type { WorkspaceHost } from '../core/index/workspace';
 
 /** Files larger than this are skipped with a reason (configuration files are small). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { parseProcNet, type LiveSocket } from '../core/live';
+import { parseProcNet, type LiveSocket } from '../core/features/live';
 
 /** The machine's sockets, or why they cannot be read. */
 export type LiveSockets = { sockets: LiveSocket[] } | { unavailable: string };

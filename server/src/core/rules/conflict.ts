@@ -4,8 +4,9 @@
  * Docker-published host ports are host binds; container-side ports are not (unless
  * `network_mode: host`, which the compose module already turns into host binds).
  */
-import type { PortFact } from '../model';
-import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
+import type { PortFact } from '../model/facts';
+import { type PortDiagnostic, type Rule } from './rule';
+import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap } from '../index/queries';
 
 function sameProcess(a: PortFact, b: PortFact): boolean {
   return a.instance !== undefined && a.instance === b.instance;

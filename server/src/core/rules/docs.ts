@@ -1,20 +1,10 @@
-/**
- * The rules over port reference documents (see ../formats/portdoc and ../docs). They read only
- * documented facts; configuration rules never see them.
- *
- * - `doc-conflict` (warning): one document gives one port and protocol to two different
- *   services (the document describes one host). Table rows only: fenced blocks often show
- *   alternatives ("Scenario 1: 8443, Scenario 2: 8444"). A summary-table row that repeats a
- *   port stated elsewhere in the document for its project is a repeat, not a second service.
- * - `doc-drift` (warning): a documented bind for a service that the workspace's configuration
- *   binds elsewhere. Fenced mentions of one service and directive count as alternatives: they
- *   drift only when none of them matches.
- * - `doc-stale` (information): a generated region whose table differs from the current one.
- */
-import { configuredPorts, portDocuments, portsMarkdown, portsOfService, regionEdits, serviceKey, type PlacedDocFact } from '../docs';
-import { formatRange, positionAt, rangesOverlap } from '../ports';
-import type { Snapshot } from '../workspace';
-import { protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
+import { formatRange, rangesOverlap } from '../model/ports';
+import type { Snapshot } from '../index/workspace';
+import { type PortDiagnostic, type Rule } from './rule';
+import { positionAt } from '../model/lines';
+import { protocolsOverlap } from '../index/queries';
+import { configuredPorts, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
+import { portsMarkdown, regionEdits } from '../index/documents';
 
 function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
   return `${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol}`;

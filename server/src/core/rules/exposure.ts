@@ -3,11 +3,12 @@
  * compose or `docker run` (Docker bypasses ufw), or allowed from anywhere by ufw. The message
  * says how to bind it to 127.0.0.1.
  */
-import { isLoopback, isWildcard } from '../addresses';
-import { formatRange, rangesOverlap } from '../ports';
-import { exposureRisk } from '../wellknown';
-import { isDockerPublished } from './listeners';
-import { protocolsOverlap, type PortDiagnostic, type Rule } from './rule';
+import { isLoopback, isWildcard } from '../model/addresses';
+import { formatRange, rangesOverlap } from '../model/ports';
+import { exposureRisk } from '../model/wellknown';
+import { isDockerPublished } from '../index/listeners';
+import { type PortDiagnostic, type Rule } from './rule';
+import { protocolsOverlap } from '../index/queries';
 
 export const publicExposure: Rule = {
   id: 'public-exposure',

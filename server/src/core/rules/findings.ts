@@ -3,7 +3,7 @@
  * `invalid-port` (error), `unknown-rtcd-key` (warning), `parse-error` (error; only for files
  * confidently recognized as one of Portolan's formats).
  */
-import type { RuleId, Severity } from '../model';
+import type { RuleId, Severity } from '../model/facts';
 import type { PortDiagnostic, Rule } from './rule';
 
 function fromFindings(id: Extract<RuleId, 'invalid-port' | 'unknown-rtcd-key' | 'parse-error'>, severity: Severity, description: string): Rule {

@@ -10,13 +10,14 @@
  * - stale: an allow rule for a port and protocol nothing on the host binds, except services
  *   that normally live outside such configs (22/tcp, SSH).
  */
-import { isLoopback } from '../addresses';
-import type { PortFact } from '../model';
-import { formatRange, rangesOverlap } from '../ports';
-import { OUTSIDE_SERVICES } from '../wellknown';
-import type { Snapshot } from '../workspace';
-import { isDockerPublished } from './listeners';
-import { effectiveBinds, portLabel, protocolCovers, protocolsOverlap, roleLabel, type PortDiagnostic, type Rule } from './rule';
+import { isLoopback } from '../model/addresses';
+import type { PortFact } from '../model/facts';
+import { formatRange, rangesOverlap } from '../model/ports';
+import { OUTSIDE_SERVICES } from '../model/wellknown';
+import type { Snapshot } from '../index/workspace';
+import { isDockerPublished } from '../index/listeners';
+import { type PortDiagnostic, type Rule } from './rule';
+import { effectiveBinds, portLabel, protocolCovers, protocolsOverlap, roleLabel } from '../index/queries';
 
 const PUBLIC_ROLES = new Set<PortFact['role']>(['rtcd-ice-udp', 'rtcd-ice-tcp', 'calls-udp', 'calls-tcp']);
 

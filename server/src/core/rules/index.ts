@@ -2,9 +2,9 @@
  * Every rule, and running them over a snapshot with per-file severity settings and inline
  * suppressions (see ../suppress.ts).
  */
-import type { RuleId, Severity } from '../model';
-import { applySuppressions, SUPPRESSION_KEYWORD } from '../suppress';
-import type { Snapshot } from '../workspace';
+import type { RuleId, Severity } from '../model/facts';
+import { applySuppressions, SUPPRESSION_KEYWORD } from '../index/suppress';
+import type { Snapshot } from '../index/workspace';
 import { portConflict } from './conflict';
 import { docConflict, docDrift, docStale } from './docs';
 import { publicExposure } from './exposure';

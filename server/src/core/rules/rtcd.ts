@@ -6,13 +6,14 @@
  * - compose or `docker run` mappings of rtcd's container must target ports rtcd listens on;
  * - environment overrides of one rtcd (or of the Calls URL) must not disagree with each other.
  */
-import { isLoopback } from '../addresses';
+import { isLoopback } from '../model/addresses';
 import { RTCD_PORT_KEYS } from '../formats/rtcd';
-import type { EnvAssignment, PortFact } from '../model';
-import { basename } from '../ports';
-import { isMattermostWorkload, isRtcdWorkload } from '../resolve';
-import type { Snapshot } from '../workspace';
-import { describe, effectiveBinds, portLabel, protocolCovers, roleLabel, type PortDiagnostic, type Rule } from './rule';
+import type { EnvAssignment, PortFact } from '../model/facts';
+import { isMattermostWorkload, isRtcdWorkload } from '../index/resolve';
+import type { Snapshot } from '../index/workspace';
+import { type PortDiagnostic, type Rule } from './rule';
+import { basename } from '../model/paths';
+import { describe, effectiveBinds, portLabel, protocolCovers, roleLabel } from '../index/queries';
 
 const RTCD_ROLES = new Set<PortFact['role']>(['rtcd-api', 'rtcd-ice-udp', 'rtcd-ice-tcp']);
 

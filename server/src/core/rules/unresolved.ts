@@ -3,11 +3,11 @@
  * by name, whose port nothing in the workspace binds there. References to other host names are
  * not checked (they may live outside the workspace).
  */
-import type { PortFact } from '../model';
-import { formatRange } from '../ports';
+import type { PortFact } from '../model/facts';
+import { formatRange } from '../model/ports';
 import type { PortDiagnostic, Rule } from './rule';
-import { describe, portLabel, protocolsOverlap } from './rule';
-import { bindsOfPort, composeProject, composeServices, containerPorts, isLoopbackReference, loopbackServers } from './listeners';
+import { bindsOfPort, composeProject, composeServices, containerPorts, isLoopbackReference, loopbackServers } from '../index/listeners';
+import { describe, portLabel, protocolsOverlap } from '../index/queries';
 
 const SKIP_ROLES = new Set<PortFact['role']>(['rtcd-ice-host-port-override']);
 

@@ -1,0 +1,64 @@
+/**
+ * Hover content for a port mention: owner, protocol, address, role, how the value was derived,
+ * every other mention of that port on the host, and the well-known owner of the port when
+ * nothing in the workspace binds it. Returns Markdown; links come from the caller so the core
+ * never builds URIs.
+ */
+import type { Location, PortFact } from '../model/facts';
+import { formatRange, rangesOverlap } from '../model/ports';
+import { wellKnown } from '../model/wellknown';
+import type { Snapshot } from '../index/workspace';
+import { portLabel, roleLabel } from '../index/queries';
+
+/** Facts whose mention (or written value) covers `offset` in `file`; the narrowest first. */
+export function factsAt(snap: Snapshot, file: string, offset: number): PortFact[] {
+  const hits = snap.facts.filter((f) => {
+    const at = (l: Location) => l.file === file && l.span.start <= offset && offset <= l.span.end;
+    return at(f.location) || at(f.valueLocation);
+  });
+  return hits.sort((a, b) => a.location.span.end - a.location.span.start - (b.location.span.end - b.location.span.start));
+}
+
+function derivationText(snap: Snapshot, f: PortFact, link: (l: Location, text: string) => string): string {
+  const d = f.derivation;
+  switch (d.kind) {
+    case 'literal': return 'written here';
+    case 'default': return d.note;
+    case 'env': return `environment override ${d.variable} at ${link(d.location, snap.where(d.location))}`;
+    case 'interpolation':
+      if (d.source === 'env-file' && d.location) return `\`${d.expression}\` = ${formatRange(f.ports)}, from ${link(d.location, snap.where(d.location))}`;
+      if (d.source === 'expression-default') return `\`${d.expression}\`: ${d.variable} is not set, so its default ${formatRange(f.ports)} applies`;
+      return `\`${d.expression}\`: ${d.variable} is not set`;
+  }
+}
+
+/** Markdown hover for the narrowest mention at an offset, or `undefined` when there is none. */
+export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: Location, text: string) => string): { markdown: string; location: Location } | undefined {
+  const f = factsAt(snap, file, offset)[0];
+  if (!f) return undefined;
+  const lines: string[] = [];
+  const role = roleLabel(f.role);
+  lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden by an environment variable, or an rtcd URL is set)*' : ''}`);
+  lines.push('');
+  const where = f.netns ? `inside container ${f.netns.replace(/^[a-z-]+:/, '')}` : `host "${f.host}"`;
+  lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : 'all interfaces')} · ${where} · \`${f.detail}\``);
+  if (f.firewall) lines.push(`ufw ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${f.firewall.from}` : ' from anywhere'}${f.firewall.comment ? ` — “${f.firewall.comment}”` : ''}`);
+  lines.push(`Value: ${derivationText(snap, f, link)}`);
+  const others = snap.facts
+    .filter((o) => o !== f && o.host === f.host && rangesOverlap(o.ports, f.ports))
+    .sort((a, b) => (a.location.file === b.location.file ? a.location.span.start - b.location.span.start : a.location.file < b.location.file ? -1 : 1));
+  if (others.length > 0) {
+    lines.push('', `Other mentions of ${formatRange(f.ports)} on "${f.host}":`);
+    for (const o of others.slice(0, 20)) {
+      const r = roleLabel(o.role);
+      lines.push(`- ${o.kind} ${portLabel(o)} · ${o.owner}${r ? ` (${r})` : ''}${o.shadowed ? ' (not in effect)' : ''} · ${link(o.location, snap.where(o.location))}`);
+    }
+    if (others.length > 20) lines.push(`- … and ${others.length - 20} more`);
+  }
+  const owned = snap.facts.some((o) => o.kind === 'bind' && !o.shadowed && o.host === f.host && rangesOverlap(o.ports, f.ports));
+  if (!owned) {
+    const known = wellKnown(f.ports.start, f.protocol);
+    lines.push('', known.length > 0 ? `Nothing in the workspace binds ${formatRange(f.ports)}. Well-known use: ${known.map((k) => k.name).join('; ')}.` : `Nothing in the workspace binds ${formatRange(f.ports)}.`);
+  }
+  return { markdown: lines.join('\n'), location: f.location };
+}

@@ -1,0 +1,75 @@
+/**
+ * What listens where: shared lookups for the reference-checking rules. Pure functions of a
+ * snapshot.
+ */
+import { isLoopback } from '../model/addresses';
+import type { PortFact, Protocol } from '../model/facts';
+import { rangesOverlap } from '../model/ports';
+import { isRtcdWorkload } from './resolve';
+import { imagePorts } from '../model/wellknown';
+import type { PlacedWorkload, Snapshot } from './workspace';
+import { addressesOverlap, bindServes, protocolsOverlap } from './queries';
+
+/** A port a compose service's container listens on, and the mention that says so. */
+export interface ContainerPort {
+  port: number;
+  protocol: Protocol;
+  fact?: PortFact;
+  /** Why we believe it: "expose", "ports target", "image default", or a mounted config. */
+  source: string;
+}
+
+/** The compose project directory of a compose netns ("compose:/ws/jitsi#web" -> "/ws/jitsi"). */
+export function composeProject(netns: string | undefined): string | undefined {
+  const m = netns ? /^compose:(.*)#[^#]*$/.exec(netns) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Compose services on a host named `name`, preferring the given project. */
+export function composeServices(snap: Snapshot, host: string, name: string, project?: string): PlacedWorkload[] {
+  const all = snap.lookup().composeServices(host, name);
+  const same = project ? all.filter((w) => composeProject(w.netns) === project) : [];
+  return same.length > 0 ? same : [...all];
+}
+
+/** Everything a container is known to listen on; empty when nothing is known. */
+export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  if (!w.netns) return out;
+  for (const f of snap.lookup().factsIn(w.netns)) {
+    if (f.shadowed) continue;
+    if (f.kind === 'bind') out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: f.detail });
+    else if (f.kind === 'reference' && f.publishedBy) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
+  }
+  if (!isRtcdWorkload(w)) for (const p of imagePorts(w.image)) out.push({ ...p, source: `image default of ${w.image}` });
+  return out;
+}
+
+/** Binds on the same host and network namespace that can serve a loopback reference. */
+export function loopbackServers(snap: Snapshot, r: PortFact): PortFact[] {
+  return snap.lookup().bindsOn(r.host).filter(
+    (b) => b.netns === r.netns && bindServes(b, r) && (addressesOverlap(b.address, '127.0.0.1') || isLoopback(b.address)),
+  );
+}
+
+/** True when a reference's address is a loopback address. */
+export function isLoopbackReference(r: PortFact): boolean {
+  return isLoopback(r.address);
+}
+
+/** Effective binds of any netns on a host with this port and an overlapping protocol. */
+export function bindsOfPort(snap: Snapshot, host: string, ports: PortFact['ports'], protocol: Protocol): PortFact[] {
+  return snap.lookup().bindsOn(host).filter((b) => rangesOverlap(b.ports, ports) && protocolsOverlap(b.protocol, protocol));
+}
+
+/**
+ * True when the fact is a port published by Docker (compose `ports` or `docker run -p`): Docker
+ * bypasses ufw. A container on `network_mode: host` publishes nothing; its ports are ordinary
+ * host binds that ufw does filter.
+ */
+export function isDockerPublished(snap: Snapshot, f: PortFact): boolean {
+  if (f.kind !== 'bind' || f.netns !== undefined) return false;
+  const published = f.format === 'compose' ? f.detail.startsWith('ports') : f.instance?.startsWith('docker-run:') === true;
+  if (!published) return false;
+  return snap.lookup().workload(f.instance)?.networkMode !== 'host';
+}
