@@ -90,7 +90,7 @@ async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldM
     processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: path.basename(ws.root) }],
     capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
   });
-  conn.sendNotification('initialized', {});
+  void conn.sendNotification('initialized', {});
   await until(() => indexedCount >= 1, 'the first portolan/indexed');
   const coldMs = performance.now() - t0;
 
@@ -106,7 +106,7 @@ async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldM
       const text = fs.readFileSync(path.join(ws.root, target.unit), 'utf8');
       texts.set(uri, text);
       versions.set(uri, 1);
-      conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version: 1, text } });
+      void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'systemd-unit-file', version: 1, text } });
     }
     const before = texts.get(uri)!;
     let next: string;
@@ -122,7 +122,7 @@ async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldM
     versions.set(uri, version);
     const seen = indexedCount;
     const start = performance.now();
-    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: next }] });
+    void conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: next }] });
     await until(() => indexedCount > seen && (expect ? expect() : true), `edit ${k} of ${target.unit}`);
     latencies.push(performance.now() - start);
     if (expect) checked++;
@@ -130,7 +130,7 @@ async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldM
   const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
   const rssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   await conn.sendRequest('shutdown');
-  conn.sendNotification('exit');
+  void conn.sendNotification('exit');
   await new Promise((r) => proc.once('exit', r));
   conn.dispose();
   return { coldMs, p50: median(latencies), p95: percentile(latencies, 95), max: Math.max(...latencies), rssMb, editsChecked: checked };

@@ -110,6 +110,8 @@ describe('Ports view, status bar and export', () => {
     assert.ok(text.includes("\n| rtcd | 8444 | tcp | * | rtcd's API | etc/rtcd/config.toml:7 |\n"), text);
     assert.match(text, /^- error `port-conflict` at etc\/rtcd\/config\.toml:7: /m);
     // The CLI on the same folder, from this checkout's build, must print the same text.
+    // The extension's own copy of the CLI, found at run time: a static import would bundle this checkout's.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const cli = require(path.join(vscode.extensions.getExtension('portolan.portolan')!.extensionPath, 'out', 'server', 'src', 'cli', 'main.js')) as {
       main(argv: string[], io: { out(s: string): void; err(s: string): void }): Promise<number>;
     };

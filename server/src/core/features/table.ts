@@ -3,7 +3,7 @@
  * Markdown port reference that `ports --format markdown` and "Export Port Reference" write.
  */
 import { GENERATED_REFERENCE } from '../formats/markdown/portdoc';
-import { factOrder, markdownTable, portTable, toRow, type PortRow } from '../index/table';
+import { factOrder, markdownTable, toRow, type PortRow } from '../index/table';
 import type { Snapshot } from '../index/workspace';
 import type { Location, RuleId, Severity } from '../model/facts';
 import { type PortDiagnostic } from '../rules/rule';
