@@ -88,6 +88,18 @@ describe('markdown format', () => {
       assert.deepEqual(show(t, run(t)), ['allow in 8443/udp | 8443', 'allow in 8045/tcp | 8045']);
     });
 
+    it('reads the ufw rules of every shell fence language, and no other', () => {
+      const sessions = ['console', 'shell-session', 'sh-session', 'shellsession'];
+      for (const lang of ['', 'sh', 'bash', 'shell', 'zsh', ...sessions]) {
+        const t = `\`\`\`${lang}\n${sessions.includes(lang) ? '$ ' : ''}sudo ufw allow 8443/udp\n\`\`\`\n`;
+        assert.deepEqual(show(t, run(t)), ['allow in 8443/udp | 8443'], `\`\`\`${lang}`);
+      }
+      for (const lang of ['text', 'powershell', 'python']) {
+        const t = `\`\`\`${lang}\nsudo ufw allow 8443/udp\n\`\`\`\n`;
+        assert.deepEqual(run(t).facts, [], `\`\`\`${lang} is not shell`);
+      }
+    });
+
     it('extracts nothing from the rtcd getting-started guide (a systemd unit and docker run, no ufw)', () => {
       const text = corpusText('rtcd/getting_started.md');
       const r = run(text);

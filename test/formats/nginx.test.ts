@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { nginxFormat, parseNginx, resolveInclude } from '../../server/src/core/formats/nginx';
+import { MAX_BLOCK_DEPTH, nginxFormat, parseNginx, resolveInclude } from '../../server/src/core/formats/nginx';
 import type { ExtractedFact, ExtractResult } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice, textAt } from '../helpers';
 
@@ -27,8 +27,8 @@ describe('nginx format', () => {
     it('splits directives, blocks, quotes, escapes and ${var} with exact spans', () => {
       const text = 'http {\n  # comment { ;\n  add_header X "a \\"b\\" c" always;\n  set $x ${host}a;\n  location /a}b { return 200; }\n}\n';
       const r = parseNginx(text);
-      assert.equal(r.error, undefined);
-      const http = r.directives[0]!;
+      assert.deepEqual(r.errors, []);
+      const http = r.value[0]!;
       assert.equal(http.name.value, 'http');
       const [add, set, loc] = http.block!;
       assert.equal(add!.args[1]!.value, 'a "b" c');
@@ -41,9 +41,9 @@ describe('nginx format', () => {
 
     it('treats # inside a word as part of the word, but at a word start as a comment', () => {
       const r = parseNginx('a b#c; # d;\ne f;');
-      assert.equal(r.error, undefined);
+      assert.deepEqual(r.errors, []);
       assert.deepEqual(
-        r.directives.map((d) => [d.name.value, ...d.args.map((a) => a.value)]),
+        r.value.map((d) => [d.name.value, ...d.args.map((a) => a.value)]),
         [['a', 'b#c'], ['e', 'f']],
       );
     });
@@ -51,47 +51,83 @@ describe('nginx format', () => {
     it('reports an unexpected "}" at top level on the brace', () => {
       const text = 'listen 80;\n}\n';
       const r = parseNginx(text);
-      assert.equal(r.error?.message, 'unexpected "}"');
-      assert.equal(slice(text, r.error!.span), '}');
-      assert.equal(r.directives.length, 1);
+      assert.equal(r.errors[0]?.message, 'unexpected "}"');
+      assert.equal(slice(text, r.errors[0]!.span), '}');
+      assert.equal(r.value.length, 1);
     });
 
     it('reports a block left open at the end of the file on its "{"', () => {
       const text = 'server {\n  listen 80;\n';
       const r = parseNginx(text);
-      assert.equal(r.error?.message, 'unexpected end of file, expecting "}"');
-      assert.deepEqual(r.error!.span, { start: 7, end: 8 });
-      assert.equal(r.directives[0]!.block!.length, 1);
+      assert.equal(r.errors[0]?.message, 'unexpected end of file, expecting "}"');
+      assert.deepEqual(r.errors[0]!.span, { start: 7, end: 8 });
+      assert.equal(r.value[0]!.block!.length, 1);
     });
 
     it('reports a missing ";" at the end of the file on the last word', () => {
       const text = 'server { listen 80; }\nworker_processes 4';
       const r = parseNginx(text);
-      assert.equal(r.error?.message, 'unexpected end of file, expecting ";" or "}"');
-      assert.equal(slice(text, r.error!.span), '4');
+      assert.equal(r.errors[0]?.message, 'unexpected end of file, expecting ";" or "}"');
+      assert.equal(slice(text, r.errors[0]!.span), '4');
     });
 
     it('reports an unterminated quote on the opening quote', () => {
       const text = 'server { add_header X "abc; }\n';
       const r = parseNginx(text);
-      assert.match(r.error!.message, /^unexpected end of file, expecting ";" or "}"/);
-      assert.equal(r.error!.span.start, text.indexOf('"'));
-      assert.equal(slice(text, r.error!.span), '"');
+      assert.match(r.errors[0]!.message, /^unexpected end of file, expecting ";" or "}"/);
+      assert.equal(r.errors[0]!.span.start, text.indexOf('"'));
+      assert.equal(slice(text, r.errors[0]!.span), '"');
     });
 
     it('reports a character glued to a closing quote, and ";" with no directive', () => {
       const a = 'add_header "x"y;';
-      assert.equal(parseNginx(a).error?.message, 'unexpected "y"');
-      assert.equal(slice(a, parseNginx(a).error!.span), 'y');
+      assert.equal(parseNginx(a).errors[0]?.message, 'unexpected "y"');
+      assert.equal(slice(a, parseNginx(a).errors[0]!.span), 'y');
       const b = 'listen 80;;';
-      assert.equal(parseNginx(b).error?.message, 'unexpected ";"');
-      assert.deepEqual(parseNginx(b).error!.span, { start: 10, end: 11 });
+      assert.equal(parseNginx(b).errors[0]?.message, 'unexpected ";"');
+      assert.deepEqual(parseNginx(b).errors[0]!.span, { start: 10, end: 11 });
     });
 
     it('accepts the closing ")" of an if condition after a quoted word', () => {
       const r = parseNginx('if ($a = "b") { return 404; }');
-      assert.equal(r.error, undefined);
-      assert.equal(r.directives[0]!.block![0]!.name.value, 'return');
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.value[0]!.block![0]!.name.value, 'return');
+    });
+
+    it('runs every block left open at an error to the end of the text', () => {
+      const text = 'http {\n  server {\n    listen 80;\n    location / {\n';
+      const r = parseNginx(text);
+      assert.equal(r.errors.length, 1);
+      assert.equal(slice(text, r.errors[0]!.span), '{');
+      assert.equal(r.errors[0]!.span.start, text.lastIndexOf('{'), 'the innermost open block is named');
+      const http = r.value[0]!;
+      const server = http.block![0]!;
+      const location = server.block![1]!;
+      assert.deepEqual([http.span.end, server.span.end, location.span.end], [text.length, text.length, text.length]);
+      assert.deepEqual(location.block, []);
+    });
+
+    it(`reads ${MAX_BLOCK_DEPTH} nested blocks, and reports one more on its "{" as nested too deeply`, () => {
+      const deep = (n: number) => 'a {'.repeat(n) + ' listen 80; ' + '}'.repeat(n);
+      assert.deepEqual(parseNginx(deep(MAX_BLOCK_DEPTH)).errors, []);
+      const text = deep(MAX_BLOCK_DEPTH + 1);
+      const r = parseNginx(text);
+      assert.equal(r.errors.length, 1);
+      assert.match(r.errors[0]!.message, /nested too deeply/);
+      assert.equal(r.errors[0]!.span.start, 'a {'.repeat(MAX_BLOCK_DEPTH + 1).length - 1);
+      let d = r.value[0]!;
+      for (let i = 1; i < MAX_BLOCK_DEPTH; i++) d = d.block![0]!;
+      assert.equal(d.block![0]!.name.value, 'a', 'the too-deep block is kept, empty');
+      assert.deepEqual(d.block![0]!.block, []);
+    });
+
+    it('reads 100,000 nested blocks without exhausting the stack', () => {
+      const text = 'http {'.repeat(100000) + '}'.repeat(100000);
+      const r = parseNginx(text);
+      assert.match(r.errors[0]?.message ?? '', /nested too deeply/);
+      const x = run('server { listen 8080; }\n' + text);
+      assert.equal(x.failed, true);
+      assert.deepEqual(x.facts.map((f) => f.ports.start), [8080]);
     });
 
     it('never throws on arbitrary input', () => {
@@ -322,6 +358,15 @@ describe('nginx format', () => {
       );
     });
 
+    it('default ports only for the http, https, grpc and grpcs schemes', () => {
+      const text = 'server { listen 80; location / { proxy_pass constructor://127.0.0.1; proxy_pass tostring://127.0.0.1; proxy_pass https://127.0.0.1; } }';
+      const r = run(text);
+      assert.deepEqual(
+        r.facts.filter((f) => f.detail === 'proxy_pass').map((f) => [f.ports.start, f.scheme]),
+        [[443, 'https']],
+      );
+    });
+
     it('unix sockets and variable ports yield nothing', () => {
       const r = run(
         'server { listen 80; location / { proxy_pass http://unix:/run/app.sock:/; fastcgi_pass unix:/run/php.sock; proxy_pass http://app:$port; } }',
@@ -483,6 +528,9 @@ describe('nginx format', () => {
       assert.deepEqual(resolveInclude('stream.d/*.conf', site, all), [streamFile]);
       assert.deepEqual(resolveInclude('/etc/nginx/nope/*.conf', root, all), []);
       assert.deepEqual(resolveInclude('$x.conf', root, all), []);
+      // picomatch rejects globs over 65,536 characters: such an include names nothing, and nothing throws.
+      assert.deepEqual(resolveInclude(`/etc/${'a'.repeat(70000)}/*.conf`, root, all), []);
+      assert.deepEqual(resolveInclude(`conf.d/*${'a'.repeat(70000)}`, root, all), []);
       const sites = ['/ws/srv/nginx/sites-enabled/chat', '/ws/srv/nginx/sites-enabled/.hidden', '/ws/other/sites-enabled.bak'];
       const twoTrees = ['/ws/a/nginx/nginx.conf', '/ws/a/nginx/conf.d/x.conf', '/ws/b/conf.d/y.conf'];
       assert.deepEqual(resolveInclude('/etc/nginx/conf.d/*.conf', '/ws/a/nginx/nginx.conf', twoTrees), ['/ws/a/nginx/conf.d/x.conf']);

@@ -68,6 +68,23 @@ describe('port reference documents', () => {
       ]);
     });
 
+    it('reads docker run in every shell fence language, and only the prompt lines of session blocks', () => {
+      const plain = ['', 'sh', 'bash', 'shell', 'zsh'];
+      const sessions = ['console', 'shell-session', 'sh-session', 'shellsession'];
+      for (const lang of [...plain, ...sessions]) {
+        const body = sessions.includes(lang)
+          ? ['$ docker run -d --name cache -p 6380:6379 redis:7', 'docker run -p 9999:80 printed-output']
+          : ['docker run -d --name cache -p 6380:6379 redis:7'];
+        const text = ['| Service | Port |', '|---|---|', '| web | 80 |', '', '```' + lang, ...body, '```', ''].join('\n');
+        const fences = readPortDoc('/ws/p.md', text).facts.filter((f) => f.source === 'fence');
+        assert.deepEqual(fences.map((f) => [f.service, f.ports.start, text.slice(f.location.span.start, f.location.span.end)]), [['cache', 6380, '6380']], `\`\`\`${lang}`);
+      }
+      for (const lang of ['text', 'powershell', 'dockerfile']) {
+        const text = ['| Service | Port |', '|---|---|', '| web | 80 |', '', '```' + lang, 'docker run -p 6380:6379 redis:7', '```', ''].join('\n');
+        assert.deepEqual(readPortDoc('/ws/p.md', text).facts.filter((f) => f.source === 'fence'), [], `\`\`\`${lang} is not shell`);
+      }
+    });
+
     it('recognizes a document by content: a .txt seed is a candidate and is read; files without a port table are not documents', () => {
       const { files, file } = seed('001');
       assert.ok(isCandidatePath(file));

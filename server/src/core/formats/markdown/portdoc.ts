@@ -18,19 +18,21 @@
  * heading above the table.
  *
  * Fenced code blocks of such a document are read with the format modules of their language
- * (`nginx`; `toml` as rtcd's config or other TOML; `yaml`/`yml` as compose; shell blocks for
- * `docker run`): their literal binds and references become documented facts too.
+ * (`nginx`; `toml` as rtcd's config or other TOML; `yaml`/`yml` as compose; shell blocks, see
+ * `SHELL_LANGS` in ./fences, for `docker run`, only their prompt lines in session blocks such as
+ * `console`): their literal binds and references become documented facts too.
  *
- * Pure; never throws on any input (malformed tables are skipped).
+ * Pure; never throws on any input (malformed tables are skipped; the format modules read for
+ * fences never throw either, by their contract).
  */
 import type { ExtractContext, FormatModule, Location, PortRange, Protocol, Span } from '../../model/facts';
 import { isValidPort } from '../../model/ports';
 import { composeFormat } from '../compose';
-import { fencedBlocks } from './index';
 import { nginxFormat } from '../nginx';
 import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
+import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 
 /**
  * First line of a whole reference Portolan generated (`portolan ports --format markdown`, the
@@ -239,8 +241,6 @@ export function looksLikePortDoc(text: string): boolean {
   return false;
 }
 
-const SHELL_LANGS = new Set(['', 'sh', 'bash', 'shell', 'console', 'zsh']);
-
 /** The format module that reads a fenced block of this language and content, if any. */
 function fenceModule(lang: string, body: string): FormatModule | undefined {
   if (lang === 'nginx') return nginxFormat;
@@ -250,10 +250,21 @@ function fenceModule(lang: string, body: string): FormatModule | undefined {
   return undefined;
 }
 
-/** The document with everything outside `keep` replaced by spaces (newlines kept), so offsets stay exact. */
-function blankOutside(text: string, keep: Span): string {
+/** The document with everything outside the sorted, disjoint `keep` spans replaced by spaces (newlines kept), so offsets stay exact. */
+function blankOutside(text: string, keep: readonly Span[]): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  return blank(text.slice(0, keep.start)) + text.slice(keep.start, keep.end) + blank(text.slice(keep.end));
+  let out = '';
+  let at = 0;
+  for (const k of keep) {
+    out += blank(text.slice(at, k.start)) + text.slice(k.start, k.end);
+    at = k.end;
+  }
+  return out + blank(text.slice(at));
+}
+
+/** Where a format module reads a block: a shell block's command ranges, any other block's whole body. */
+function readRanges(text: string, block: FencedBlock): Span[] {
+  return SHELL_LANGS.has(block.lang) ? shellCommandRanges(text, block) : [block.body];
 }
 
 function fenceFacts(path: string, text: string, headingsAt: (offset: number) => string[]): DocumentedFact[] {
@@ -262,15 +273,9 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
     const body = text.slice(block.body.start, block.body.end);
     const mod = fenceModule(block.lang, body);
     if (!mod) continue;
-    const blanked = blankOutside(text, block.body);
+    const blanked = blankOutside(text, readRanges(text, block));
     const ctx: ExtractContext = { path, text: blanked, read: () => undefined, files: () => [] };
-    let facts;
-    try {
-      facts = mod.extract(ctx).facts;
-    } catch {
-      continue;
-    }
-    for (const f of facts) {
+    for (const f of mod.extract(ctx).facts) {
       if ((f.kind !== 'bind' && f.kind !== 'reference') || f.derivation.kind !== 'literal' || f.publishedBy) continue;
       if (f.location.span.start < block.body.start || f.location.span.end > block.body.end) continue;
       out.push({

@@ -1,0 +1,245 @@
+/**
+ * nginx `include` resolution and what the include tree tells about one file.
+ *
+ * Include design (one listen is never reported twice): every fact is reported only by the
+ * extraction of the file where its digits are written. `include` is followed (through
+ * {@link ExtractContext.read}, recorded in `dependencies`, depth at most
+ * {@link MAX_INCLUDE_DEPTH}, each file visited once so cycles end) only to learn context:
+ * - forward, from the file being extracted: which `upstream` names exist, so `proxy_pass
+ *   http://backend` yields no default-port reference when `backend` is an upstream defined in an
+ *   included file;
+ * - backward, from the prefix's `nginx.conf` (the nearest ancestor directory of the file that
+ *   holds an `nginx.conf`): the include that pulls this file in gives its context (`http`,
+ *   `stream`, `mail`, or an enclosing `server` block, whose server_name becomes the owner of a
+ *   snippet's `listen`), plus every upstream name of the configuration. Without such an
+ *   `nginx.conf`, sibling nginx files of the same directory are read for upstream names (conf.d
+ *   and sites-enabled files share one `http` context), and a file's top level is taken as `http`
+ *   unless it has main-level blocks (`http`, `events`, `stream`, `mail`).
+ * Include paths: relative ones resolve against the prefix (else the including file's directory);
+ * absolute ones (`/etc/nginx/snippets/x.conf`) and unresolved relative ones map onto the
+ * workspace by the longest matching path suffix (at least two segments for globs); globs match
+ * with picomatch on {@link ExtractContext.files}.
+ */
+import picomatch from 'picomatch';
+import type { ExtractContext } from '../../model/facts';
+import { FileListing, withPrefix } from '../../model/listing';
+import { basename, dirname, resolvePath } from '../../model/paths';
+import { listingOf } from '../context';
+import { ownTopContext, walk, type Env } from './contexts';
+import { detectNginx, extension } from './detect';
+import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
+
+/** Maximum include nesting followed, as a guard against pathological trees. */
+export const MAX_INCLUDE_DEPTH = 16;
+
+/** Most sibling files read for upstream names when no nginx.conf ties a directory together. */
+const MAX_SIBLINGS = 64;
+
+/**
+ * nginx's prefix for `fromFile`: the nearest ancestor directory (starting with the file's own)
+ * that holds an `nginx.conf` among `files`; the file's directory when there is none.
+ */
+export function nginxPrefix(fromFile: string, files: ReadonlySet<string>): { dir: string; root?: string } {
+  let dir = dirname(fromFile);
+  for (;;) {
+    const candidate = dir === '/' ? '/nginx.conf' : `${dir}/nginx.conf`;
+    if (files.has(candidate)) return { dir, root: candidate };
+    if (dir === '/') break;
+    dir = dirname(dir);
+  }
+  return { dir: dirname(fromFile) };
+}
+
+const isGlob = (p: string): boolean => /[*?[]/.test(p);
+
+/** picomatch's matcher for `glob`, or `undefined` when picomatch rejects it (it throws on patterns over 65,536 characters). */
+function globMatcher(glob: string): ((path: string) => boolean) | undefined {
+  try {
+    return picomatch(glob, { dot: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Workspace files an `include` argument names, sorted. Relative paths resolve against the
+ * prefix (see {@link nginxPrefix}); absolute paths, and relative ones that do not resolve, match
+ * workspace files by the longest path suffix; among several matching trees the files sharing
+ * the most directories with `fromFile` win (one file for a plain path, all of them for a glob).
+ * Returns `[]` for arguments with variables, globs picomatch rejects, or nothing matching.
+ */
+export function resolveInclude(pattern: string, fromFile: string, files: readonly string[], fileSet?: ReadonlySet<string>, listing?: FileListing): string[] {
+  if (pattern === '' || pattern.includes('$')) return [];
+  const lst = listing ?? new FileListing(files);
+  const set = fileSet ?? lst.set;
+  // Every match below ends with the pattern's last segments: only those paths are tested.
+  const cands = lst.candidates(pattern);
+  const direct = directHits(pattern, fromFile, set, lst, cands);
+  return direct.length > 0 ? direct : suffixHits(pattern, fromFile, lst, cands);
+}
+
+/** Files the include names as nginx reads it: relative to the prefix, or absolute as written. */
+function directHits(pattern: string, fromFile: string, set: ReadonlySet<string>, lst: FileListing, cands: readonly string[]): string[] {
+  const glob = isGlob(pattern);
+  const globHits = (abs: string): string[] => {
+    const m = lst.memo(`nginx-glob\u0000${abs}`, () => globMatcher(abs));
+    if (!m) return [];
+    const base = picomatch.scan(abs).base;
+    return withPrefix(cands, base.endsWith('/') ? base : base + '/').filter((f) => m(f));
+  };
+  if (!pattern.startsWith('/')) {
+    const abs = resolvePath(nginxPrefix(fromFile, set).dir, pattern);
+    if (glob) return globHits(abs);
+    return set.has(abs) ? [abs] : [];
+  }
+  if (!glob) return set.has(pattern) ? [pattern] : [];
+  return globHits(resolvePath('/', pattern));
+}
+
+/** Files whose paths end with the longest suffix of the pattern that matches any (the config was copied elsewhere). */
+function suffixHits(pattern: string, fromFile: string, lst: FileListing, cands: readonly string[]): string[] {
+  const glob = isGlob(pattern);
+  const segs = pattern.split('/').filter((s) => s !== '' && s !== '.');
+  if (segs.some((s) => s === '..')) return [];
+  if (glob && segs.length < 2) return [];
+  const minK = glob ? 2 : 1;
+  for (let k = segs.length; k >= minK; k--) {
+    const suffix = segs.slice(-k).join('/');
+    // Which paths end with the suffix depends on the listing alone: computed once per listing.
+    const hits = lst.memo(`nginx-suffix\u0000${glob ? 'g' : 'p'}\u0000${suffix}`, () => {
+      const m = glob ? globMatcher(suffix) : (s: string) => s === suffix;
+      if (!m) return [];
+      return cands.filter((f) => {
+        const fs = f.split('/').filter(Boolean);
+        return fs.length >= k && m(fs.slice(-k).join('/'));
+      });
+    });
+    if (hits.length === 0) continue;
+    // Several trees may match (two projects' conf.d): keep the ones nearest to the including file.
+    const near = nearestTree(hits, fromFile);
+    return glob ? [...near] : [near[0]!];
+  }
+  return [];
+}
+
+/**
+ * The paths of sorted `hits` that share the most leading directories with `fromFile`: those
+ * under its deepest ancestor directory holding any of them (all of them share exactly that
+ * ancestor's directories; a hit sharing more would lie under a deeper ancestor).
+ */
+function nearestTree(hits: readonly string[], fromFile: string): readonly string[] {
+  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+    const under = withPrefix(hits, dir === '/' ? '/' : dir + '/');
+    if (under.length > 0 || dir === '/') return under.length > 0 ? under : hits;
+  }
+}
+
+/** Sibling files that share an `http` context with `path` when no nginx.conf ties them together. */
+function siblings(path: string, files: readonly string[]): string[] {
+  const dir = dirname(path);
+  const ext = extension(path);
+  const shared = ['conf.d', 'sites-enabled', 'sites-available'].includes(basename(dir));
+  return withPrefix(files, dir === '/' ? '/' : dir + '/')
+    .filter((f) => f !== path && dirname(f) === dir && (shared || extension(f) === ext))
+    .slice(0, MAX_SIBLINGS);
+}
+
+/** What the include tree tells about the file being extracted. */
+export interface Knowledge {
+  /** Upstream names, lower-cased (nginx compares them case-insensitively). */
+  upstreams: Set<string>;
+  /** Protocols of the stream servers that proxy_pass to an upstream, by lower-cased name. */
+  upstreamUse: Map<string, Set<'tcp' | 'udp'>>;
+  /** Context at the include that pulls the extracted file in, when found. */
+  includer?: Env;
+}
+
+/** Walks the include tree around one file, collecting {@link Knowledge} and the files read. */
+export class Scanner {
+  readonly knowledge: Knowledge = { upstreams: new Set(), upstreamUse: new Map() };
+  /** Every path read through the context (the extracted file's own path may be among them). */
+  readonly deps = new Set<string>();
+  private readonly visited = new Set<string>();
+  readonly files: readonly string[];
+  readonly fileSet: ReadonlySet<string>;
+  readonly listing: FileListing;
+
+  constructor(private readonly ctx: ExtractContext) {
+    this.listing = listingOf(ctx);
+    this.files = this.listing.all;
+    this.fileSet = this.listing.set;
+  }
+
+  /** Reads another file through the context and records the dependency; `undefined` when absent. */
+  read(path: string): string | undefined {
+    if (path === this.ctx.path) return this.ctx.text;
+    const text = this.ctx.read(path);
+    this.deps.add(path);
+    return text;
+  }
+
+  /** Collects upstream names and include contexts from `path` and what it includes. */
+  scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
+    this.visited.add(path);
+    const includes: { word: NginxWord; env: Env }[] = [];
+    const k = this.knowledge;
+    walk(dirs, env, false, (d, e) => {
+      const name = d.name.value;
+      if (d.block && name === 'upstream' && !e.server && !e.upstream && d.args[0]) {
+        k.upstreams.add(d.args[0].value.toLowerCase());
+      } else if (!d.block && name === 'proxy_pass' && e.server && d.args[0] && /^[\w.-]+$/.test(d.args[0].value)) {
+        const key = d.args[0].value.toLowerCase();
+        const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
+        set.add(e.server.udp ? 'udp' : 'tcp');
+        k.upstreamUse.set(key, set);
+      } else if (!d.block && name === 'include' && d.args[0]) {
+        includes.push({ word: d.args[0], env: e });
+      }
+    });
+    for (const inc of includes) {
+      for (const target of resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing)) {
+        if (target === this.ctx.path && path !== this.ctx.path && !k.includer) {
+          k.includer = inc.env;
+        }
+        if (this.visited.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
+        const text = this.read(target);
+        if (text !== undefined) this.scan(target, parseNginx(text).value, inc.env, depth + 1);
+      }
+    }
+  }
+
+  /** Reads the nginx siblings of the extracted file for upstream names, each in its own top context. */
+  scanSiblings(): void {
+    for (const sib of siblings(this.ctx.path, this.files)) {
+      if (this.visited.has(sib)) continue;
+      const text = this.read(sib);
+      if (text === undefined || detectNginx(sib, text) === false) continue;
+      const dirs = parseNginx(text).value;
+      this.scan(sib, dirs, ownTopContext(dirs), 1);
+    }
+  }
+
+  /** Marks a path as already scanned (the file being extracted is scanned last, in its own context). */
+  skip(path: string): void {
+    this.visited.add(path);
+  }
+}
+
+/**
+ * Scans everything around `ctx.path` that gives it context (the prefix's nginx.conf and its
+ * includes, else the siblings), then the file's own tree (`dirs`) and what it includes. Returns
+ * the scanner (knowledge, dependencies) and the file's top-level context.
+ */
+export function scanAround(ctx: ExtractContext, dirs: readonly NginxDirective[]): { scanner: Scanner; top: Env } {
+  const scanner = new Scanner(ctx);
+  const prefix = nginxPrefix(ctx.path, scanner.fileSet);
+  scanner.skip(ctx.path);
+  if (prefix.root && prefix.root !== ctx.path) {
+    const rootText = scanner.read(prefix.root);
+    if (rootText !== undefined) scanner.scan(prefix.root, parseNginx(rootText).value, { context: 'main' }, 1);
+  }
+  const top: Env = scanner.knowledge.includer ?? ownTopContext(dirs);
+  if (!prefix.root) scanner.scanSiblings();
+  scanner.scan(ctx.path, dirs, top, 0);
+  return { scanner, top };
+}
