@@ -9,7 +9,8 @@
  */
 import type { Detection, ExtractContext, ExtractResult, FormatModule, Span } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
-import { commandWords, splitCommands } from '../shell/words';
+import { commandWords } from '../shell/normalize';
+import { splitCommands } from '../shell/words';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { looksLikePortDoc } from './portdoc';
 

@@ -1,7 +1,8 @@
 import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { dockerRunFacts } from '../docker-run';
-import { commandWords, splitCommands } from './words';
+import { commandWords } from './normalize';
+import { splitCommands } from './words';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { recordingContext } from '../context';
 

@@ -25,7 +25,7 @@ import { emptyResult } from '../../model/facts';
 import { isValidPort } from '../../model/ports';
 import { dockerRunFacts } from '../docker-run';
 import { parseDotenv } from '../dotenv';
-import { systemdCommand, systemdSplit } from '../shell/words';
+import { systemdCommand, systemdSplit } from './command-line';
 import { basename, dirname } from '../../model/paths';
 import { wordSpan, recordingContext } from '../context';
 import { listingOf } from '../context';
