@@ -8,6 +8,7 @@ import { isValidPort } from '../../model/ports';
 
 /** One port or range in a port list, with the span of its text. */
 export interface PortItem {
+  /** Ports 1-65535, inclusive; `start === end` for a single port. */
   ports: PortRange;
   span: Span;
 }
@@ -15,6 +16,7 @@ export interface PortItem {
 /** Maps an index of a parsed string to its source offset. */
 export type OffsetOf = (i: number) => number;
 
+/** Source span of the parsed string's `[from, to)`; an empty span at `from` when `to <= from`. */
 export function spanOf(at: OffsetOf, from: number, to: number): Span {
   return to <= from ? { start: at(from), end: at(from) } : { start: at(from), end: at(to - 1) + 1 };
 }
@@ -74,4 +76,5 @@ export function portProtocol(word: string): Protocol | undefined {
   return undefined;
 }
 
+/** The protocol words ufw accepts (ufw(8)); only tcp, udp and any may go with ports. */
 export const KNOWN_PROTOCOLS: readonly string[] = ['tcp', 'udp', 'any', 'ah', 'esp', 'gre', 'ipv6', 'igmp'];
