@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
-import {
-  commandWords,
-  heredocs,
-  splitCommands,
-  systemdCommand,
-  systemdSplit,
-  systemdWords,
-} from '../../server/src/core/formats/shell/words';
+import { commandWords } from '../../server/src/core/formats/shell/normalize';
+import { heredocs, splitCommands } from '../../server/src/core/formats/shell/words';
+import { systemdCommand, systemdSplit, systemdWords } from '../../server/src/core/formats/systemd/command-line';
 import type { ShellWord } from '../../server/src/core/model/facts';
 import { slice } from '../helpers';
 import { wordSpan } from '../../server/src/core/formats/context';

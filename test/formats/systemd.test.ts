@@ -49,13 +49,13 @@ describe('systemd format', () => {
     it('reads sections, keys, comments and continuations with exact spans', () => {
       const t = '# c\n[Service]\n ExecStart = /bin/x \\\n  --a 1 \\\n; comment inside\n  --b 2\n;c\nUser=u\n';
       const u = parseUnitFile(t);
-      assert.deepEqual(u.findings, []);
-      assert.deepEqual(u.sections.map((s) => [s.name, slice(t, s.span)]), [['Service', '[Service]']]);
-      assert.deepEqual(u.entries.map((e) => [e.section, e.key, e.value, slice(t, e.keySpan)]), [
+      assert.deepEqual(u.errors, []);
+      assert.deepEqual(u.value.sections.map((s) => [s.name, slice(t, s.span)]), [['Service', '[Service]']]);
+      assert.deepEqual(u.value.entries.map((e) => [e.section, e.key, e.value, slice(t, e.keySpan)]), [
         ['Service', 'ExecStart', '/bin/x    --a 1    --b 2', 'ExecStart'],
         ['Service', 'User', 'u', 'User'],
       ]);
-      const e = u.entries[0]!;
+      const e = u.value.entries[0]!;
       assert.equal(t[e.offsets[e.value.indexOf('2')]!], '2');
       assert.equal(slice(t, e.raw), '/bin/x \\\n  --a 1 \\\n; comment inside\n  --b 2');
     });
@@ -63,13 +63,28 @@ describe('systemd format', () => {
     it('reports lines systemd ignores and malformed headers', () => {
       const t = '[Service]\nExecStart=/bin/x\nthis is not an assignment\n[Install\nWantedBy=x\n';
       const u = parseUnitFile(t);
-      assert.deepEqual(u.findings.map((f) => `${f.rule} ${slice(t, f.span)}`), ['parse-error this is not an assignment', 'parse-error [Install']);
-      assert.match(u.findings[0]!.message, /ignores this line/);
-      assert.equal(u.failed, true);
-      assert.deepEqual(u.entries.map((e) => e.key), ['ExecStart']);
+      assert.deepEqual(u.errors.map((f) => `${f.rule} ${slice(t, f.span)}`), ['parse-error this is not an assignment', 'parse-error [Install']);
+      assert.match(u.errors[0]!.message, /ignores this line/);
+      assert.equal(u.value.failed, true);
+      assert.deepEqual(u.value.entries.map((e) => e.key), ['ExecStart']);
       const t2 = '[Service]\n = 8080\n';
-      assert.deepEqual(parseUnitFile(t2).findings.map((f) => `${f.rule} ${slice(t2, f.span)}`), ['parse-error = 8080']);
-      assert.equal(parseUnitFile(t2).failed, false);
+      assert.deepEqual(parseUnitFile(t2).errors.map((f) => `${f.rule} ${slice(t2, f.span)}`), ['parse-error = 8080']);
+      assert.equal(parseUnitFile(t2).value.failed, false);
+    });
+
+    it('reads CRLF continuations; an assignment before any section is reported unless a header was malformed', () => {
+      const t = 'Port=1\r\n[Service]\r\nExecStart=/x \\\r\n  --port 8080\r\n';
+      const u = parseUnitFile(t);
+      assert.deepEqual(u.errors.map((f) => `${f.rule} ${slice(t, f.span)}`), ['parse-error Port']);
+      assert.match(u.errors[0]!.message, /outside of any \[Section\]/);
+      assert.deepEqual(u.value.entries.map((e) => [e.key, e.value, slice(t, e.raw)]), [['ExecStart', '/x    --port 8080', '/x \\\r\n  --port 8080']]);
+      const e = u.value.entries[0]!;
+      assert.equal(slice(t, { start: e.offsets[e.value.indexOf('8080')]!, end: e.offsets[e.value.length - 1]! + 1 }), '8080');
+      const t2 = '[Serv\nPort=1\n';
+      const u2 = parseUnitFile(t2);
+      assert.deepEqual(u2.errors.map((f) => slice(t2, f.span)), ['[Serv']);
+      assert.equal(u2.value.failed, true);
+      assert.deepEqual(u2.value.entries, []);
     });
   });
 

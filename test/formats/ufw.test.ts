@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commandWords, splitCommands } from '../../server/src/core/formats/shell/words';
+import { commandWords } from '../../server/src/core/formats/shell/normalize';
+import { splitCommands } from '../../server/src/core/formats/shell/words';
 import {
   parseAppProfiles,
   ufwAppFormat,

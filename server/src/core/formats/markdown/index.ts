@@ -5,7 +5,8 @@
  */
 import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
-import { commandWords, splitCommands } from '../shell/words';
+import { commandWords } from '../shell/normalize';
+import { splitCommands } from '../shell/words';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 import { looksLikePortDoc } from './portdoc';

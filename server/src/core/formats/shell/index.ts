@@ -1,7 +1,8 @@
 import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { dockerRunFacts } from '../docker-run';
-import { commandWords, splitCommands } from './words';
+import { commandWords } from './normalize';
+import { splitCommands } from './words';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { recordingContext } from '../context';
 
@@ -14,7 +15,6 @@ export function isDockerRun(words: ShellWord[]): boolean {
 const SHEBANG = /^#![ \t]*\/(?:usr\/)?(?:local\/)?bin\/(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:ba|da|k|z)?sh\b/;
 const UFW_CMD = /(?:^|[\s;&|(`])(?:\/usr\/sbin\/)?ufw[ \t]+(?:-\S+[ \t]+)*[a-z]/m;
 const DOCKER_RUN = /(?:^|[\s;&|(`])docker[ \t]+(?:container[ \t]+)?run\b/m;
-
 
 /** Extracts the ufw and `docker run` commands of `ctx.text` into `result`. */
 function extractCommands(ctx: ExtractContext, result: ExtractResult): void {
@@ -44,21 +44,13 @@ function extractCommands(ctx: ExtractContext, result: ExtractResult): void {
 export const shellFormat: FormatModule = {
   id: 'shell',
   detect(path: string, text: string): Detection {
-    try {
-      const byName = /\.(?:sh|bash)$/.test(path);
-      if (!byName && !SHEBANG.test(text)) return false;
-      return UFW_CMD.test(text) || DOCKER_RUN.test(text) ? 'strong' : 'weak';
-    } catch {
-      return false;
-    }
+    const byName = /\.(?:sh|bash)$/.test(path);
+    if (!byName && !SHEBANG.test(text)) return false;
+    return UFW_CMD.test(text) || DOCKER_RUN.test(text) ? 'strong' : 'weak';
   },
   extract(ctx: ExtractContext): ExtractResult {
     const result = emptyResult();
-    try {
-      extractCommands(ctx, result);
-    } catch {
-      result.failed = true;
-    }
+    extractCommands(ctx, result);
     return result;
   },
 };
