@@ -28,7 +28,8 @@ import type {
 } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { isValidPort, parsePortRange } from '../../model/ports';
-import { interpolate, parseDotenv, UNSET_MARK, type EnvLookup, type Interpolation, type SourcedText } from '../dotenv';
+import { interpolate, UNSET_MARK, type EnvLookup, type Interpolation, type SourcedText } from '../docker/interpolation';
+import { parseDotenv } from '../dotenv';
 import { basename, dirname, resolvePath } from '../../model/paths';
 
 // ---------------------------------------------------------------------------------------------
