@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { composeFormat, parsePublishSpec, splitCommand } from '../../server/src/core/formats/compose';
+import { composeFormat, splitCommand } from '../../server/src/core/formats/compose';
 import type { ExtractedFact, ExtractResult, Workload } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, ROOT, slice, textAt } from '../helpers';
 
@@ -64,41 +64,6 @@ describe('compose format', () => {
       assert.equal(composeFormat.detect('/ws/site.yml', '- hosts: all\n  tasks:\n    - name: x\n      ports: 80\n'), false);
       assert.equal(composeFormat.detect('/ws/other.yml', 'services:\n  - a\n  - b\n'), false);
       assert.equal(composeFormat.detect('/ws/docker-compose.txt', 'services:\n  web:\n    image: x\n'), false);
-    });
-  });
-
-  describe('parsePublishSpec', () => {
-    it('splits host_ip, published, target and protocol with indices into the text', () => {
-      const t = '127.0.0.1:5000-5010:5000-5010/udp';
-      const { spec, problems } = parsePublishSpec(t);
-      assert.deepEqual(problems, []);
-      assert.equal(t.slice(spec!.hostIp!.from, spec!.hostIp!.to), '127.0.0.1');
-      assert.equal(t.slice(spec!.published!.from, spec!.published!.to), '5000-5010');
-      assert.deepEqual(spec!.published!.range, { start: 5000, end: 5010 });
-      assert.equal(t.slice(spec!.target.from, spec!.target.to), '5000-5010');
-      assert.equal(spec!.protocol, 'udp');
-    });
-    it('reads IPv6 host IPs bare and bracketed', () => {
-      assert.equal(parsePublishSpec('::1:6000:6000').spec!.hostIp!.text, '::1');
-      const b = parsePublishSpec('[::1]:6001:6001').spec!;
-      assert.equal(b.hostIp!.text, '::1');
-      assert.equal('[::1]:6001:6001'.slice(b.hostIp!.from, b.hostIp!.to), '::1');
-    });
-    it('treats an empty published part as an ephemeral port', () => {
-      const { spec } = parsePublishSpec(':80');
-      assert.equal(spec!.published, undefined);
-      assert.deepEqual(spec!.target.range, { start: 80, end: 80 });
-    });
-    it('reports malformed specs and mismatched ranges', () => {
-      assert.match(parsePublishSpec('abc:80').problems[0]!.message, /malformed port spec "abc:80"/);
-      assert.match(parsePublishSpec('80:90:100:200').problems[0]!.message, /"80:90" is not an IP address/);
-      assert.match(parsePublishSpec('80:80/xyz').problems[0]!.message, /unknown protocol "xyz"/);
-      assert.match(parsePublishSpec('8080-8082:80-81').problems[0]!.message, /differ in size/);
-      assert.match(parsePublishSpec('8080:80-81').problems[0]!.message, /differ in size/);
-      assert.match(parsePublishSpec('').problems[0]!.message, /empty/);
-    });
-    it('accepts a published range for one target (Docker picks one host port)', () => {
-      assert.deepEqual(parsePublishSpec('12400-12500:1240').problems, []);
     });
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dotenvFormat, interpolate, parseDotenv, UNSET_MARK, type EnvLookup } from '../../server/src/core/formats/dotenv';
+import { dotenvFormat, parseDotenv } from '../../server/src/core/formats/dotenv';
 import type { EnvAssignment } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice } from '../helpers';
 
@@ -133,59 +133,6 @@ describe('dotenv format', () => {
       assert.equal(byName(env, 'APP_PORT').value, '8065');
       assert.equal(byName(env, 'MM_SERVICESETTINGS_SITEURL').value, 'https://mm.example.com');
       assert.ok(!env.some((a) => a.name === 'GITLAB_PKI_CHAIN_PATH'), 'commented-out keys are not read');
-    });
-  });
-
-  describe('interpolate', () => {
-    const envText = 'HTTP_PORT=8000\nEMPTY=\n';
-    const vars = parseDotenv('/ws/.env', envText);
-    const lookup: EnvLookup = (n) => vars.find((a) => a.name === n);
-    const src = (s: string) => ({ value: s, offsets: Array.from(s, (_, i) => 100 + i) });
-
-    it('substitutes ${VAR} and $VAR from the lookup, recording the env-file location', () => {
-      const r = interpolate(src('${HTTP_PORT}:80 $HTTP_PORT'), '/ws/c.yml', lookup);
-      assert.equal(r.value, '8000:80 8000');
-      assert.equal(r.subs.length, 2);
-      assert.equal(r.subs[0]!.source, 'env-file');
-      assert.equal(r.subs[0]!.expression, '${HTTP_PORT}');
-      assert.deepEqual(r.subs[0]!.span, { start: 100, end: 112 });
-      assert.equal(slice(envText, r.subs[0]!.location!.span), '8000');
-      assert.equal(r.origins[0]!.file, '/ws/.env');
-      assert.equal(r.origins[0]!.start, 100);
-      assert.equal(r.origins[0]!.end, 112);
-    });
-
-    it('applies :- and - defaults, :+ alternatives and $$ escapes', () => {
-      const v = (s: string) => interpolate(src(s), '/f', lookup).value;
-      assert.equal(v('${NOPE:-10000}'), '10000');
-      assert.equal(v('${EMPTY:-d}'), 'd');
-      assert.equal(v('${EMPTY-d}'), '');
-      assert.equal(v('${NOPE-d}'), 'd');
-      assert.equal(v('${HTTP_PORT:+set}'), 'set');
-      assert.equal(v('${NOPE:+set}'), '');
-      assert.equal(v('$$HTTP_PORT'), '$HTTP_PORT');
-      assert.equal(v('${NOPE:-${HTTP_PORT}}'), '8000');
-      assert.equal(v('cost $5'), 'cost $5');
-    });
-
-    it('marks the default text as the value location for expression defaults', () => {
-      const r = interpolate(src('${JVB_PORT:-10000}'), '/f', lookup);
-      assert.equal(r.subs[0]!.source, 'expression-default');
-      assert.deepEqual(r.subs[0]!.location, { file: '/f', span: { start: 112, end: 117 } });
-      assert.equal(r.origins[0]!.offset, 112);
-    });
-
-    it('yields the unset marker (or nothing) for unset variables and reports :? errors', () => {
-      const r = interpolate(src('${NOPE}:80'), '/f', lookup, UNSET_MARK);
-      assert.equal(r.value, `${UNSET_MARK}:80`);
-      assert.equal(r.subs[0]!.source, 'unset');
-      assert.equal(interpolate(src('${NOPE}:80'), '/f', lookup).value, ':80');
-      const e = interpolate(src('${NOPE:?must be set}'), '/f', lookup);
-      assert.equal(e.errors.length, 1);
-      assert.match(e.errors[0]!.message, /NOPE is not set: must be set/);
-      const u = interpolate(src('${OPEN'), '/f', lookup);
-      assert.equal(u.value, '${OPEN');
-      assert.equal(u.errors.length, 1);
     });
   });
 

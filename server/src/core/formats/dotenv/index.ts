@@ -1,5 +1,5 @@
 /**
- * `.env` files as docker compose reads them, and compose's `${VAR}` interpolation.
+ * `.env` files as docker compose reads them.
  *
  * Grammar (docker compose "Use an environment file" / compose-go `dotenv`):
  * - one `KEY=VALUE` per line, optionally preceded by `export `; blank lines and lines whose first
@@ -8,269 +8,17 @@
  *   then `#`) starts an inline comment;
  * - `'single quoted'` values are taken literally and may span lines;
  * - `"double quoted"` values may span lines and understand `\n`, `\r`, `\t`, `\\`, `\"`, `\$`;
- * - unquoted and double-quoted values are interpolated (`${VAR}` etc., see {@link interpolate})
- *   from the variables assigned earlier in the same file, then from an optional lookup.
+ * - unquoted and double-quoted values are interpolated (`${VAR}` etc., the compose grammar in
+ *   `../docker/interpolation.ts`) from the variables assigned earlier in the same file, then
+ *   from an optional lookup.
  *
  * The module extracts only environment assignments (`ExtractResult.env`), never port facts:
  * the ports come from the files that interpolate these variables (compose).
  */
-import type { Detection, EnvAssignment, ExtractContext, ExtractResult, FormatModule, Location, Span } from '../../model/facts';
+import type { Detection, EnvAssignment, ExtractContext, ExtractResult, FormatModule, Span } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { basename } from '../../model/paths';
-
-/** A string together with the source offset of each of its characters in one file. */
-export interface SourcedText {
-  value: string;
-  /** `offsets[i]` is the offset in the file of `value[i]`. */
-  offsets: number[];
-}
-
-/** Where one character of an interpolated value comes from. */
-export interface CharOrigin {
-  /**
-   * Span in the interpolated file: the character itself for literal text, the whole
-   * `${...}` expression for substituted text.
-   */
-  start: number;
-  end: number;
-  /** File and offset where the character is actually written (an env file for values read from it). */
-  file: string;
-  offset: number;
-  /** Index into {@link Interpolation.subs} of the substitution that produced it; -1 for literal text. */
-  sub: number;
-}
-
-/** One `$VAR` / `${VAR...}` expression met while interpolating. */
-export interface Substitution {
-  /** The expression as written, e.g. "${JVB_PORT:-10000}". */
-  expression: string;
-  /** Span of the expression in the interpolated file. */
-  span: Span;
-  variable: string;
-  /**
-   * `env-file`: the variable's value from the env file; `expression-default`: the text written
-   * in the expression (`:-` / `-` default or `:+` / `+` replacement); `unset`: no value at all.
-   */
-  source: 'env-file' | 'expression-default' | 'unset';
-  /** The env file's value span (source `env-file`) or the default text span (source `expression-default`). */
-  location?: Location;
-}
-
-/** Result of {@link interpolate}. */
-export interface Interpolation {
-  value: string;
-  /** One per character of `value`. */
-  origins: CharOrigin[];
-  subs: Substitution[];
-  /** `${VAR:?message}` with VAR unset, or an unterminated `${`. Spans are in the interpolated file. */
-  errors: { span: Span; message: string }[];
-}
-
-/** Finds the value of a variable for interpolation; `undefined` when unset. */
-export type EnvLookup = (name: string) => EnvAssignment | undefined;
-
-/**
- * Marker character substituted for an unset variable when the caller asks for it (see
- * {@link interpolate}): lets a port parser tell "unknown" from "malformed".
- */
-export const UNSET_MARK = '\uE000';
-
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-
-/**
- * Interpolates compose-style variable references in `input` (compose spec, "Interpolation"):
- * `$VAR`, `${VAR}`, `${VAR:-default}` (default when unset or empty), `${VAR-default}` (default
- * when unset), `${VAR:?err}` / `${VAR?err}` (error), `${VAR:+alt}` / `${VAR+alt}` (alt when set),
- * `$$` for a literal `$`. Defaults may nest (`${A:-${B}}`). A `$` not followed by a name or
- * `{` is kept literally.
- *
- * `file` names the file `input.offsets` point into. An unset variable without a default yields
- * `unset` (default ""; pass {@link UNSET_MARK} to see where a value is unknown). Never throws.
- */
-export function interpolate(input: SourcedText, file: string, lookup: EnvLookup, unset = ''): Interpolation {
-  const out: Interpolation = { value: '', origins: [], subs: [], errors: [] };
-  run(input, 0, input.value.length, file, lookup, unset, out, -1, 0);
-  return out;
-}
-
-/** Source span of `input.value.slice(from, to)`. */
-function spanOf(input: SourcedText, from: number, to: number): Span {
-  if (from >= to) {
-    const at = input.offsets[from] ?? (input.offsets.length ? input.offsets[input.offsets.length - 1]! + 1 : 0);
-    return { start: at, end: at };
-  }
-  return { start: input.offsets[from]!, end: input.offsets[to - 1]! + 1 };
-}
-
-/** Index of the `}` closing the `${` whose body starts at `from`, or -1. */
-function closingBrace(s: string, from: number, to: number): number {
-  let depth = 1;
-  for (let i = from; i < to; i++) {
-    const c = s[i];
-    if (c === '$' && s[i + 1] === '{') {
-      depth++;
-      i++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-
-function push(out: Interpolation, ch: string, origin: CharOrigin): void {
-  out.value += ch;
-  out.origins.push(origin);
-}
-
-/**
- * Interpolates `input.value[from, to)` into `out`. `outerSub`/`outerSpan`: when nested inside a
- * default, the enclosing expression, which owns every character produced.
- */
-function run(
-  input: SourcedText,
-  from: number,
-  to: number,
-  file: string,
-  lookup: EnvLookup,
-  unset: string,
-  out: Interpolation,
-  outerSub: number,
-  depth: number,
-  outerSpan?: Span,
-): void {
-  const s = input.value;
-  let i = from;
-  while (i < to) {
-    const c = s[i]!;
-    if (c !== '$' || i + 1 >= to) {
-      const own = spanOf(input, i, i + 1);
-      const at = outerSpan ?? own;
-      push(out, c, { start: at.start, end: at.end, file, offset: own.start, sub: outerSub });
-      i++;
-      continue;
-    }
-    const next = s[i + 1]!;
-    if (next === '$') {
-      const own = spanOf(input, i, i + 2);
-      const at = outerSpan ?? own;
-      push(out, '$', { start: at.start, end: at.end, file, offset: own.start, sub: outerSub });
-      i += 2;
-      continue;
-    }
-    let name: string;
-    let op = '';
-    let argFrom = -1;
-    let argTo = -1;
-    let exprEnd: number;
-    if (next === '{') {
-      const close = closingBrace(s, i + 2, to);
-      if (close < 0) {
-        out.errors.push({ span: spanOf(input, i, to), message: `unterminated variable reference "${s.slice(i, to)}"` });
-        for (let k = i; k < to; k++) {
-          const own = spanOf(input, k, k + 1);
-          const at = outerSpan ?? own;
-          push(out, s[k]!, { start: at.start, end: at.end, file, offset: own.start, sub: outerSub });
-        }
-        return;
-      }
-      exprEnd = close + 1;
-      let j = i + 2;
-      while (j < close && (j === i + 2 ? NAME_START : NAME_CHAR).test(s[j]!)) j++;
-      name = s.slice(i + 2, j);
-      const m = /^(:-|:\?|:\+|-|\?|\+)/.exec(s.slice(j, close));
-      if (m) {
-        op = m[1]!;
-        argFrom = j + op.length;
-        argTo = close;
-      } else if (j !== close) {
-        name = ''; // "${1}" or "${A B}": not a valid reference
-      }
-    } else if (NAME_START.test(next)) {
-      let j = i + 1;
-      while (j < to && NAME_CHAR.test(s[j]!)) j++;
-      name = s.slice(i + 1, j);
-      exprEnd = j;
-    } else {
-      const own = spanOf(input, i, i + 1);
-      const at = outerSpan ?? own;
-      push(out, c, { start: at.start, end: at.end, file, offset: own.start, sub: outerSub });
-      i++;
-      continue;
-    }
-    const exprSpan = spanOf(input, i, exprEnd);
-    const ownerSpan = outerSpan ?? exprSpan;
-    if (name === '') {
-      out.errors.push({ span: exprSpan, message: `invalid variable reference "${s.slice(i, exprEnd)}"` });
-      for (let k = i; k < exprEnd; k++) {
-        const own = spanOf(input, k, k + 1);
-        push(out, s[k]!, { start: ownerSpan.start, end: ownerSpan.end, file, offset: own.start, sub: outerSub });
-      }
-      i = exprEnd;
-      continue;
-    }
-    const found = lookup(name);
-    const isSet = found !== undefined;
-    const nonEmpty = isSet && found.value !== '';
-    let sub = outerSub;
-    const record = (source: Substitution['source'], location?: Location): number => {
-      if (outerSub >= 0) return outerSub;
-      const entry: Substitution = { expression: s.slice(i, exprEnd), span: exprSpan, variable: name, source };
-      if (location) entry.location = location;
-      out.subs.push(entry);
-      return out.subs.length - 1;
-    };
-    const useValue = (): void => {
-      sub = record('env-file', found!.valueLocation);
-      const v = found!.value;
-      for (let k = 0; k < v.length; k++) {
-        const offset = found!.valueOffsets?.[k] ?? found!.valueLocation.span.start + k;
-        push(out, v[k]!, { start: ownerSpan.start, end: ownerSpan.end, file: found!.valueLocation.file, offset, sub });
-      }
-    };
-    const useArg = (): void => {
-      sub = record('expression-default', { file, span: spanOf(input, argFrom, argTo) });
-      if (depth < 16) run(input, argFrom, argTo, file, lookup, unset, out, sub, depth + 1, ownerSpan);
-    };
-    const useUnset = (): void => {
-      sub = record('unset');
-      for (const ch of unset) push(out, ch, { start: ownerSpan.start, end: ownerSpan.end, file, offset: exprSpan.start, sub });
-    };
-    switch (op) {
-      case '':
-        if (isSet) useValue();
-        else useUnset();
-        break;
-      case ':-':
-        if (nonEmpty) useValue();
-        else useArg();
-        break;
-      case '-':
-        if (isSet) useValue();
-        else useArg();
-        break;
-      case ':+':
-        if (nonEmpty) useArg();
-        else record(isSet ? 'env-file' : 'unset');
-        break;
-      case '+':
-        if (isSet) useArg();
-        else record('unset');
-        break;
-      case ':?':
-      case '?':
-        if (op === ':?' ? nonEmpty : isSet) useValue();
-        else {
-          const msg = s.slice(argFrom, argTo);
-          out.errors.push({ span: exprSpan, message: `required variable ${name} is not set${msg ? `: ${msg}` : ''}` });
-          useUnset();
-        }
-        break;
-    }
-    i = exprEnd;
-  }
-}
+import { interpolate, type EnvLookup, type SourcedText } from '../docker/interpolation';
 
 /** Options of {@link parseDotenv}. */
 export interface DotenvOptions {
@@ -290,6 +38,94 @@ export interface DotenvOptions {
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+function isBlank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t';
+}
+
+/** The key of an assignment line `[export ]KEY=...` in `text[pos, lineEnd)`, or `undefined`. */
+function keyOf(text: string, pos: number, lineEnd: number): { key: string; from: number; to: number; eq: number } | undefined {
+  let i = pos;
+  while (i < lineEnd && isBlank(text[i])) i++;
+  if (i >= lineEnd || text[i] === '#') return undefined;
+  if (text.startsWith('export', i) && isBlank(text[i + 6])) {
+    i += 6;
+    while (i < lineEnd && isBlank(text[i])) i++;
+  }
+  const eq = text.indexOf('=', i);
+  if (eq < 0 || eq >= lineEnd) return undefined;
+  let to = eq;
+  while (to > i && isBlank(text[to - 1])) to--;
+  const key = text.slice(i, to);
+  return KEY_RE.test(key) ? { key, from: i, to, eq } : undefined;
+}
+
+/** A value as read: its characters, the span of its raw text, and where the next line starts. */
+interface RawValue {
+  raw: SourcedText;
+  span: Span;
+  /** Single-quoted: never interpolated. */
+  literal: boolean;
+  /** Offset after the value's last line (a quoted value may span lines). */
+  next: number;
+}
+
+/**
+ * A quoted value whose opening quote is at `v`. Without a closing quote (compose rejects the
+ * file) the rest of the line is the value.
+ */
+function quotedValue(text: string, v: number, lineEnd: number, next: number, doInterpolate: boolean): RawValue {
+  const q = text[v]!;
+  const n = text.length;
+  const value: string[] = [];
+  const offsets: number[] = [];
+  let k = v + 1;
+  let closed = -1;
+  while (k < n) {
+    const c = text[k]!;
+    if (c === q) {
+      closed = k;
+      break;
+    }
+    if (q === '"' && c === '\\' && k + 1 < n) {
+      const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: doInterpolate ? '$$' : '$' };
+      const rep = map[text[k + 1]!];
+      if (rep !== undefined) {
+        // "\$" stays a "$" that interpolation must not expand: encode it as "$$".
+        for (const ch of rep) {
+          value.push(ch);
+          offsets.push(k + 1);
+        }
+        k += 2;
+        continue;
+      }
+    }
+    if (c === '\r' && text[k + 1] === '\n') {
+      k++;
+      continue;
+    }
+    value.push(c);
+    offsets.push(k);
+    k++;
+  }
+  const literal = q === "'";
+  if (closed < 0) return { raw: { value: text.slice(v + 1, lineEnd), offsets: range(v + 1, lineEnd) }, span: { start: v + 1, end: lineEnd }, literal, next };
+  const closeEol = text.indexOf('\n', closed);
+  return { raw: { value: value.join(''), offsets }, span: { start: v + 1, end: closed }, literal, next: closeEol < 0 ? n : closeEol + 1 };
+}
+
+/** An unquoted value from `v` to the line end or a ` #` comment, without trailing blanks. */
+function unquotedValue(text: string, v: number, lineEnd: number, next: number): RawValue {
+  let end = lineEnd;
+  for (let k = v; k < lineEnd; k++) {
+    if (text[k] === '#' && k > v && isBlank(text[k - 1])) {
+      end = k;
+      break;
+    }
+  }
+  while (end > v && isBlank(text[end - 1])) end--;
+  return { raw: { value: text.slice(v, end), offsets: range(v, end) }, span: { start: v, end }, literal: false, next };
+}
+
 /**
  * Parses a dotenv file (grammar in the module comment). `path` is the file's absolute path,
  * used in the returned locations. Returns the assignments in file order (later ones win);
@@ -308,119 +144,29 @@ export function parseDotenv(path: string, text: string, options: DotenvOptions =
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
     const lineEnd = eol > pos && text[eol - 1] === '\r' ? eol - 1 : eol;
-    let i = pos;
-    while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
-    let next = eol + 1;
-    if (i >= lineEnd || text[i] === '#') {
-      pos = next;
-      continue;
-    }
-    if (text.startsWith('export', i) && (text[i + 6] === ' ' || text[i + 6] === '\t')) {
-      i += 6;
-      while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
-    }
-    const eq = text.indexOf('=', i);
-    if (eq < 0 || eq >= lineEnd) {
-      pos = next;
-      continue;
-    }
-    let keyEnd = eq;
-    while (keyEnd > i && (text[keyEnd - 1] === ' ' || text[keyEnd - 1] === '\t')) keyEnd--;
-    const key = text.slice(i, keyEnd);
-    if (!KEY_RE.test(key)) {
-      pos = next;
-      continue;
-    }
-    let v = eq + 1;
+    const k = keyOf(text, pos, lineEnd);
+    pos = eol + 1;
+    if (!k) continue;
+    const nameLocation = { file: path, span: { start: k.from, end: k.to } };
+    let v = k.eq + 1;
     if (options.literal) {
-      const a: EnvAssignment = {
-        name: key,
-        value: text.slice(v, lineEnd),
-        nameLocation: { file: path, span: { start: i, end: keyEnd } },
-        valueLocation: { file: path, span: { start: v, end: lineEnd } },
-      };
-      out.push(a);
-      pos = next;
+      out.push({ name: k.key, value: text.slice(v, lineEnd), nameLocation, valueLocation: { file: path, span: { start: v, end: lineEnd } } });
       continue;
     }
-    while (v < lineEnd && (text[v] === ' ' || text[v] === '\t')) v++;
-    let raw: SourcedText;
-    let span: Span;
-    let literal = false;
+    while (v < lineEnd && isBlank(text[v])) v++;
     const q = text[v];
-    if (q === "'" || q === '"') {
-      const value: string[] = [];
-      const offsets: number[] = [];
-      let k = v + 1;
-      let closed = -1;
-      while (k < n) {
-        const c = text[k]!;
-        if (c === q) {
-          closed = k;
-          break;
-        }
-        if (q === '"' && c === '\\' && k + 1 < n) {
-          const e = text[k + 1]!;
-          const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: doInterpolate ? '$$' : '$' };
-          const rep = map[e];
-          if (rep !== undefined) {
-            // "\$" stays a "$" that interpolation must not expand: encode it as "$$".
-            for (const ch of rep) {
-              value.push(ch);
-              offsets.push(k + 1);
-            }
-            k += 2;
-            continue;
-          }
-        }
-        if (c === '\r' && text[k + 1] === '\n') {
-          k++;
-          continue;
-        }
-        value.push(c);
-        offsets.push(k);
-        k++;
-      }
-      if (closed < 0) {
-        // No closing quote: compose rejects the file; keep the rest of the line as the value.
-        raw = { value: text.slice(v + 1, lineEnd), offsets: range(v + 1, lineEnd) };
-        span = { start: v + 1, end: lineEnd };
-      } else {
-        raw = { value: value.join(''), offsets };
-        span = { start: v + 1, end: closed };
-        const closeEol = text.indexOf('\n', closed);
-        next = closeEol < 0 ? n : closeEol + 1;
-      }
-      literal = q === "'";
-    } else {
-      let end = lineEnd;
-      for (let k = v; k < lineEnd; k++) {
-        if (text[k] === '#' && k > v && (text[k - 1] === ' ' || text[k - 1] === '\t')) {
-          end = k;
-          break;
-        }
-      }
-      while (end > v && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
-      raw = { value: text.slice(v, end), offsets: range(v, end) };
-      span = { start: v, end };
-    }
-    const assignment: EnvAssignment = {
-      name: key,
-      value: raw.value,
-      nameLocation: { file: path, span: { start: i, end: keyEnd } },
-      valueLocation: { file: path, span },
-    };
-    if (doInterpolate && !literal && raw.value.includes('$')) {
-      const r = interpolate(raw, path, lookup);
+    const read = q === "'" || q === '"' ? quotedValue(text, v, lineEnd, pos, doInterpolate) : unquotedValue(text, v, lineEnd, pos);
+    const assignment: EnvAssignment = { name: k.key, value: read.raw.value, nameLocation, valueLocation: { file: path, span: read.span } };
+    if (doInterpolate && !read.literal && read.raw.value.includes('$')) {
+      const r = interpolate(read.raw, path, lookup);
       assignment.value = r.value;
-      const offsets = r.origins.map((o) => (o.file === path ? o.offset : o.start));
-      setOffsets(assignment, offsets);
+      setOffsets(assignment, r.origins.map((o) => (o.file === path ? o.offset : o.start)));
     } else {
-      setOffsets(assignment, raw.offsets);
+      setOffsets(assignment, read.raw.offsets);
     }
     out.push(assignment);
-    known.set(key, assignment);
-    pos = next;
+    known.set(k.key, assignment);
+    pos = read.next;
   }
   return out;
 }
@@ -479,22 +225,14 @@ function looksLikeDotenv(text: string): boolean {
 export const dotenvFormat: FormatModule = {
   id: 'dotenv',
   detect(path: string, text: string): Detection {
-    try {
-      const name = basename(path);
-      if (strongName(name)) return 'strong';
-      if (weakName(name) && looksLikeDotenv(text)) return 'weak';
-      return false;
-    } catch {
-      return false;
-    }
+    const name = basename(path);
+    if (strongName(name)) return 'strong';
+    if (weakName(name) && looksLikeDotenv(text)) return 'weak';
+    return false;
   },
   extract(ctx: ExtractContext): ExtractResult {
     const result = emptyResult();
-    try {
-      result.env = parseDotenv(ctx.path, ctx.text);
-    } catch {
-      result.failed = true;
-    }
+    result.env = parseDotenv(ctx.path, ctx.text);
     return result;
   },
 };
