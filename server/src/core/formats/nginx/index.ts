@@ -49,7 +49,7 @@ import type {
   Span,
 } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
-import { FileListing, withPrefix } from '../../model/listing';
+import { FileListing, filesNamedBy, withPrefix } from '../../model/listing';
 import { isLoopback } from '../../model/addresses';
 import { isValidRange, parsePortRange } from '../../model/ports';
 import { basename, dirname, resolvePath } from '../../model/paths';
@@ -452,40 +452,10 @@ export function resolveInclude(pattern: string, fromFile: string, files: readonl
       const hits = globHits(resolvePath('/', pattern));
       if (hits.length > 0) return [...hits];
     }
-    const segs = pattern.split('/').filter((s) => s !== '' && s !== '.');
-    if (segs.some((s) => s === '..')) return [];
-    const minK = glob ? Math.min(2, segs.length) : 1;
-    if (glob && segs.length < 2) return [];
-    for (let k = segs.length; k >= minK; k--) {
-      const suffix = segs.slice(-k).join('/');
-      // Which paths end with the suffix depends on the listing alone: computed once per listing.
-      const hits = lst.memo(`nginx-suffix\u0000${glob ? 'g' : 'p'}\u0000${suffix}`, () => {
-        const m = glob ? picomatch(suffix, { dot: false }) : (s: string) => s === suffix;
-        return cands.filter((f) => {
-          const fs = f.split('/').filter(Boolean);
-          return fs.length >= k && m(fs.slice(-k).join('/'));
-        });
-      });
-      if (hits.length === 0) continue;
-      // Several trees may match (two projects' conf.d): keep the ones nearest to the including file.
-      const near = nearestTree(hits, fromFile);
-      return glob ? [...near] : [near[0]!];
-    }
-    return [];
+    const named = filesNamedBy(pattern, lst, fromFile, { glob, minSegments: glob ? 2 : 1 });
+    return glob ? [...named] : named.slice(0, 1);
   } catch {
     return [];
-  }
-}
-
-/**
- * The paths of sorted `hits` that share the most leading directories with `fromFile`: those
- * under its deepest ancestor directory holding any of them (all of them share exactly that
- * ancestor's directories; a hit sharing more would lie under a deeper ancestor).
- */
-function nearestTree(hits: readonly string[], fromFile: string): readonly string[] {
-  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
-    const under = withPrefix(hits, dir === '/' ? '/' : dir + '/');
-    if (under.length > 0 || dir === '/') return under.length > 0 ? under : hits;
   }
 }
 
