@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FileListing, filesNamedBy } from '../server/src/core/model/listing';
 import { analyze } from './memory';
-import { rtcdUnit } from './rules/fixtures';
+import { rtcdConfig, rtcdUnit } from './rules/fixtures';
 
 const UNIT = '/ws/etc/systemd/system/rtcd.service';
 
@@ -41,6 +41,31 @@ describe('filesNamedBy: a path written for the server, mapped onto workspace fil
 });
 
 describe('the mapping in use', () => {
+  const A = '/ws/a/etc/rtcd/config.toml';
+  const B = '/ws/b/etc/rtcd/config.toml';
+
+  it("links rtcd's --config to the config nearest the unit when two match", () => {
+    const files = {
+      [A]: rtcdConfig(':8045', 8443, 8443),
+      [B]: rtcdConfig(':8045', 8443, 8443),
+      '/ws/b/etc/systemd/system/rtcd.service': rtcdUnit(['Environment=RTCD_RTC_ICEPORTUDP=9000']),
+    };
+    const a = analyze(files);
+    const udp = (file: string) => a.factsIn(file).find((f) => f.role === 'rtcd-ice-udp')!;
+    assert.equal(udp(B).shadowed, true, "the unit's override shadows the config it reads");
+    assert.equal(udp(A).shadowed, undefined, 'the other tree is not read');
+  });
+
+  it('still needs three matching segments for --config: a config.toml elsewhere is not linked', () => {
+    const files = {
+      '/ws/x/config.toml': rtcdConfig(':8045', 8443, 8443),
+      '/ws/y/config.toml': rtcdConfig(':8045', 8443, 8443),
+      '/ws/b/etc/systemd/system/rtcd.service': rtcdUnit(['Environment=RTCD_RTC_ICEPORTUDP=9000']),
+    };
+    const a = analyze(files);
+    assert.deepEqual(a.snap.facts.filter((f) => f.role === 'rtcd-ice-udp' && f.shadowed).map((f) => f.location.file), []);
+  });
+
   it('reads the EnvironmentFile= nearest the unit when two trees have it', () => {
     const unit = '/ws/b/etc/systemd/system/rtcd.service';
     const a = analyze({

@@ -95,7 +95,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       throw new UsageError(`no such directory: ${dirArg}`);
     }
     const roots = [{ path: dir, name: basename(dir) }];
-    const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) });
+    const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) }, (m) => io.err(`portolan: ${m}\n`));
     const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
     await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
     const snap = index.snapshot();

@@ -82,7 +82,8 @@ function folderSettings(s: PortolanSettings | null | undefined, root: Root | und
 export function startServer(connection: Connection, host: WorkspaceHost): void {
   const documents = new TextDocuments(TextDocument);
   let roots: Root[] = [];
-  let index = new WorkspaceIndex({ roots });
+  const formatLog = (m: string) => connection.console.error(`[portolan] ${m}`);
+  let index = new WorkspaceIndex({ roots }, formatLog);
   /** Settings by root path; `''` holds the settings for files outside every root. */
   let settings = new Map<string, FolderSettings>();
   let canPullConfig = false;
@@ -246,7 +247,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     clientCapabilities = params.capabilities;
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    index = new WorkspaceIndex({ roots });
+    index = new WorkspaceIndex({ roots }, formatLog);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

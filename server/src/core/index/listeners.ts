@@ -5,9 +5,10 @@
 import { isLoopback } from '../model/addresses';
 import type { PortFact, Protocol } from '../model/facts';
 import { rangesOverlap } from '../model/ports';
-import { isRtcdWorkload } from './resolve';
 import { imagePorts } from '../model/wellknown';
-import type { PlacedWorkload, Snapshot } from './workspace';
+import type { PlacedWorkload } from './placed';
+import { isRtcdWorkload } from './resolve';
+import type { Snapshot } from './snapshot';
 import { addressesOverlap, bindServes, protocolsOverlap } from './queries';
 
 /** A port a compose service's container listens on, and the mention that says so. */

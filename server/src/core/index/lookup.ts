@@ -5,7 +5,7 @@
  * host H, not the workspace. Pure; never mutated after construction.
  */
 import type { PortFact, Role } from '../model/facts';
-import type { PlacedWorkload } from './workspace';
+import type { PlacedWorkload } from './placed';
 
 const NO_FACTS: readonly PortFact[] = [];
 const NO_WORKLOADS: readonly PlacedWorkload[] = [];
