@@ -150,7 +150,9 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     await nextTurn();
     if (gen !== generation) return;
     const byFile = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, textOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, textOf)]);
+    // No change since the snapshot (checked above), so its texts are the current ones, line index included.
+    const linesOf = (path: string) => snap.linesOf(path);
+    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, linesOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, linesOf)]);
     const next = new Map<string, string>();
     for (const [path, list] of byFile) {
       const key = JSON.stringify(list);
