@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findWorkspaceFile, parseUnitFile, systemdFormat, unitNameOf } from '../../server/src/core/formats/systemd';
+import { parseUnitFile, systemdFormat, unitNameOf } from '../../server/src/core/formats/systemd';
 import type { EnvAssignment, ExtractResult } from '../../server/src/core/model/facts';
 import { extractIn, slice, ROOT, textAt } from '../helpers';
 
@@ -93,12 +93,7 @@ describe('systemd format', () => {
       assert.equal(unitNameOf('/ws/etc/systemd/system/rtcd.service.d/override.conf'), 'rtcd.service');
       assert.equal(unitNameOf('/ws/etc/systemd/system/rtcd.service'), 'rtcd.service');
     });
-    it('maps absolute paths onto workspace files by longest suffix', () => {
-      const files = ['/ws/a/rtcd.env', '/ws/etc/rtcd/rtcd.env', '/ws/other/etc/rtcd/x.env'];
-      assert.equal(findWorkspaceFile(files, '/etc/rtcd/rtcd.env', UNIT), '/ws/etc/rtcd/rtcd.env');
-      assert.equal(findWorkspaceFile(['/ws/a/rtcd.env'], '/etc/rtcd/rtcd.env', UNIT), '/ws/a/rtcd.env');
-      assert.equal(findWorkspaceFile(files, '/etc/default/nothing', UNIT), undefined);
-    });
+    // The mapping of EnvironmentFile= paths onto workspace files is model/listing's filesNamedBy (test/listing.test.ts).
   });
 
   describe('services', () => {

@@ -16,7 +16,7 @@ import { holderLabel, liveReport, socketLabel, takenLine } from '../core/feature
 import { readLiveSockets } from '../node/live';
 import { renumberMain, RENUMBER_USAGE } from './renumber';
 import { toGithub, toSarif } from './report';
-import { positionAt } from '../core/model/lines';
+import type { LineIndex } from '../core/model/lines';
 import { portTable } from '../core/index/table';
 import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/index/documents';
 
@@ -95,7 +95,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       throw new UsageError(`no such directory: ${dirArg}`);
     }
     const roots = [{ path: dir, name: basename(dir) }];
-    const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) });
+    const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) }, (m) => io.err(`portolan: ${m}\n`));
     const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
     await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
     const snap = index.snapshot();
@@ -108,8 +108,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     }
     if (command === 'live') return printLive(snap, values.host, io);
     const rel = (file: string) => file.slice(dir.length + 1);
-    const rows = diagnostics.map((d) => toRow(d, rel, index.textOf(d.location.file) ?? ''));
-    const report = { rel, text: (f: string) => index.textOf(f) ?? '', root: dir, version: VERSION };
+    const rows = diagnostics.map((d) => toRow(d, rel, snap.linesOf(d.location.file)));
+    const report = { rel, lines: (f: string) => snap.linesOf(f), root: dir, version: VERSION };
     if (format === 'json') {
       io.out(JSON.stringify({ diagnostics: rows }, null, 2) + '\n');
     } else if (format === 'sarif') {
@@ -143,9 +143,9 @@ export interface DiagnosticRow {
   message: string;
 }
 
-function toRow(d: PortDiagnostic, rel: (f: string) => string, text: string): DiagnosticRow {
-  const s = positionAt(text, d.location.span.start);
-  const e = positionAt(text, d.location.span.end);
+function toRow(d: PortDiagnostic, rel: (f: string) => string, lines: LineIndex): DiagnosticRow {
+  const s = lines.positionAt(d.location.span.start);
+  const e = lines.positionAt(d.location.span.end);
   return { file: rel(d.location.file), line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, rule: d.rule, message: d.message };
 }
 

@@ -7,22 +7,22 @@
 import type * as Sarif from 'sarif';
 import type { Location, Severity } from '../core/model/facts';
 import { RULES, type PortDiagnostic } from '../core/rules';
-import { positionAt } from '../core/model/lines';
+import type { LineIndex } from '../core/model/lines';
 
 /** What the formatters need from the CLI: a path relative to the checked folder, and file texts. */
 export interface ReportContext {
   /** Path relative to the checked folder, `/`-separated. */
   rel(file: string): string;
-  /** Text of a workspace file (for line/column conversion); '' when unknown. */
-  text(file: string): string;
+  /** Line index of a workspace file's text, for line/column conversion (of '' when unknown). */
+  lines(file: string): LineIndex;
   /** Absolute path of the checked folder. */
   root: string;
   version: string;
 }
 
-function region(loc: Location, text: string): Sarif.Region {
-  const s = positionAt(text, loc.span.start);
-  const e = positionAt(text, loc.span.end);
+function region(loc: Location, lines: LineIndex): Sarif.Region {
+  const s = lines.positionAt(loc.span.start);
+  const e = lines.positionAt(loc.span.end);
   return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
@@ -31,7 +31,7 @@ function level(s: Severity): Sarif.ReportingConfiguration.level {
 }
 
 function physical(loc: Location, ctx: ReportContext): Sarif.PhysicalLocation {
-  return { artifactLocation: { uri: encodeURI(ctx.rel(loc.file)), uriBaseId: 'SRCROOT' }, region: region(loc, ctx.text(loc.file)) };
+  return { artifactLocation: { uri: encodeURI(ctx.rel(loc.file)), uriBaseId: 'SRCROOT' }, region: region(loc, ctx.lines(loc.file)) };
 }
 
 /**
@@ -89,7 +89,7 @@ function escapeProperty(s: string): string {
  */
 export function toGithub(diagnostics: readonly PortDiagnostic[], ctx: ReportContext): string[] {
   return diagnostics.map((d) => {
-    const r = region(d.location, ctx.text(d.location.file));
+    const r = region(d.location, ctx.lines(d.location.file));
     const cmd = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
     const props = [`file=${escapeProperty(ctx.rel(d.location.file))}`, `line=${r.startLine}`, `col=${r.startColumn}`, `endLine=${r.endLine}`, `endColumn=${r.endColumn}`, `title=${escapeProperty(`Portolan ${d.rule}`)}`];
     return `::${cmd} ${props.join(',')}::${escapeData(d.message)}`;

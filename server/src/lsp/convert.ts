@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { Location, Severity, Span } from '../core/model/facts';
 import type { PortDiagnostic } from '../core/rules';
-import { positionAt } from '../core/model/lines';
+import { LineIndex, positionAt } from '../core/model/lines';
 
 /** file: URI to absolute POSIX path; `undefined` for other schemes. */
 export function uriToPath(uri: string): string | undefined {
@@ -23,8 +23,12 @@ export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-/** LSP range of a span in a text. */
-export function spanToRange(text: string, span: Span): Range {
+/**
+ * LSP range of a span in a text, given as the text (scanned once per call) or its
+ * {@link LineIndex} (binary search; what callers converting many spans of one text pass).
+ */
+export function spanToRange(text: string | LineIndex, span: Span): Range {
+  if (text instanceof LineIndex) return { start: text.positionAt(span.start), end: text.positionAt(span.end) };
   return { start: positionAt(text, span.start), end: positionAt(text, span.end) };
 }
 
@@ -47,8 +51,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** A core diagnostic as an LSP diagnostic; `textOf` gives each file's current text. */
-export function toLspDiagnostic(d: PortDiagnostic, textOf: (path: string) => string): Diagnostic {
+/** A core diagnostic as an LSP diagnostic; `textOf` gives each file's current text or its line index. */
+export function toLspDiagnostic(d: PortDiagnostic, textOf: (path: string) => string | LineIndex): Diagnostic {
   const related: DiagnosticRelatedInformation[] = d.related.map((r) => ({
     location: { uri: pathToUri(r.location.file), range: spanToRange(textOf(r.location.file), r.location.span) },
     message: r.message,

@@ -82,7 +82,8 @@ function folderSettings(s: PortolanSettings | null | undefined, root: Root | und
 export function startServer(connection: Connection, host: WorkspaceHost): void {
   const documents = new TextDocuments(TextDocument);
   let roots: Root[] = [];
-  let index = new WorkspaceIndex({ roots });
+  const formatLog = (m: string) => connection.console.error(`[portolan] ${m}`);
+  let index = new WorkspaceIndex({ roots }, formatLog);
   /** Settings by root path; `''` holds the settings for files outside every root. */
   let settings = new Map<string, FolderSettings>();
   let canPullConfig = false;
@@ -149,7 +150,9 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     await nextTurn();
     if (gen !== generation) return;
     const byFile = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, textOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, textOf)]);
+    // No change since the snapshot (checked above), so its texts are the current ones, line index included.
+    const linesOf = (path: string) => snap.linesOf(path);
+    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, linesOf)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, linesOf)]);
     const next = new Map<string, string>();
     for (const [path, list] of byFile) {
       const key = JSON.stringify(list);
@@ -246,7 +249,7 @@ export function startServer(connection: Connection, host: WorkspaceHost): void {
     clientCapabilities = params.capabilities;
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    index = new WorkspaceIndex({ roots });
+    index = new WorkspaceIndex({ roots }, formatLog);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

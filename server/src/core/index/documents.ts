@@ -8,7 +8,7 @@ import type { Location, PortFact, Protocol } from '../model/facts';
 import { formatRange } from '../model/ports';
 import { containerPorts } from './listeners';
 import { markdownTable, portTable } from './table';
-import type { Snapshot } from './workspace';
+import type { Snapshot } from './snapshot';
 
 /** A documented fact with the host of its document. */
 export interface PlacedDocFact extends DocumentedFact {

@@ -5,9 +5,10 @@
 import { isLoopback } from '../model/addresses';
 import type { PortFact, Protocol } from '../model/facts';
 import { rangesOverlap } from '../model/ports';
-import { isRtcdWorkload } from './resolve';
 import { imagePorts } from '../model/wellknown';
-import type { PlacedWorkload, Snapshot } from './workspace';
+import type { PlacedWorkload } from './placed';
+import { isRtcdWorkload } from './resolve';
+import type { Snapshot } from './snapshot';
 import { addressesOverlap, bindServes, protocolsOverlap } from './queries';
 
 /** A port a compose service's container listens on, and the mention that says so. */
@@ -19,16 +20,15 @@ export interface ContainerPort {
   source: string;
 }
 
-/** The compose project directory of a compose netns ("compose:/ws/jitsi#web" -> "/ws/jitsi"). */
-export function composeProject(netns: string | undefined): string | undefined {
-  const m = netns ? /^compose:(.*)#[^#]*$/.exec(netns) : null;
-  return m ? m[1] : undefined;
-}
-
-/** Compose services on a host named `name`, preferring the given project. */
-export function composeServices(snap: Snapshot, host: string, name: string, project?: string): PlacedWorkload[] {
-  const all = snap.lookup().composeServices(host, name);
-  const same = project ? all.filter((w) => composeProject(w.netns) === project) : [];
+/**
+ * Compose services on a host named `name`; when `near` (the network namespace of whoever names
+ * the service) belongs to a compose project, those of that project if there are any.
+ */
+export function composeServices(snap: Snapshot, host: string, name: string, near?: string): PlacedWorkload[] {
+  const lookup = snap.lookup();
+  const all = lookup.composeServices(host, name);
+  const project = lookup.composeProject(near);
+  const same = project ? all.filter((w) => lookup.composeProject(w.netns) === project) : [];
   return same.length > 0 ? same : [...all];
 }
 
@@ -63,13 +63,14 @@ export function bindsOfPort(snap: Snapshot, host: string, ports: PortFact['ports
 }
 
 /**
- * True when the fact is a port published by Docker (compose `ports` or `docker run -p`): Docker
- * bypasses ufw. A container on `network_mode: host` publishes nothing; its ports are ordinary
- * host binds that ufw does filter.
+ * True when the fact is a port Docker publishes on the host (compose `ports`, `docker run -p`):
+ * Docker bypasses ufw. That is a bind in the host's network namespace by a container (a compose
+ * service or a `docker run`, the first workload with the fact's instance) that is not on the
+ * host's network: a container on `network_mode: host` / `--network host` publishes nothing; its
+ * ports are ordinary host binds that ufw does filter.
  */
 export function isDockerPublished(snap: Snapshot, f: PortFact): boolean {
   if (f.kind !== 'bind' || f.netns !== undefined) return false;
-  const published = f.format === 'compose' ? f.detail.startsWith('ports') : f.instance?.startsWith('docker-run:') === true;
-  if (!published) return false;
-  return snap.lookup().workload(f.instance)?.networkMode !== 'host';
+  const w = snap.lookup().workload(f.instance);
+  return w !== undefined && (w.kind === 'compose-service' || w.kind === 'docker-run') && w.networkMode !== 'host';
 }

@@ -5,7 +5,8 @@
  * host H, not the workspace. Pure; never mutated after construction.
  */
 import type { PortFact, Role } from '../model/facts';
-import type { PlacedWorkload } from './workspace';
+import { dirname } from '../model/paths';
+import type { PlacedWorkload } from './placed';
 
 const NO_FACTS: readonly PortFact[] = [];
 const NO_WORKLOADS: readonly PlacedWorkload[] = [];
@@ -28,6 +29,7 @@ export class FactLookup {
   private readonly workloadByInstance = new Map<string, PlacedWorkload>();
   private readonly workloadsOnHost = new Map<string, PlacedWorkload[]>();
   private readonly composeByName = new Map<string, PlacedWorkload[]>();
+  private readonly projectOfNetns = new Map<string, string>();
 
   /** Groups `facts` and `workloads` (a snapshot's, after resolution). */
   constructor(facts: readonly PortFact[], workloads: readonly PlacedWorkload[]) {
@@ -47,7 +49,11 @@ export class FactLookup {
       // The first workload with an instance wins, as `Array.find` over the snapshot would.
       if (!this.workloadByInstance.has(w.instance)) this.workloadByInstance.set(w.instance, w);
       push(this.workloadsOnHost, w.host, w);
-      if (w.kind === 'compose-service') push(this.composeByName, `${w.host}\u0000${w.name}`, w);
+      if (w.kind !== 'compose-service') continue;
+      push(this.composeByName, `${w.host}\u0000${w.name}`, w);
+      // A service's own namespace, or the one `network_mode: service:x` shares, is its project's;
+      // `network_mode: container:x` joins a container outside compose.
+      if (w.netns !== undefined && !w.networkMode?.startsWith('container:') && !this.projectOfNetns.has(w.netns)) this.projectOfNetns.set(w.netns, dirname(w.file));
     }
   }
 
@@ -84,6 +90,14 @@ export class FactLookup {
   /** Workloads on a host, in snapshot order. */
   workloadsOn(host: string): readonly PlacedWorkload[] {
     return this.workloadsOnHost.get(host) ?? NO_WORKLOADS;
+  }
+
+  /**
+   * The compose project (the directory of its compose file) whose services share a network
+   * namespace; `undefined` for the host's namespace and for namespaces outside compose.
+   */
+  composeProject(netns: string | undefined): string | undefined {
+    return netns === undefined ? undefined : this.projectOfNetns.get(netns);
   }
 
   /** Compose services on a host with this name, in snapshot order. */

@@ -5,7 +5,7 @@
 import { isWildcard } from '../model/addresses';
 import type { PortFact, Protocol } from '../model/facts';
 import { formatRange, rangesOverlap } from '../model/ports';
-import type { Snapshot } from './workspace';
+import type { Snapshot } from './snapshot';
 
 /** True when two protocols share a transport (`both` is TCP and UDP). */
 export function protocolsOverlap(a: Protocol, b: Protocol): boolean {

@@ -1,7 +1,9 @@
 /**
- * The format modules in precedence order, and classification of a file: the first module that
- * recognizes it strongly wins, else the first that recognizes it weakly. A file no module
- * recognizes yields no facts and no diagnostics (a dovecot.conf, a Kubernetes manifest).
+ * The format modules in precedence order, classification of a file (the first module that
+ * recognizes it strongly wins, else the first that recognizes it weakly; a file no module
+ * recognizes yields no facts and no diagnostics: a dovecot.conf, a Kubernetes manifest), and the
+ * one boundary where the index calls a module: a module that throws (a bug: the contract is never
+ * to) is caught here and nowhere else, logged, and reported as a `parse-error` of its file.
  */
 import { composeFormat } from '../formats/compose';
 import { dotenvFormat } from '../formats/dotenv';
@@ -13,7 +15,7 @@ import { shellFormat } from '../formats/shell';
 import { systemdFormat } from '../formats/systemd';
 import { tomlFormat } from '../formats/toml';
 import { ufwAppFormat, ufwRulesFormat } from '../formats/ufw';
-import type { Detection, FormatModule } from '../model/facts';
+import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../model/facts';
 
 /** Every format module, most specific first. */
 export const FORMATS: readonly FormatModule[] = [
@@ -30,20 +32,48 @@ export const FORMATS: readonly FormatModule[] = [
   markdownFormat,
 ];
 
-/** The module that reads a file and how sure it is; `mod` is undefined when none does. */
-export function classify(path: string, text: string): { mod?: FormatModule; detection: Detection } {
+/** Where the boundary reports a module's exception: one line naming the format, the file and the error. */
+export type FormatLog = (message: string) => void;
+
+/**
+ * Calls into a format module. When `call` throws, logs `"<format> <step> threw on <path>: <stack>"`
+ * and returns `fallback(error)` instead. The only try/catch around format modules in the core.
+ */
+function guarded<T>(mod: FormatModule, step: 'detect' | 'extract', path: string, call: () => T, fallback: (e: Error) => T, log?: FormatLog): T {
+  try {
+    return call();
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    log?.(`${mod.id} ${step} threw on ${path}: ${error.stack ?? error.message}`);
+    return fallback(error);
+  }
+}
+
+/**
+ * The module that reads a file and how sure it is; `mod` is undefined when none does. A module
+ * whose `detect` throws does not recognize the file.
+ */
+export function classify(path: string, text: string, log?: FormatLog): { mod?: FormatModule; detection: Detection } {
   let weak: FormatModule | undefined;
   for (const mod of FORMATS) {
-    let d: Detection = false;
-    try {
-      d = mod.detect(path, text);
-    } catch {
-      d = false;
-    }
+    const d = guarded(mod, 'detect', path, () => mod.detect(path, text), (): Detection => false, log);
     if (d === 'strong') return { mod, detection: d };
     if (d === 'weak' && !weak) weak = mod;
   }
   return weak ? { mod: weak, detection: 'weak' } : { detection: false };
+}
+
+/**
+ * `mod.extract(ctx)`, or, when it throws, a failed result whose one finding is a `parse-error`
+ * at offset 0 naming the format ("Portolan could not read this nginx file: <message>"; a stack
+ * overflow is reported as nesting too deep). The index then keeps the file's last good facts.
+ */
+export function extractFile(mod: FormatModule, ctx: ExtractContext, log?: FormatLog): ExtractResult {
+  return guarded(mod, 'extract', ctx.path, () => mod.extract(ctx), (e) => ({
+    facts: [],
+    findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${/call stack/i.test(e.message) ? `it is nested too deeply (${e.message})` : e.message}` }],
+    env: [], workloads: [], dependencies: [], failed: true,
+  }), log);
 }
 
 const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)/i;

@@ -13,7 +13,7 @@
  * directive.
  */
 import type { FormatId, Location, RuleId, Span } from '../model/facts';
-import { positionAt } from '../model/lines';
+import { LineIndex } from '../model/lines';
 
 /** The directive keyword. */
 export const SUPPRESSION_KEYWORD = 'portolan-ignore-next-line';
@@ -105,21 +105,22 @@ export interface UnusedSuppression {
  * Drops the diagnostics that a directive on the line before their start covers, and lists the
  * directives (or rule names in them) that covered nothing. A name that is not a rule id is
  * always listed. A name whose rule is off for the file (`enabled` false) is not listed: it is
- * moot, not wrong. `files` gives each file's text and format; files missing from it, or
+ * moot, not wrong. `files` gives each file's text and format (and its line index, when the
+ * caller has one; else one is built for each file with directives); files missing from it, or
  * marked `skip` (their text does not parse, so their diagnostics are an older text's), are left
  * alone. Pure: never throws on any input text.
  */
 export function applySuppressions<D extends Suppressible>(
   diagnostics: readonly D[],
-  files: Iterable<{ path: string; text: string; format?: FormatId; skip?: boolean }>,
+  files: Iterable<{ path: string; text: string; format?: FormatId; skip?: boolean; lines?: LineIndex }>,
   knownRules: ReadonlySet<string>,
   enabled: (rule: RuleId, file: string) => boolean,
 ): { kept: D[]; unused: UnusedSuppression[] } {
-  const directives = new Map<string, { text: string; list: Suppression[] }>();
+  const directives = new Map<string, { lines: LineIndex; list: Suppression[] }>();
   for (const f of files) {
     if (f.skip || !f.format) continue;
     const list = findSuppressions(f.text, f.format);
-    if (list.length > 0) directives.set(f.path, { text: f.text, list });
+    if (list.length > 0) directives.set(f.path, { lines: f.lines ?? new LineIndex(f.text), list });
   }
   if (directives.size === 0) return { kept: [...diagnostics], unused: [] };
   const used = new Set<string>(); // `${file}\0${line}\0${id or *}`
@@ -130,7 +131,7 @@ export function applySuppressions<D extends Suppressible>(
       kept.push(d);
       continue;
     }
-    const line = positionAt(entry.text, d.location.span.start).line;
+    const line = entry.lines.lineOf(d.location.span.start);
     const directive = entry.list.find((s) => s.line === line - 1);
     if (!directive) {
       kept.push(d);

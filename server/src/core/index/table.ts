@@ -6,7 +6,7 @@
 import type { PortFact } from '../model/facts';
 import { formatRange } from '../model/ports';
 import { roleLabel } from './queries';
-import type { Snapshot } from './workspace';
+import type { Snapshot } from './snapshot';
 
 /** One row of the port table. `line` is 1-based. */
 export interface PortRow {

@@ -1,15 +1,18 @@
 /**
  * The workspace index: every candidate file's text, its format, its extraction (cached by
- * content and by the files it read), and an immutable {@link Snapshot} of all port facts with
- * hosts assigned. I/O happens only through a {@link WorkspaceHost}.
+ * content and by the files it read), and immutable snapshots of all port facts with hosts
+ * assigned (see `snapshot.ts`). I/O happens only through a {@link WorkspaceHost}.
  */
-import picomatch from 'picomatch';
-import type { EnvAssignment, ExtractContext, ExtractResult, FileFinding, FormatId, FormatModule, Location, PortFact, Workload } from '../model/facts';
+import type { ExtractContext, ExtractResult, FormatId, PortFact } from '../model/facts';
 import { FileListing } from '../model/listing';
-import { FactLookup } from './lookup';
-import { classify, FORMATS } from './registry';
-import { resolveSnapshot, type ResolvedFinding } from './resolve';
-import { positionAt } from '../model/lines';
+import { HostMap, type HostMapping, type Root } from './hosts';
+import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
+import { classify, extractFile, FORMATS, type FormatLog } from './registry';
+import { resolveSnapshot } from './resolve';
+import { fileRecord, placedSnapshot, SourceText, type FileRecord, type Snapshot } from './snapshot';
+
+export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
+export type { PlacedSnapshot } from './snapshot';
 
 /**
  * The I/O boundary. The language server implements it over the file system and open editors,
@@ -27,34 +30,16 @@ export interface WorkspaceHost {
   listSkipped?(root: string): Promise<{ path: string; reason: string }[]>;
 }
 
-/** A workspace folder: its absolute path and its name (the default host name). */
-export interface Root {
-  path: string;
-  name: string;
-}
-
-/**
- * Maps files to hosts: a glob relative to a root (picomatch syntax, `/` separators) and the host
- * name. With `root` (a root's absolute path) the mapping applies to that workspace folder only,
- * as a folder-level `portolan.hostMap` setting does; without it, to every root.
- */
-export interface HostMapping {
-  glob: string;
-  host: string;
-  root?: string;
-}
-
 /** Index options. */
 export interface IndexOptions {
   roots: Root[];
   hostMap?: HostMapping[];
 }
 
-/** What the index knows about one file. */
-export interface FileState {
-  path: string;
-  text: string;
-  format?: FormatId;
+/** What the index knows about one file with a format. Internal: snapshots get {@link FileRecord}s. */
+interface FileState {
+  source: SourceText;
+  format: FormatId;
   /** How sure the format's detection was; parse errors are reported only when `strong`. */
   confident: boolean;
   /** The extraction of the current text. */
@@ -67,60 +52,10 @@ export interface FileState {
   reads: Set<string>;
   /** True when extraction listed the workspace's files (an include glob): invalidated by creations and deletions. */
   readsFileList: boolean;
-  /** This file's facts, workloads, env and findings placed on its host; reused while its extraction and host stay the same. */
+  /** This file's contribution placed on its host; reused while its extraction and host stay the same. */
   placed?: PlacedFile;
-}
-
-/** A file's contribution to a snapshot, cached per extraction result and host. */
-interface PlacedFile {
-  result: ExtractResult;
-  confident: boolean;
-  host: string;
-  facts: PortFact[];
-  workloads: PlacedWorkload[];
-  env: PlacedEnv[];
-  findings: PlacedFinding[];
-}
-
-/** A workload placed on a host. */
-export interface PlacedWorkload extends Workload {
-  host: string;
-  file: string;
-}
-
-/** An environment assignment from a standalone env file, placed on a host. */
-export interface PlacedEnv extends EnvAssignment {
-  host: string;
-}
-
-/** A finding placed in a file (from extraction or from the resolver). */
-export interface PlacedFinding extends FileFinding {
-  file: string;
-}
-
-/**
- * An immutable view of the index at one moment. Rules are pure functions of a snapshot.
- */
-export interface Snapshot {
-  readonly roots: readonly Root[];
-  /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
-  readonly facts: readonly PortFact[];
-  readonly workloads: readonly PlacedWorkload[];
-  readonly env: readonly PlacedEnv[];
-  /** Per-file findings (extraction and resolver), parse errors only for confidently recognized files. */
-  readonly findings: readonly PlacedFinding[];
-  /** Files with a format, by path. */
-  readonly files: ReadonlyMap<string, FileState>;
-  /** Host of a path. */
-  hostOf(path: string): string;
-  /** Path for messages: relative to its root, with the root's name first when there are several roots. */
-  display(path: string): string;
-  /** "file:line" for messages (1-based line). */
-  where(loc: Location): string;
-  /** 0-based line of an offset in a file. */
-  lineOf(loc: Location): number;
-  /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
-  lookup(): FactLookup;
+  /** The frozen record snapshots hold; dropped when the text changes, remade when confidence or staleness does. */
+  record?: FileRecord;
 }
 
 /**
@@ -131,84 +66,54 @@ export interface Snapshot {
 export class WorkspaceIndex {
   private readonly states = new Map<string, FileState>();
   /** Texts of every known workspace file (also those with no format: they may be read by others). */
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, SourceText>();
   private sortedPaths: string[] | undefined;
   private fileListing: FileListing | undefined;
-  /** Host of each path, computed once per host mapping. */
-  private readonly hosts = new Map<string, string>();
+  private hosts: HostMap;
   private cached: Snapshot | undefined;
-  private options: IndexOptions;
-  private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
+  private readonly log: FormatLog | undefined;
 
-  constructor(options: IndexOptions) {
-    this.options = options;
-    this.compileHostMap();
+  /** `log` receives one line per format module that threw (a bug in that module), with the file and stack. */
+  constructor(options: IndexOptions, log?: FormatLog) {
+    this.hosts = new HostMap(options.roots, options.hostMap);
+    this.log = log;
   }
 
   /** Replaces roots and host mapping (a settings change); facts are re-placed on next snapshot. */
   configure(options: IndexOptions): void {
-    this.options = options;
-    this.compileHostMap();
+    this.hosts = new HostMap(options.roots, options.hostMap);
     this.cached = undefined;
-  }
-
-  private compileHostMap(): void {
-    this.hostMatchers = [];
-    this.hosts.clear();
-    for (const m of this.options.hostMap ?? []) {
-      const isMatch = picomatch(m.glob, { dot: true });
-      // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
-      const base = picomatch.scan(m.glob).base;
-      const prefix = base === '' ? '' : base + '/';
-      for (const root of this.options.roots) {
-        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host });
-      }
-    }
   }
 
   /** The root that contains a path (the longest), or undefined. */
   rootOf(path: string): Root | undefined {
-    let best: Root | undefined;
-    for (const r of this.options.roots) {
-      if ((path === r.path || path.startsWith(r.path.endsWith('/') ? r.path : r.path + '/')) && (!best || r.path.length > best.path.length)) best = r;
-    }
-    return best;
+    return this.hosts.rootOf(path);
   }
 
   /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
   hostOf(path: string): string {
-    const known = this.hosts.get(path);
-    if (known !== undefined) return known;
-    const host = this.computeHost(path);
-    this.hosts.set(path, host);
-    return host;
-  }
-
-  private computeHost(path: string): string {
-    const root = this.rootOf(path);
-    if (!root) return 'default';
-    const rel = path.slice(root.path.length).replace(/^\/+/, '');
-    for (const m of this.hostMatchers) if (m.root === root && m.match(rel)) return m.host;
-    return root.name;
+    return this.hosts.hostOf(path);
   }
 
   /** Adds or replaces a file's text. Returns true when anything changed. */
   setText(path: string, text: string): boolean {
     const isNew = !this.texts.has(path);
-    if (!isNew && this.texts.get(path) === text) return false;
-    this.texts.set(path, text);
+    if (!isNew && this.texts.get(path)!.text === text) return false;
+    const source = new SourceText(path, text);
+    this.texts.set(path, source);
     if (isNew) this.listChanged();
     this.invalidate(path, isNew);
     const prev = this.states.get(path);
-    const { mod, detection } = classify(path, text);
+    const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
       this.states.delete(path);
     } else if (!prev || prev.format !== mod.id) {
-      this.states.set(path, { path, text, format: mod.id, confident: detection === 'strong', stale: false, reads: new Set(), readsFileList: false });
+      this.states.set(path, { source, format: mod.id, confident: detection === 'strong', stale: false, reads: new Set(), readsFileList: false });
     } else {
-      prev.text = text;
+      prev.source = source;
       prev.confident = detection === 'strong';
       delete prev.result;
+      delete prev.record;
     }
     this.cached = undefined;
     return true;
@@ -218,7 +123,7 @@ export class WorkspaceIndex {
   remove(path: string): boolean {
     if (!this.texts.delete(path)) return false;
     this.states.delete(path);
-    this.hosts.delete(path);
+    this.hosts.forget(path);
     this.listChanged();
     this.invalidate(path, true);
     this.cached = undefined;
@@ -230,7 +135,7 @@ export class WorkspaceIndex {
     this.fileListing = undefined;
   }
 
-  /** All known paths indexed by name and directory name (see `filelist.ts`). */
+  /** All known paths indexed by name and directory name (see `model/listing.ts`). */
   listing(): FileListing {
     if (!this.fileListing) this.fileListing = new FileListing(this.paths());
     return this.fileListing;
@@ -242,27 +147,29 @@ export class WorkspaceIndex {
     return this.sortedPaths;
   }
 
-  /** Text of a known file. */
+  /** Current text of a known file. */
   textOf(path: string): string | undefined {
-    return this.texts.get(path);
+    return this.texts.get(path)?.text;
   }
 
   private invalidate(changed: string, listChanged: boolean): void {
-    for (const s of this.states.values()) {
-      if (s.path === changed) continue;
+    for (const [path, s] of this.states) {
+      if (path === changed) continue;
       if (s.reads.has(changed) || (listChanged && s.readsFileList)) delete s.result;
     }
   }
 
-  private extractOne(state: FileState, mod: FormatModule): void {
+  /** Extracts a file's current text through the registry's boundary, recording what it read. */
+  private extract(path: string, state: FileState): ExtractResult {
+    const mod = FORMATS.find((m) => m.id === state.format)!;
     const reads = new Set<string>();
     let readsFileList = false;
     const ctx: ExtractContext = {
-      path: state.path,
-      text: state.text,
+      path,
+      text: state.source.text,
       read: (p) => {
         reads.add(p);
-        return this.texts.get(p);
+        return this.texts.get(p)?.text;
       },
       files: () => {
         readsFileList = true;
@@ -273,97 +180,51 @@ export class WorkspaceIndex {
         return this.listing();
       },
     };
-    let result: ExtractResult;
-    try {
-      result = mod.extract(ctx);
-    } catch (e) {
-      // A module must not throw; if one does, the file keeps its last good facts and says why.
-      result = {
-        facts: [], findings: [{ rule: 'parse-error', span: { start: 0, end: 0 }, message: `Portolan could not read this ${mod.id} file: ${/call stack/i.test((e as Error).message) ? `it is nested too deeply (${(e as Error).message})` : (e as Error).message}` }],
-        env: [], workloads: [], dependencies: [], failed: true,
-      };
-    }
+    const result = extractFile(mod, ctx, this.log);
     state.reads = reads;
     state.readsFileList = readsFileList;
     state.result = result;
     if (!result.failed) state.lastGood = result;
     state.stale = result.failed === true && state.lastGood !== undefined;
+    return result;
   }
 
-  /** The current snapshot; computed on demand and cached until the next change. */
+  /** A file's placed contribution and frozen record, (re)computed only when something they depend on changed. */
+  private place(path: string, state: FileState): { placed: PlacedFile; record: FileRecord } {
+    const result = state.result ?? this.extract(path, state);
+    const host = this.hosts.hostOf(path);
+    let placed = state.placed;
+    if (!placed || placed.result !== result || placed.host !== host || placed.confident !== state.confident) {
+      placed = placeFile({ path, format: state.format, result, confident: state.confident, ...(state.lastGood ? { lastGood: state.lastGood } : {}) }, host);
+      state.placed = placed;
+    }
+    let record = state.record;
+    if (!record || record.confident !== state.confident || record.stale !== state.stale) {
+      record = fileRecord(state.source, state.format, state.confident, state.stale);
+      state.record = record;
+    }
+    return { placed, record };
+  }
+
+  /** The current snapshot (resolved); computed on demand and cached until the next change. */
   snapshot(): Snapshot {
     if (this.cached) return this.cached;
     const facts: PortFact[] = [];
     const workloads: PlacedWorkload[] = [];
     const env: PlacedEnv[] = [];
     const findings: PlacedFinding[] = [];
-    const files = new Map<string, FileState>();
+    const files = new Map<string, FileRecord>();
     for (const path of this.paths()) {
       const state = this.states.get(path);
-      if (!state || !state.format) continue;
-      if (!state.result) {
-        const mod = FORMATS.find((m) => m.id === state.format);
-        if (!mod) continue;
-        this.extractOne(state, mod);
-      }
-      files.set(path, state);
-      const current = state.result!;
-      const host = this.hostOf(path);
-      let placed = state.placed;
-      if (!placed || placed.result !== current || placed.host !== host || placed.confident !== state.confident) {
-        const effective = current.failed && state.lastGood ? state.lastGood : current;
-        const format = state.format;
-        let n = 0;
-        placed = {
-          result: current, host, confident: state.confident,
-          facts: effective.facts.map((f) => ({ ...f, host, format, id: `${path}#${n++}` })),
-          workloads: effective.workloads.map((w) => ({ ...w, host, file: path })),
-          env: effective.env.map((e) => ({ ...e, host })),
-          findings: current.findings.filter((f) => f.rule !== 'parse-error' || state.confident).map((f) => ({ ...f, file: path })),
-        };
-        state.placed = placed;
-      }
+      if (!state) continue;
+      const { placed, record } = this.place(path, state);
+      files.set(path, record);
       for (const f of placed.facts) facts.push(f);
       for (const w of placed.workloads) workloads.push(w);
       for (const e of placed.env) env.push(e);
       for (const f of placed.findings) findings.push(f);
     }
-    const roots = this.options.roots;
-    const texts = this.texts;
-    const multi = roots.length > 1;
-    const self = this;
-    const base: Snapshot = {
-      roots,
-      facts,
-      workloads,
-      env,
-      findings,
-      files,
-      hostOf: (p) => self.hostOf(p),
-      display(p: string): string {
-        const root = self.rootOf(p);
-        if (!root) return p;
-        const rel = p.slice(root.path.length).replace(/^\/+/, '');
-        return multi ? `${root.name}/${rel}` : rel;
-      },
-      lineOf(loc: Location): number {
-        return positionAt(texts.get(loc.file) ?? '', loc.span.start).line;
-      },
-      where(loc: Location): string {
-        return `${this.display(loc.file)}:${this.lineOf(loc) + 1}`;
-      },
-      lookup: () => {
-        throw new Error('lookup() is available on resolved snapshots only');
-      },
-    };
-    const resolved = resolveSnapshot(base);
-    let lookup: FactLookup | undefined;
-    this.cached = {
-      ...base,
-      facts: resolved.facts,
-      findings: [...findings, ...resolved.findings.map((f: ResolvedFinding) => ({ ...f }))],
-      lookup: () => (lookup ??= new FactLookup(resolved.facts, workloads)),
-    };
+    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts: this.hosts }));
     return this.cached;
   }
 }

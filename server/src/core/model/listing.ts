@@ -3,7 +3,9 @@
  * the directory holding the file. Format modules that resolve includes or suffix-matched paths
  * (nginx `include`, systemd `EnvironmentFile=`, ufw `applications.d/`) use them instead of
  * scanning every path, so resolving one include costs the files it can name, not the workspace.
+ * {@link filesNamedBy} maps a path written for the server onto workspace files.
  */
+import picomatch from 'picomatch';
 import { basename, dirname } from './paths';
 
 const NONE: readonly string[] = [];
@@ -83,4 +85,64 @@ export function withPrefix(paths: readonly string[], prefix: string): readonly s
   let end = lo;
   while (end < paths.length && paths[end]!.startsWith(prefix)) end++;
   return paths.slice(lo, end);
+}
+
+/** Options of {@link filesNamedBy}. */
+export interface NamedByOptions {
+  /** `written` is a glob: picomatch syntax per segment, `*` never crosses a `/`, dot files are not matched. */
+  glob?: boolean;
+  /** Fewest trailing segments a match must share with `written` (default 1). */
+  minSegments?: number;
+}
+
+/**
+ * The workspace files that a path written for the server names: an nginx `include`, a systemd
+ * `EnvironmentFile=`, an rtcd `--config`. A workspace keeps the server's files somewhere below
+ * its folder, so `/etc/rtcd/rtcd.env` names `/ws/etc/rtcd/rtcd.env`. The one mapping every
+ * format and the resolver use.
+ *
+ * - `from` is the {@link FileListing} (its {@link FileListing.candidates} are searched, and the
+ *   matching is memoized for the listing's life) or a sorted list of absolute paths.
+ * - `written` (absolute, not a glob) that is itself one of the paths is the only answer.
+ * - Otherwise the answer is the paths whose last k segments equal (for a glob: match) the last
+ *   k segments of `written`, for the largest k >= `minSegments` any path has. `.` segments
+ *   are ignored; a path with a `..` segment names nothing.
+ * - Tie-break, the only one: of those, the paths under the deepest ancestor directory of `near`
+ *   (the file that wrote the path) holding any of them, in path order. Ancestors are whole
+ *   segments: `/ws/a` is no ancestor of `/ws/ab/x`.
+ *
+ * Returns a sorted list, `[]` when nothing matches; a caller that wants one file takes the first.
+ */
+export function filesNamedBy(written: string, from: FileListing | readonly string[], near: string, options: NamedByOptions = {}): readonly string[] {
+  const listing = from instanceof FileListing ? from : undefined;
+  const glob = options.glob === true;
+  if (!glob && written.startsWith('/') && (listing ? listing.set.has(written) : (from as readonly string[]).includes(written))) return [written];
+  const segs = written.split('/').filter((s) => s !== '' && s !== '.');
+  if (segs.some((s) => s === '..')) return NONE;
+  for (let k = segs.length; k >= Math.max(1, options.minSegments ?? 1); k--) {
+    const suffix = segs.slice(-k).join('/');
+    // Which paths end with the suffix depends on the paths alone, so a listing computes it once.
+    const compute = (): readonly string[] => {
+      const m = glob ? picomatch(suffix, { dot: false }) : (s: string) => s === suffix;
+      return (listing ? listing.candidates(suffix) : (from as readonly string[])).filter((f) => {
+        const fs = f.split('/').filter((s) => s !== '');
+        return fs.length >= k && m(fs.slice(-k).join('/'));
+      });
+    };
+    const hits = listing ? listing.memo(`named-by\u0000${glob ? 'g' : 'p'}\u0000${suffix}`, compute) : compute();
+    if (hits.length > 0) return nearestTree(hits, near);
+  }
+  return NONE;
+}
+
+/**
+ * The paths of sorted `hits` under the deepest ancestor directory of `near` that holds any of
+ * them (all of `hits` when only `/` does).
+ */
+function nearestTree(hits: readonly string[], near: string): readonly string[] {
+  for (let dir = dirname(near); dir !== '/'; dir = dirname(dir)) {
+    const under = withPrefix(hits, dir + '/');
+    if (under.length > 0) return under;
+  }
+  return hits;
 }

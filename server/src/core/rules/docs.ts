@@ -1,7 +1,6 @@
 import { formatRange, rangesOverlap } from '../model/ports';
 import type { Snapshot } from '../index/workspace';
 import { type PortDiagnostic, type Rule } from './rule';
-import { positionAt } from '../model/lines';
 import { protocolsOverlap } from '../index/queries';
 import { configuredPorts, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
 import { portsMarkdown, regionEdits } from '../index/documents';
@@ -106,7 +105,7 @@ export const docStale: Rule = {
       for (const e of regionEdits(doc.regions, text, table)) {
         out.push({
           rule: 'doc-stale', severity: 'information', location: { file: doc.file, span: e.region.begin },
-          message: `the generated port table (to line ${positionAt(text, e.region.end.start).line + 1}) is out of date; regenerate it with the quick fix, the "Portolan: Update Generated Port Tables" command or \`portolan ports --format markdown --write ${snap.display(doc.file)}\``,
+          message: `the generated port table (to line ${snap.lineOf({ file: doc.file, span: e.region.end }) + 1}) is out of date; regenerate it with the quick fix, the "Portolan: Update Generated Port Tables" command or \`portolan ports --format markdown --write ${snap.display(doc.file)}\``,
           related: [],
           data: { start: e.region.body.start, end: e.region.body.end, newText: e.newText },
         });

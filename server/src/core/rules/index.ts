@@ -97,7 +97,8 @@ export function runRules(
   }
   const { kept, unused } = applySuppressions(
     found,
-    [...snap.files.values()].map((s) => ({ path: s.path, text: s.text, ...(s.format ? { format: s.format } : {}), skip: s.stale })),
+    // `lines` is read only for files with directives: a getter keeps the others' line index unbuilt.
+    [...snap.files.values()].map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
     RULE_IDS,
     (id, file) => {
       const info = RULE_INFO.find((r) => r.id === id);

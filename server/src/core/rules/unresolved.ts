@@ -6,7 +6,7 @@
 import type { PortFact } from '../model/facts';
 import { formatRange } from '../model/ports';
 import type { PortDiagnostic, Rule } from './rule';
-import { bindsOfPort, composeProject, composeServices, containerPorts, isLoopbackReference, loopbackServers } from '../index/listeners';
+import { bindsOfPort, composeServices, containerPorts, isLoopbackReference, loopbackServers } from '../index/listeners';
 import { describe, portLabel, protocolsOverlap } from '../index/queries';
 
 const SKIP_ROLES = new Set<PortFact['role']>(['rtcd-ice-host-port-override']);
@@ -30,7 +30,7 @@ export const unresolvedReference: Rule = {
         });
         continue;
       }
-      const services = composeServices(snap, r.host, r.address, composeProject(r.netns));
+      const services = composeServices(snap, r.host, r.address, r.netns);
       if (services.length === 0) continue;
       const ports = services.flatMap((w) => containerPorts(snap, w));
       if (ports.length === 0) continue; // nothing known about the service: do not guess

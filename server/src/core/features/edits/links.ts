@@ -8,7 +8,7 @@ import { isLoopback } from '../../model/addresses';
 import { factsAt } from '../hover';
 import type { Location, PortFact } from '../../model/facts';
 import { rangesOverlap } from '../../model/ports';
-import { composeProject, composeServices, containerPorts, isDockerPublished, loopbackServers } from '../../index/listeners';
+import { composeServices, containerPorts, isDockerPublished, loopbackServers } from '../../index/listeners';
 import type { Snapshot } from '../../index/workspace';
 import { effectiveBinds, protocolsOverlap, roleLabel } from '../../index/queries';
 
@@ -56,7 +56,7 @@ export function resolveReference(snap: Snapshot, r: PortFact): PortFact[] {
   if (isLoopback(r.address)) {
     return loopbackServers(snap, r).filter((b) => !(b.format === 'nginx' && r.format === 'nginx' && b.location.file === r.location.file && b.block !== undefined && b.block === r.block));
   }
-  const services = composeServices(snap, r.host, r.address, composeProject(r.netns));
+  const services = composeServices(snap, r.host, r.address, r.netns);
   return services.flatMap((w) => containerPorts(snap, w)).flatMap((p) => (p.fact && p.fact.kind === 'bind' && p.port >= r.ports.start && p.port <= r.ports.end && protocolsOverlap(p.protocol, r.protocol) ? [p.fact] : []));
 }
 

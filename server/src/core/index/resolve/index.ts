@@ -1,0 +1,30 @@
+/**
+ * Cross-file resolution: turns a {@link PlacedSnapshot} into the resolved {@link Snapshot} the
+ * rules read. Pure. Passes, in order:
+ *
+ * 1. bind mounts (`mounts.ts`): a config file mounted into a container moves into its netns;
+ * 2. rtcd instances and their `RTCD_*` environment overrides (`rtcd.ts`);
+ * 3. the Calls plugin's `MM_CALLS_*` environment (`calls.ts`).
+ */
+import { resolvedSnapshot, type PlacedSnapshot, type Snapshot } from '../snapshot';
+import { applyCallsEnvironment } from './calls';
+import { Draft } from './draft';
+import { applyBindMounts } from './mounts';
+import { resolveRtcdInstances } from './rtcd';
+
+export { isMattermostWorkload, isRtcdWorkload } from './workloads';
+
+/**
+ * The resolved snapshot of `placed`: its facts with the passes' changes applied (changed facts
+ * are copies; the placed facts are never mutated) followed by the facts the passes add (ids
+ * `resolved#<n>`), and its findings followed by the resolver's (unknown `RTCD_*` variables,
+ * invalid override values).
+ */
+export function resolveSnapshot(placed: PlacedSnapshot): Snapshot {
+  const draft = new Draft(placed.facts);
+  const mounted = applyBindMounts(placed, draft);
+  resolveRtcdInstances(placed, draft, mounted);
+  applyCallsEnvironment(placed, draft);
+  const { facts, findings } = draft.result();
+  return resolvedSnapshot(placed, facts, findings);
+}

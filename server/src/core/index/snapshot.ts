@@ -1,0 +1,144 @@
+/**
+ * Snapshots: immutable views of the workspace index at one moment. Two stages, two types:
+ *
+ * - {@link PlacedSnapshot}: every file's facts placed on its host, before cross-file resolution
+ *   (what the resolver reads);
+ * - {@link Snapshot}: after resolution (rtcd overrides, bind mounts, Calls environment); what
+ *   rules and features read, and the only one with {@link Snapshot.lookup}.
+ *
+ * Both keep the texts, file records and host mapping they were made from: editing the index
+ * later changes neither a snapshot's texts nor its line numbers.
+ */
+import type { FormatId, Location, PortFact } from '../model/facts';
+import { LineIndex } from '../model/lines';
+import type { HostMap, Root } from './hosts';
+import { FactLookup } from './lookup';
+import type { PlacedEnv, PlacedFinding, PlacedWorkload } from './placed';
+
+/**
+ * One file's text as the index held it. Never changes; the {@link LineIndex} is built on first
+ * use and then shared by every snapshot that holds this text.
+ */
+export class SourceText {
+  readonly path: string;
+  readonly text: string;
+  #lines: LineIndex | undefined;
+
+  constructor(path: string, text: string) {
+    this.path = path;
+    this.text = text;
+    Object.freeze(this);
+  }
+
+  /** Line starts of `text`, for offset-to-position lookups by binary search. */
+  get lines(): LineIndex {
+    return (this.#lines ??= new LineIndex(this.text));
+  }
+}
+
+/** A file with a format, as one snapshot saw it. Frozen: a later edit makes a new record. */
+export interface FileRecord {
+  readonly path: string;
+  readonly text: string;
+  readonly format: FormatId;
+  /** How sure the format's detection was; parse errors are reported only when `true` (`strong`). */
+  readonly confident: boolean;
+  /** True when the text fails to parse and the last good extraction's facts stand in. */
+  readonly stale: boolean;
+  /** Line index of `text` (built on first use, shared with other records of the same text). */
+  readonly lines: LineIndex;
+}
+
+/** A frozen {@link FileRecord} of `source`. */
+export function fileRecord(source: SourceText, format: FormatId, confident: boolean, stale: boolean): FileRecord {
+  return Object.freeze({ path: source.path, text: source.text, format, confident, stale, get lines() { return source.lines; } });
+}
+
+/** What both stages of a snapshot offer. */
+interface SnapshotView {
+  readonly roots: readonly Root[];
+  readonly facts: readonly PortFact[];
+  readonly workloads: readonly PlacedWorkload[];
+  readonly env: readonly PlacedEnv[];
+  /** Per-file findings (extraction, and in a resolved snapshot the resolver's), parse errors only for confidently recognized files. */
+  readonly findings: readonly PlacedFinding[];
+  /** Files with a format, by path, in path order. */
+  readonly files: ReadonlyMap<string, FileRecord>;
+  /** Host of a path. */
+  hostOf(path: string): string;
+  /** Path for messages: relative to its root, with the root's name first when there are several roots. */
+  display(path: string): string;
+  /** Text of any known file (with or without a format) as of this snapshot; `undefined` when unknown. */
+  textOf(path: string): string | undefined;
+  /** Line index of a file's text as of this snapshot (of the empty text when unknown). */
+  linesOf(path: string): LineIndex;
+  /** 0-based line of a location's start. */
+  lineOf(loc: Location): number;
+  /** "file:line" for messages (1-based line). */
+  where(loc: Location): string;
+}
+
+/** A snapshot before cross-file resolution: facts as their files say them, placed on hosts. */
+export interface PlacedSnapshot extends SnapshotView {
+  readonly stage: 'placed';
+}
+
+/** An immutable, resolved view of the index at one moment. Rules are pure functions of a snapshot. */
+export interface Snapshot extends SnapshotView {
+  readonly stage: 'resolved';
+  /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
+  readonly facts: readonly PortFact[];
+  /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
+  lookup(): FactLookup;
+}
+
+/** What a placed snapshot is made of; the maps and lists must not change afterwards. */
+export interface SnapshotParts {
+  facts: readonly PortFact[];
+  workloads: readonly PlacedWorkload[];
+  env: readonly PlacedEnv[];
+  findings: readonly PlacedFinding[];
+  files: ReadonlyMap<string, FileRecord>;
+  /** The text of every known file, with or without a format (a `.env` that only others read). */
+  texts: ReadonlyMap<string, SourceText>;
+  hosts: HostMap;
+}
+
+const NO_LINES = new LineIndex('');
+
+/** The placed snapshot of `parts` (frozen, its lists frozen). */
+export function placedSnapshot(parts: SnapshotParts): PlacedSnapshot {
+  const { hosts, texts } = parts;
+  const linesOf = (path: string): LineIndex => texts.get(path)?.lines ?? NO_LINES;
+  return Object.freeze({
+    stage: 'placed' as const,
+    roots: hosts.roots,
+    facts: Object.freeze(parts.facts),
+    workloads: Object.freeze(parts.workloads),
+    env: Object.freeze(parts.env),
+    findings: Object.freeze(parts.findings),
+    files: parts.files,
+    hostOf: (path: string) => hosts.hostOf(path),
+    display: (path: string) => hosts.display(path),
+    textOf: (path: string) => texts.get(path)?.text,
+    linesOf,
+    lineOf: (loc: Location) => linesOf(loc.file).lineOf(loc.span.start),
+    where: (loc: Location) => `${hosts.display(loc.file)}:${linesOf(loc.file).lineOf(loc.span.start) + 1}`,
+  });
+}
+
+/**
+ * The resolved snapshot of `placed`: its facts replaced by `facts` (the resolver's) and
+ * `findings` added after the placed ones. Frozen.
+ */
+export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFact[], findings: readonly PlacedFinding[]): Snapshot {
+  let lookup: FactLookup | undefined;
+  const frozen = Object.freeze(facts);
+  return Object.freeze({
+    ...placed,
+    stage: 'resolved' as const,
+    facts: frozen,
+    findings: Object.freeze([...placed.findings, ...findings]),
+    lookup: () => (lookup ??= new FactLookup(frozen, placed.workloads)),
+  });
+}
