@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { FORMATS } from '../server/src/core/index/registry';
 import type { ExtractContext, ExtractResult, FormatModule, Span } from '../server/src/core/model/facts';
-import { CORPUS, ROOT } from './helpers';
+import { CORPUS, CORPUS_UPSTREAMS, isCorpusPaperwork, ROOT } from './helpers';
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -78,7 +78,7 @@ function comparable(r: ExtractResult, text: string): unknown[] {
   }));
 }
 
-const files = [...walk(CORPUS), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))].map((f) => ({
+const files = [...CORPUS_UPSTREAMS.flatMap((u) => walk(path.join(CORPUS, u))).filter((f) => !isCorpusPaperwork(f)), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))].map((f) => ({
   path: f.split(path.sep).join('/'),
   text: fs.readFileSync(f, 'utf8'),
 }));
