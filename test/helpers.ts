@@ -8,10 +8,27 @@ import * as path from 'node:path';
 import { main } from '../server/src/cli/main';
 import type { ExtractContext, ExtractResult, FormatModule, Location, Span } from '../server/src/core/model/facts';
 
-/** Absolute path of ../shared/corpus beside the project root (tests run from out/test/...). */
-export const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-/** The project root. */
+/** The project root (tests run from out/test/...). */
 export const ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * Absolute path of test/corpus: byte-identical copies of real upstream files, one folder per
+ * upstream repository with its LICENSE (test/corpus/PROVENANCE.md says which commit). Read only.
+ */
+export const CORPUS = path.join(ROOT, 'test', 'corpus');
+/** The upstream folders of {@link CORPUS}: real configuration files (not the seeds). */
+export const CORPUS_UPSTREAMS = ['calls-plugin', 'docker-jitsi-meet', 'mattermost-docker', 'rtcd'] as const;
+/** Absolute path of test/corpus/seeds: the hand-written port reference documents (`*.txt`; seeds/PROVENANCE.md). Read only. */
+export const SEEDS = path.join(CORPUS, 'seeds');
+
+/** Names (not paths) of the seed documents in {@link SEEDS}, sorted: the `*.txt` files, not PROVENANCE.md. */
+export function seedNames(): string[] {
+  return fs.readdirSync(SEEDS).filter((n) => n.endsWith('.txt')).sort();
+}
+
+/** True for the provenance and licence files of the corpus, which are no test input. */
+export function isCorpusPaperwork(file: string): boolean {
+  return /^(LICENSE|PROVENANCE\.md)$/.test(path.basename(file));
+}
 
 /** Reads a corpus file (never writes it). */
 export function corpusText(rel: string): string {

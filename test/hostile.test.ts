@@ -2,7 +2,7 @@
  * Hostile input through the CLI (the same host and engine the language server uses): each case
  * must finish without a crash, leave the other files' findings intact, and say why a file was
  * skipped or could not be read (a `--verbose` log line or a diagnostic). Built in a temporary
- * folder; nothing under ../shared is touched.
+ * folder; nothing under test/corpus is touched.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,8 +1,9 @@
 /**
  * Property tests (fast-check) of every format module on mutated real files: extraction never
  * throws and every span stays inside its document; whitespace added at line ends (outside any
- * port digits) gives the same facts. Runs are bounded so the suite stays fast; a failure prints
- * fast-check's seed and the shrunk input, so it reproduces.
+ * port digits) gives the same facts. Runs are bounded so the suite stays fast. The seed is fixed
+ * (./property.ts; `npm run test:random` draws one); a failure prints fast-check's seed, path and
+ * the shrunk input, so it reproduces.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,7 +11,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { FORMATS } from '../server/src/core/index/registry';
 import type { ExtractContext, ExtractResult, FormatModule, Span } from '../server/src/core/model/facts';
-import { CORPUS, ROOT } from './helpers';
+import { CORPUS, CORPUS_UPSTREAMS, isCorpusPaperwork, ROOT } from './helpers';
+import { fcParams, SEED_LABEL } from './property';
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -78,12 +80,12 @@ function comparable(r: ExtractResult, text: string): unknown[] {
   }));
 }
 
-const files = [...walk(CORPUS), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))].map((f) => ({
+const files = [...CORPUS_UPSTREAMS.flatMap((u) => walk(path.join(CORPUS, u))).filter((f) => !isCorpusPaperwork(f)), ...walk(path.join(ROOT, 'examples')), ...walk(path.join(ROOT, 'test', 'fixtures'))].map((f) => ({
   path: f.split(path.sep).join('/'),
   text: fs.readFileSync(f, 'utf8'),
 }));
 
-describe('format modules on mutated real files (fast-check)', function () {
+describe(`format modules on mutated real files (${SEED_LABEL})`, function () {
   this.timeout(60000);
   for (const mod of FORMATS) {
     const own = files.filter((f) => mod.detect(f.path, f.text));
@@ -95,7 +97,7 @@ describe('format modules on mutated real files (fast-check)', function () {
           mod.detect(f.path, text);
           spansInside(mod, f.path, text, extract(mod, f.path, text));
         }),
-        { numRuns: 150 },
+        fcParams(150),
       );
     });
 
@@ -117,7 +119,7 @@ describe('format modules on mutated real files (fast-check)', function () {
           const after = extract(mod, f.path, changed);
           assert.deepEqual(comparable(after, changed), comparable(before, f.text));
         }),
-        { numRuns: 60 },
+        fcParams(60),
       );
     });
   }

@@ -2,7 +2,7 @@
  * "Renumber rtcd ports": the plan on the example host, `${VAR:-default}` and `.env` values, the
  * Calls URL and MM_CALLS_* variables, the suggestion, and the `renumber-rtcd` CLI: exit codes,
  * dry-run diff, byte-identical round trips on a copy of examples/prochat-host and on workspaces
- * built from ../shared/corpus (copied to temp folders; ../shared is never written), with CRLF
+ * built from test/corpus (copied to temp folders; the corpus is never written), with CRLF
  * and BOM files, and no problem caused by the renumber.
  */
 import * as assert from 'node:assert/strict';

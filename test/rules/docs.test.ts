@@ -1,7 +1,7 @@
 /**
  * Port reference documents: reading tables and fences (../formats/portdoc), and the rules
  * doc-conflict, doc-drift and doc-stale with true findings and near misses. The seeds in
- * ../shared/seeds (hand-written port references) are read, never written: each is copied into
+ * test/corpus/seeds (hand-written port references) are read, never written: each is copied into
  * an in-memory workspace as a `.txt` file, as the issue's fixtures are.
  */
 import * as assert from 'node:assert/strict';
@@ -10,14 +10,12 @@ import * as path from 'node:path';
 import { generatedRegions, portTokens, readPortDoc, REGION_BEGIN, REGION_END } from '../../server/src/core/formats/markdown/portdoc';
 import { classify, isCandidatePath } from '../../server/src/core/index/registry';
 import { analysisOf, analyze, at, summary } from '../memory';
-import { ROOT } from '../helpers';
+import { ROOT, SEEDS, seedNames } from '../helpers';
 import { portDocuments } from '../../server/src/core/index/documents';
 import { portsMarkdown, updateRegions } from '../../server/src/core/index/documents';
 
-const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
-
 function seed(prefix: string): { files: Record<string, string>; file: string } {
-  const name = fs.readdirSync(SEEDS).find((n) => n.startsWith(prefix));
+  const name = seedNames().find((n) => n.startsWith(prefix));
   if (!name) throw new Error(`seed ${prefix} not found in ${SEEDS}`);
   const file = `/ws/docs/${name}`;
   return { files: { [file]: fs.readFileSync(path.join(SEEDS, name), 'utf8') }, file };
@@ -104,7 +102,7 @@ describe('port reference documents', () => {
       seedNo = (seedNo * 1103515245 + 12345) % 2147483648;
       return seedNo % n;
     };
-    for (const name of fs.readdirSync(SEEDS)) {
+    for (const name of seedNames()) {
       const text = fs.readFileSync(path.join(SEEDS, name), 'utf8');
       for (let i = 0; i < 30; i++) {
         const at = rand(text.length);
