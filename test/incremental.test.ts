@@ -76,7 +76,7 @@ function viewOf(index: WorkspaceIndex, files: Files): Map<string, string[]> {
 }
 
 function failedIn(snap: Snapshot, file: string): boolean {
-  return snap.files.get(file)?.result?.failed === true;
+  return snap.files.get(file)?.failed === true;
 }
 
 /** Format id of `file` in `files`, or undefined when it is absent or no format reads it. */
@@ -170,7 +170,7 @@ function runOps(index: WorkspaceIndex, files: Map<string, string>, ops: readonly
 /** Files that fail to parse in `files` (a fresh index), with their format. */
 function failing(files: Files, root: Root): Map<string, string> {
   const snap = freshIndex(files, root).snapshot();
-  return new Map([...snap.files].filter(([, s]) => s.result?.failed === true).map(([p, s]) => [p, s.format ?? '']));
+  return new Map([...snap.files].filter(([, s]) => s.failed).map(([p, s]) => [p, s.format ?? '']));
 }
 
 /** The sentinel the LSP test rewrites to know the server has caught up (a path no op touches). */

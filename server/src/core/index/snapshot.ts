@@ -45,13 +45,15 @@ export interface FileRecord {
   readonly confident: boolean;
   /** True when the text fails to parse and the last good extraction's facts stand in. */
   readonly stale: boolean;
+  /** True when the current text fails to parse (whether or not an older extraction stands in). */
+  readonly failed: boolean;
   /** Line index of `text` (built on first use, shared with other records of the same text). */
   readonly lines: LineIndex;
 }
 
 /** A frozen {@link FileRecord} of `source`. */
-export function fileRecord(source: SourceText, format: FormatId, confident: boolean, stale: boolean): FileRecord {
-  return Object.freeze({ path: source.path, text: source.text, format, confident, stale, get lines() { return source.lines; } });
+export function fileRecord(source: SourceText, format: FormatId, confident: boolean, stale: boolean, failed: boolean): FileRecord {
+  return Object.freeze({ path: source.path, text: source.text, format, confident, stale, failed, get lines() { return source.lines; } });
 }
 
 /** What both stages of a snapshot offer. */

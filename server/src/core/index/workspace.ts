@@ -199,8 +199,9 @@ export class WorkspaceIndex {
       state.placed = placed;
     }
     let record = state.record;
-    if (!record || record.confident !== state.confident || record.stale !== state.stale) {
-      record = fileRecord(state.source, state.format, state.confident, state.stale);
+    const failed = result.failed === true;
+    if (!record || record.confident !== state.confident || record.stale !== state.stale || record.failed !== failed) {
+      record = fileRecord(state.source, state.format, state.confident, state.stale, failed);
       state.record = record;
     }
     return { placed, record };
