@@ -1,0 +1,50 @@
+/**
+ * The workspace around the open documents: workspace folders, files changed on disk and settings.
+ *
+ * File watching is the server's: on `initialized` it registers one watcher for `**\/*`
+ * (`client/registerCapability` for `workspace/didChangeWatchedFiles`) with every client that
+ * supports dynamic registration (VS Code, Neovim, Helix, …), and it decides itself which paths
+ * it reads (../../core/index/registry.ts `isCandidatePath`). One pattern for everything, so a
+ * deleted folder, which arrives as a single event for the folder, is seen too. The VS Code
+ * client creates no watchers of its own.
+ *
+ * Settings are pulled per folder (`workspace/configuration`) when the client answers pulls,
+ * after a `workspace/didChangeConfiguration` registered for the `portolan` section; otherwise
+ * the notification's own `portolan` section applies to every folder.
+ */
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { uriToPath } from '../convert';
+import { guard } from '../guard';
+import type { PortolanSettings } from '../session';
+import type { Feature } from './feature';
+
+/** The glob the server watches (LSP `GlobPattern`, relative to each workspace folder). */
+export const WATCHED_GLOB = '**/*';
+
+export const workspace: Feature = {
+  name: 'workspace',
+  capabilities: { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } },
+  register(session, connection) {
+    connection.onDidChangeWatchedFiles(
+      guard(connection, 'didChangeWatchedFiles', undefined, (params) =>
+        session.filesChanged(params.changes.flatMap((c) => {
+          const path = uriToPath(c.uri);
+          return path ? [{ path, deleted: c.type === FileChangeType.Deleted }] : [];
+        })),
+      ),
+    );
+    connection.onDidChangeConfiguration(
+      guard(connection, 'didChangeConfiguration', undefined, (change) => session.settingsChanged((change.settings as { portolan?: PortolanSettings } | null)?.portolan)),
+    );
+  },
+  async initialized(session, connection) {
+    const caps = session.clientCapabilities.workspace;
+    const register = guard(connection, 'client/registerCapability', undefined, async (what: () => Promise<unknown>) => {
+      await what();
+    });
+    if (caps?.didChangeWatchedFiles?.dynamicRegistration === true) {
+      await register(() => connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] }));
+    }
+    if (session.canPullConfig) await register(() => connection.client.register(DidChangeConfigurationNotification.type, { section: 'portolan' }));
+  },
+};
