@@ -4,8 +4,9 @@
  * stack) to the connection's console, which the client shows in its output channel
  * (`window/logMessage`, type Error), and the request gets the handler's empty answer.
  *
- * A `ResponseError` is not a failure but the answer (a refused rename carries its reason to the
- * editor), so it passes through unchanged.
+ * In a request handler a `ResponseError` is not a failure but the answer (a refused rename
+ * carries its reason to the editor), so it passes through unchanged. A notification has no
+ * answer: there every error is logged ({@link guardNotification}).
  */
 import { ResponseError } from 'vscode-languageserver';
 
@@ -23,16 +24,10 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
-/**
- * `handler`, guarded: a synchronous throw or a rejected promise is logged under `name` and
- * answered with `empty` (resolved, for an asynchronous handler), or with `empty(...args)` when
- * the empty answer depends on the request (a code action resolves to itself); a `ResponseError`
- * is rethrown. A synchronous handler stays synchronous, so document events keep their order.
- */
-export function guard<A extends unknown[], R>(log: FailureLog, name: string, empty: NoInfer<Awaited<R> | ((...args: A) => Awaited<R>)>, handler: (...args: A) => R): (...args: A) => R {
+function guarded<A extends unknown[], R>(log: FailureLog, name: string, empty: Awaited<R> | ((...args: A) => Awaited<R>), handler: (...args: A) => R, answers: boolean): (...args: A) => R {
   return (...args: A): R => {
     const fallback = (e: unknown): Awaited<R> => {
-      if (e instanceof ResponseError) throw e;
+      if (answers && e instanceof ResponseError) throw e;
       logFailure(log, name, e);
       return typeof empty === 'function' ? (empty as (...a: A) => Awaited<R>)(...args) : empty;
     };
@@ -43,4 +38,23 @@ export function guard<A extends unknown[], R>(log: FailureLog, name: string, emp
       return fallback(e) as R;
     }
   };
+}
+
+/**
+ * A request handler, guarded: a synchronous throw or a rejected promise is logged under `name`
+ * and answered with `empty` (resolved, for an asynchronous handler), or with `empty(...args)`
+ * when the empty answer depends on the request (a code action resolves to itself); a
+ * `ResponseError` is rethrown as the answer. A synchronous handler stays synchronous.
+ */
+export function guard<A extends unknown[], R>(log: FailureLog, name: string, empty: NoInfer<Awaited<R> | ((...args: A) => Awaited<R>)>, handler: (...args: A) => R): (...args: A) => R {
+  return guarded(log, name, empty, handler, true);
+}
+
+/**
+ * A notification or event handler, guarded: every error, a `ResponseError` of a request it
+ * sent included, is logged under `name`; the handler then returns (or resolves to) `undefined`.
+ * A synchronous handler stays synchronous, so document events keep their order.
+ */
+export function guardNotification<A extends unknown[], R extends void | Promise<void>>(log: FailureLog, name: string, handler: (...args: A) => R): (...args: A) => R {
+  return guarded(log, name, undefined as Awaited<R>, handler, false);
 }

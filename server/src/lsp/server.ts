@@ -21,7 +21,7 @@ import { live } from './features/live';
 import { navigation } from './features/navigation';
 import { requests } from './features/requests';
 import { workspace } from './features/workspace';
-import { guard } from './guard';
+import { guard, guardNotification } from './guard';
 import { Session } from './session';
 
 /** Every feature of the server, in registration order. */
@@ -42,12 +42,12 @@ export function startServer(connection: Connection, host: WorkspaceHost): Sessio
     return { capabilities, serverInfo: SERVER_INFO };
   });
   connection.onInitialized(
-    guard(connection, 'indexing', undefined, async () => {
+    guardNotification(connection, 'indexing', async () => {
       for (const f of FEATURES) await f.initialized?.(session, connection);
       await session.start();
     }),
   );
-  connection.onShutdown(() => session.stop());
+  connection.onShutdown(guard(connection, 'shutdown', undefined, () => session.stop()));
   for (const f of FEATURES) f.register(session, connection);
   return session;
 }

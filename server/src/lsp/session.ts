@@ -135,9 +135,10 @@ export class Session implements EditTarget {
     await this.publishLoop();
   }
 
-  /** On `shutdown`: no more publishes. */
+  /** On `shutdown`: no more publishes; one under way stops at its next yield. */
   stop(): void {
     this.ready = false;
+    this.generation++;
   }
 
   // Reading the workspace.
@@ -328,7 +329,7 @@ export class Session implements EditTarget {
     try {
       // A change during a publish either stops it or, once it is past its last check, makes
       // the loop go round again: the newest text is always published.
-      while (this.publishedGeneration !== this.generation) await this.publish();
+      while (this.ready && this.publishedGeneration !== this.generation) await this.publish();
     } catch (e) {
       this.fail('publish', e);
     } finally {
@@ -346,10 +347,10 @@ export class Session implements EditTarget {
     const gen = this.generation;
     const snap = this.index.snapshot();
     await nextTurn();
-    if (gen !== this.generation) return;
+    if (gen !== this.generation || !this.ready) return;
     const diagnostics = this.rules(snap);
     await nextTurn();
-    if (gen !== this.generation) return;
+    if (gen !== this.generation || !this.ready) return;
     this.send(diagnostics);
     this.publishedGeneration = gen;
     void this.connection.sendNotification(IndexedNotification, {

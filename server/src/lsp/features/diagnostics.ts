@@ -5,7 +5,7 @@
  * `portolan/indexed`. Closing a document puts the disk's text back.
  */
 import { TextDocumentSyncKind } from 'vscode-languageserver';
-import { guard } from '../guard';
+import { guardNotification } from '../guard';
 import type { Feature } from './feature';
 
 export const diagnostics: Feature = {
@@ -13,8 +13,8 @@ export const diagnostics: Feature = {
   capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
   register(session, connection) {
     const { documents } = session;
-    documents.onDidChangeContent(guard(connection, 'didChange', undefined, (e) => session.documentChanged(e.document.uri, e.document.getText())));
-    documents.onDidClose(guard(connection, 'didClose', undefined, (e) => session.documentClosed(e.document.uri)));
+    documents.onDidChangeContent(guardNotification(connection, 'didChange', (e) => session.documentChanged(e.document.uri, e.document.getText())));
+    documents.onDidClose(guardNotification(connection, 'didClose', (e) => session.documentClosed(e.document.uri)));
     documents.listen(connection);
   },
 };

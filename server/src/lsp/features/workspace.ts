@@ -14,7 +14,7 @@
  */
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { uriToPath } from '../convert';
-import { guard } from '../guard';
+import { guardNotification } from '../guard';
 import type { PortolanSettings } from '../session';
 import type { Feature } from './feature';
 
@@ -26,7 +26,7 @@ export const workspace: Feature = {
   capabilities: { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } },
   register(session, connection) {
     connection.onDidChangeWatchedFiles(
-      guard(connection, 'didChangeWatchedFiles', undefined, (params) =>
+      guardNotification(connection, 'didChangeWatchedFiles', (params) =>
         session.filesChanged(params.changes.flatMap((c) => {
           const path = uriToPath(c.uri);
           return path ? [{ path, deleted: c.type === FileChangeType.Deleted }] : [];
@@ -34,12 +34,12 @@ export const workspace: Feature = {
       ),
     );
     connection.onDidChangeConfiguration(
-      guard(connection, 'didChangeConfiguration', undefined, (change) => session.settingsChanged((change.settings as { portolan?: PortolanSettings } | null)?.portolan)),
+      guardNotification(connection, 'didChangeConfiguration', (change) => session.settingsChanged((change.settings as { portolan?: PortolanSettings } | null)?.portolan)),
     );
   },
   async initialized(session, connection) {
     const caps = session.clientCapabilities.workspace;
-    const register = guard(connection, 'client/registerCapability', undefined, async (what: () => Promise<unknown>) => {
+    const register = guardNotification(connection, 'client/registerCapability', async (what: () => Promise<unknown>) => {
       await what();
     });
     if (caps?.didChangeWatchedFiles?.dynamicRegistration === true) {
