@@ -1,106 +1,52 @@
 /**
- * The language server's port-document and live features over stdio: free-port completion, the
- * doc-stale quick fix, the update command (workspace/applyEdit), the `portolan/live` request
- * against a real listener, and the live hover line once `portolan.live.enabled` is on.
- * Waits on messages with timeouts, never on fixed sleeps.
+ * The language server's port-document and live features, in process (./session.ts) over an
+ * in-memory workspace: free-port completion, the doc-stale quick fix, the update command
+ * (workspace/applyEdit), the `portolan/live` request against a real listener of this process,
+ * and the live hover line once `portolan.live.enabled` is on. Waits on messages with timeouts,
+ * never on fixed sleeps.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ApplyWorkspaceEditParams,
-  type CodeAction,
-  type CompletionItem,
-  type Diagnostic,
-  type Hover,
-  type MarkupContent,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
-import { REGION_BEGIN, REGION_END } from '../server/src/core/formats/markdown/portdoc';
-import type { LiveResult } from '../server/src/lsp/protocol';
-import { ROOT, withTimeout } from './helpers';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { REGION_BEGIN, REGION_END } from '../../server/src/core/formats/markdown/portdoc';
+import type { LiveResult } from '../../server/src/lsp/protocol';
+import { startSession, type TestSession } from './session';
 
+const DIR = '/ws/host';
 
 describe('language server: completion, region fixes and the live check', function () {
   this.timeout(30000);
   const settings: { live?: { enabled: boolean } } = {};
-  let dir: string;
-  let child: ChildProcess;
-  let conn: ProtocolConnection;
+  let s: TestSession;
+  let conn: TestSession['client'];
+  let edits: TestSession['applied'];
   let listener: net.Server;
   let port: number;
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const edits: ApplyWorkspaceEditParams[] = [];
-  let onDiagnostics: () => void = () => undefined;
 
-  const file = (rel: string) => path.join(dir, rel);
-  const uri = (rel: string) => pathToFileURL(file(rel)).href;
-
-  function waitDiagnostics(rel: string, pred: (d: Diagnostic[]) => boolean, what: string): Promise<Diagnostic[]> {
-    return withTimeout(new Promise((resolve) => {
-      const check = () => {
-        const d = diagnostics.get(uri(rel));
-        if (d && pred(d)) resolve(d);
-      };
-      onDiagnostics = check;
-      check();
-    }), what);
-  }
+  const uri = (rel: string) => s.uri(`${DIR}/${rel}`);
+  const waitDiagnostics = (rel: string, pred: (d: Diagnostic[]) => boolean, what: string) => s.waitFor(uri(rel), pred, what);
 
   before(async () => {
     listener = await new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
+      const l = net.createServer();
+      l.once('error', reject);
+      l.listen(0, '127.0.0.1', () => resolve(l));
     });
     port = (listener.address() as net.AddressInfo).port;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-lspx-'));
-    fs.mkdirSync(file('nginx/sites-enabled'), { recursive: true });
-    fs.writeFileSync(file('nginx/sites-enabled/app'), `server {\n    listen 127.0.0.1:${port};\n    server_name app.example.com;\n}\n`);
-    fs.writeFileSync(file('README.md'), `# Host\n\n${REGION_BEGIN}\nold\n${REGION_END}\n`);
-    child = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      diagnostics.set(p.uri, p.diagnostics);
-      onDiagnostics();
-    });
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
-    conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
-      edits.push(p);
-      return { applied: true };
-    });
-    conn.onNotification('window/logMessage', () => undefined);
-    const indexed = withTimeout(new Promise((resolve) => conn.onNotification('portolan/indexed', resolve)), 'portolan/indexed');
-    conn.listen();
-    const init = (await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(dir).href,
-      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'host' }],
-      capabilities: { workspace: { configuration: true, applyEdit: true } },
-    })) as { capabilities: Record<string, unknown> };
-    assert.ok(init.capabilities.completionProvider && init.capabilities.codeActionProvider && init.capabilities.executeCommandProvider);
-    conn.sendNotification('initialized', {});
-    await indexed;
+    const files = {
+      [`${DIR}/nginx/sites-enabled/app`]: `server {\n    listen 127.0.0.1:${port};\n    server_name app.example.com;\n}\n`,
+      [`${DIR}/README.md`]: `# Host\n\n${REGION_BEGIN}\nold\n${REGION_END}\n`,
+    };
+    s = await startSession({ folders: [{ path: DIR, name: 'host' }], files, settings, capabilities: { workspace: { configuration: true, applyEdit: true } } });
+    conn = s.client;
+    edits = s.applied;
+    const caps = s.init.capabilities;
+    assert.ok(caps.completionProvider && caps.codeActionProvider && caps.executeCommandProvider);
   });
 
   after(async () => {
-    if (conn) {
-      await conn.sendRequest('shutdown').catch(() => undefined);
-      conn.sendNotification('exit');
-      conn.dispose();
-      child.kill();
-    }
+    await s?.close();
     await new Promise<void>((r) => listener.close(() => r()));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('completes free ports in an nginx listen, replacing the typed digits, each saying why', async () => {
@@ -142,10 +88,11 @@ describe('language server: completion, region fixes and the live check', functio
     assert.doesNotMatch((await hover()).value, /Live:/);
     settings.live = { enabled: true };
     // The server pulls settings, re-indexes and then sends portolan/indexed: after it, hover uses the new setting.
-    const reindexed = withTimeout(new Promise((resolve) => conn.onNotification('portolan/indexed', resolve)), 'portolan/indexed after the settings change');
+    const reindexed = s.nextIndexed('portolan/indexed after the settings change');
     conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await reindexed;
     const value = (await hover()).value;
     assert.match(value, new RegExp(`Live: \\*\\*taken\\*\\* by \\S+ \\(pid ${process.pid}\\) on 127\\.0\\.0\\.1:${port}/tcp`));
+    assert.deepEqual(s.errors(), []);
   });
 });
