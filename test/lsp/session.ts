@@ -159,42 +159,37 @@ function connect(host: WorkspaceHost): { client: ProtocolConnection; server: Ses
   };
 }
 
-/** Starts a server in process, initializes it with `opts` and waits for its first `portolan/indexed`. */
-export async function startSession(opts: SessionOptions = {}): Promise<TestSession> {
-  const folders = opts.folders ?? [{ path: '/ws', name: 'ws' }];
-  const host = opts.host ?? memoryHost(opts.files ?? {});
-  const { client, server, dispose } = connect(host);
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const indexed: IndexedParams[] = [];
-  const registrations: Registration[] = [];
-  const applied: ApplyWorkspaceEditParams[] = [];
-  const logs: { type: number; message: string }[] = [];
+/** What the test client records, and a wait on it. */
+type Recorder = Pick<TestSession, 'diagnostics' | 'indexed' | 'registrations' | 'applied' | 'logs' | 'until'>;
+
+/** Installs the test client's handlers (see the module comment) and starts listening. */
+function record(client: ProtocolConnection, opts: SessionOptions): Recorder {
+  const r: Recorder = { diagnostics: new Map(), indexed: [], registrations: [], applied: [], logs: [], until: () => Promise.resolve() };
   const checks = new Set<() => void>();
   const changed = () => {
     for (const c of [...checks]) c();
   };
   client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    diagnostics.set(p.uri, p.diagnostics);
+    r.diagnostics.set(p.uri, p.diagnostics);
     changed();
   });
   client.onNotification('portolan/indexed', (p: IndexedParams) => {
-    indexed.push(p);
+    r.indexed.push(p);
     changed();
   });
-  client.onNotification('window/logMessage', (p: { type: number; message: string }) => void logs.push(p));
+  client.onNotification('window/logMessage', (p: { type: number; message: string }) => void r.logs.push(p));
   client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => opts.settings ?? {}));
   client.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
     if (opts.refuseRegistrations) return new ResponseError(ErrorCodes.InvalidRequest, 'registrations refused by the test client');
-    registrations.push(...p.registrations);
+    r.registrations.push(...p.registrations);
     return null;
   });
   client.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
-    applied.push(p);
+    r.applied.push(p);
     return opts.applyEdit ? opts.applyEdit(p) : { applied: true };
   });
   client.listen();
-
-  const until = (pred: () => boolean, what: string): Promise<void> => {
+  r.until = (pred, what) => {
     if (pred()) return Promise.resolve();
     let check!: () => void;
     const done = new Promise<void>((resolve) => {
@@ -205,6 +200,15 @@ export async function startSession(opts: SessionOptions = {}): Promise<TestSessi
     });
     return withTimeout(done, what).finally(() => checks.delete(check));
   };
+  return r;
+}
+
+/** Starts a server in process, initializes it with `opts` and waits for its first `portolan/indexed`. */
+export async function startSession(opts: SessionOptions = {}): Promise<TestSession> {
+  const folders = opts.folders ?? [{ path: '/ws', name: 'ws' }];
+  const host = opts.host ?? memoryHost(opts.files ?? {});
+  const { client, server, dispose } = connect(host);
+  const r = record(client, opts);
   const uri = (p: string) => pathToFileURL(p).href;
   const init = (await client.sendRequest('initialize', {
     processId: null,
@@ -213,28 +217,23 @@ export async function startSession(opts: SessionOptions = {}): Promise<TestSessi
     capabilities: opts.capabilities ?? CLIENT_CAPABILITIES,
   })) as InitializeResult;
   client.sendNotification('initialized', {});
-  await until(() => indexed.length > 0, 'the first portolan/indexed');
+  await r.until(() => r.indexed.length > 0, 'the first portolan/indexed');
   return {
+    ...r,
     client,
     server,
     host,
     init,
-    diagnostics,
-    indexed,
-    registrations,
-    applied,
-    logs,
     uri,
-    until,
-    errors: () => logs.filter((l) => l.type === 1).map((l) => l.message),
+    errors: () => r.logs.filter((l) => l.type === 1).map((l) => l.message),
     async waitFor(u, pred, what) {
-      await until(() => pred(diagnostics.get(u) ?? []) && diagnostics.has(u), what);
-      return diagnostics.get(u)!;
+      await r.until(() => r.diagnostics.has(u) && pred(r.diagnostics.get(u)!), what);
+      return r.diagnostics.get(u)!;
     },
     async nextIndexed(what = 'portolan/indexed') {
-      const seen = indexed.length;
-      await until(() => indexed.length > seen, what);
-      return indexed[indexed.length - 1]!;
+      const seen = r.indexed.length;
+      await r.until(() => r.indexed.length > seen, what);
+      return r.indexed[r.indexed.length - 1]!;
     },
     async close() {
       await client.sendRequest('shutdown').catch(() => undefined);

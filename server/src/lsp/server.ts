@@ -1,5 +1,5 @@
 /**
- * The language server: one {@link Session} (../lsp/session.ts: the index, settings, the publish
+ * The language server: one {@link Session} (./session.ts: the index, settings, the publish
  * loop) and the features of ./features/, each announcing its own capabilities and registering
  * its own handlers. It only converts and schedules; all analysis is in the core.
  *

@@ -6,14 +6,14 @@
  *   are carried (core/features/edits/renumber.ts `decideRenumber`), with change annotations that
  *   need confirmation so VS Code shows the refactor preview; answers a RenumberRtcdResult.
  * - {@link UPDATE_REGIONS_COMMAND}: regenerates every out-of-date `portolan:ports` region;
- *   answers `{ changed }`, the number of documents edited.
+ *   answers an UpdatePortTablesResult (the number of documents edited).
  */
 import type { ExecuteCommandParams } from 'vscode-languageserver';
 import { decideRenumber } from '../../core/features/edits/renumber';
 import { staleRegionEdits } from '../../core/features/edits/regions';
 import { toChanges, toWorkspaceEdit } from '../convert';
 import { guard } from '../guard';
-import { RENUMBER_RTCD_SERVER_COMMAND, UPDATE_REGIONS_COMMAND, type RenumberRtcdArgs, type RenumberRtcdResult } from '../protocol';
+import { RENUMBER_RTCD_SERVER_COMMAND, UPDATE_REGIONS_COMMAND, type RenumberRtcdArgs, type RenumberRtcdResult, type UpdatePortTablesResult } from '../protocol';
 import type { Session } from '../session';
 import type { Feature } from './feature';
 
@@ -33,7 +33,7 @@ async function renumberRtcd(session: Session, params: ExecuteCommandParams): Pro
   return { applied: r.applied, message, changes: d.edits.length, files: d.files };
 }
 
-async function updateRegions(session: Session): Promise<{ changed: number }> {
+async function updateRegions(session: Session): Promise<UpdatePortTablesResult> {
   const edits = staleRegionEdits(session.snapshot(), (f) => session.textOf(f));
   if (edits.length === 0) return { changed: 0 };
   const changes = toChanges(edits, (p) => session.text(p));

@@ -1,10 +1,11 @@
 /**
  * The workspace around the open documents: workspace folders, files changed on disk and settings.
  *
- * File watching is the server's: on `initialized` it registers one watcher for `**\/*`
- * (`client/registerCapability` for `workspace/didChangeWatchedFiles`) with every client that
- * supports dynamic registration (VS Code, Neovim, Helix, …), and it decides itself which paths
- * it reads (../../core/index/registry.ts `isCandidatePath`). One pattern for everything, so a
+ * File watching is the server's: on `initialized` it registers one watcher for every file
+ * ({@link WATCHED_GLOB}, `client/registerCapability` for `workspace/didChangeWatchedFiles`) with
+ * every client that announces `workspace.didChangeWatchedFiles.dynamicRegistration` (VS Code's
+ * vscode-languageclient does; so can Neovim and other editors), and it decides itself which
+ * paths it reads (../../core/index/registry.ts `isCandidatePath`). One pattern for everything, so a
  * deleted folder, which arrives as a single event for the folder, is seen too. The VS Code
  * client creates no watchers of its own.
  *
