@@ -1,8 +1,10 @@
 /**
  * Portolan VS Code client: starts the Portolan language server and shows what it finds.
  * All analysis lives in the server (see serverModule); this file wires the document
- * selector, the file watchers, the settings section, the commands, the Ports view and the
- * status bar item. The view and the status bar only display the server's answers.
+ * selector, the settings section, the commands, the Ports view and the status bar item. The
+ * view and the status bar only display the server's answers. Files changed on disk reach the
+ * server through the watcher it registers itself (server/src/lsp/features/workspace.ts), so
+ * the client creates none.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +20,6 @@ import {
   COMMANDS,
   CONFIGURATION_SECTION,
   PORTS_VIEW,
-  WATCH_PATTERNS,
   documentSelector,
 } from './selectors';
 import { PortStatus } from './status';
@@ -41,18 +42,16 @@ function serverModule(): string {
 class PortolanClient implements vscode.Disposable {
   readonly client: LanguageClient;
 
-  constructor(context: vscode.ExtensionContext, output: vscode.OutputChannel) {
+  constructor(output: vscode.OutputChannel) {
     const module = serverModule();
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    const watchers = WATCH_PATTERNS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-    context.subscriptions.push(...watchers);
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
       outputChannel: output,
-      synchronize: { configurationSection: CONFIGURATION_SECTION, fileEvents: watchers },
+      synchronize: { configurationSection: CONFIGURATION_SECTION },
       middleware: {
         // The server refuses a rename (a taken or out-of-range port) with a ResponseError. VS Code
         // shows the reason in the rename box only for an error named "Rename", so pass it on as one.
@@ -141,7 +140,7 @@ async function exportPortReference(client: LanguageClient, target?: vscode.Uri):
 /** Extension entry point: creates the output channel, the client, the commands, the Ports view and the status bar item. */
 export async function activate(context: vscode.ExtensionContext): Promise<PortolanApi> {
   const output = vscode.window.createOutputChannel(CLIENT_NAME);
-  const portolan = new PortolanClient(context, output);
+  const portolan = new PortolanClient(output);
   const { client } = portolan;
   const portTable = new PortTableProvider((filter) => client.sendRequest(PortTableRequest, { filter }));
   const view = vscode.window.createTreeView(PORTS_VIEW, { treeDataProvider: portTable, showCollapseAll: true });

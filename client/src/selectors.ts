@@ -3,7 +3,8 @@
  *
  * Pure data, no `vscode` import, so the manifest tests can check it in plain Node.
  * The server decides by content whether a file is one of its formats, so these lists are
- * deliberately broad; they only bound what the editor sends and watches.
+ * deliberately broad; they only bound what the editor sends. File watching is the server's
+ * (it registers its own watcher), so nothing here lists files to watch.
  */
 
 /** Client id; vscode-languageclient also reads the `portolan.trace.server` setting from it. */
@@ -95,21 +96,6 @@ export const DOCUMENT_PATTERNS: readonly string[] = [
   '**/user.rules',
   '**/user6.rules',
   '**/applications.d/*',
-];
-
-/**
- * Glob patterns of files the server may read from disk (including files never opened, such as
- * a compose file's `.env`). The client creates one file-system watcher per pattern and forwards
- * the create/change/delete events to the server (workspace/didChangeWatchedFiles).
- */
-export const WATCH_PATTERNS: readonly string[] = [
-  '**/*.{conf,toml,json,yml,yaml,env,service,socket,sh,bash,md,txt,rules}',
-  '**/.env',
-  '**/env.example',
-  '**/applications.d/*',
-  '**/sites-available/*',
-  '**/sites-enabled/*',
-  '**/*.d/*.conf',
 ];
 
 /**

@@ -1,9 +1,21 @@
 /**
  * Conversions between the core's types (absolute POSIX paths, UTF-16 offsets) and LSP's
- * (URIs, line/character positions). Nothing else lives in the adapter layer.
+ * (URIs, line/character positions, WorkspaceEdits). Nothing else lives in the adapter layer.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type ChangeAnnotation,
+  type ClientCapabilities,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+  type Location as LspLocation,
+  type Range,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { groupEdits, type TextEdit } from '../core/features/edits/text';
 import type { Location, Severity, Span } from '../core/model/facts';
 import type { PortDiagnostic } from '../core/rules';
 import { LineIndex, positionAt } from '../core/model/lines';
@@ -69,4 +81,51 @@ export function toLspDiagnostic(d: PortDiagnostic, textOf: (path: string) => str
 export function markdownLink(textOf: (path: string) => string, loc: Location, label: string): string {
   const line = positionAt(textOf(loc.file), loc.span.start).line + 1;
   return `[${label}](${pathToUri(loc.file)}#L${line})`;
+}
+
+/** An LSP location of a core location; `textOf` gives each file's current text. */
+export function toLspLocation(l: Location, textOf: (path: string) => string): LspLocation {
+  return { uri: pathToUri(l.file), range: spanToRange(textOf(l.file), l.span) };
+}
+
+/** Core edits as a WorkspaceEdit's `changes` (URI to text edits), unversioned. */
+export function toChanges(edits: readonly TextEdit[], textOf: (path: string) => string): Record<string, LspTextEdit[]> {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const [file, list] of groupEdits(edits)) changes[pathToUri(file)] = list.map((e) => ({ range: spanToRange(textOf(file), e.span), newText: e.newText }));
+  return changes;
+}
+
+/** What {@link toWorkspaceEdit} needs of the server: texts, open documents' versions, the client's capabilities. */
+export interface EditTarget {
+  /** The current text of a file ('' when unknown). */
+  text(path: string): string;
+  /** The open document's version, `null` for a file that is not open. */
+  versionOf(path: string): number | null;
+  readonly clientCapabilities: ClientCapabilities;
+}
+
+/** Labels one edit for the editor's preview (a change annotation id and the annotation). */
+export type Annotate = (e: TextEdit) => { id: string; annotation: ChangeAnnotation };
+
+/**
+ * Core edits as a WorkspaceEdit: versioned TextDocumentEdits (version `null` for closed files)
+ * when the client takes `documentChanges`, else `changes`. With `annotate` and a client that
+ * supports change annotations, every edit carries its annotation id.
+ */
+export function toWorkspaceEdit(edits: readonly TextEdit[], target: EditTarget, annotate?: Annotate): WorkspaceEdit {
+  const caps = target.clientCapabilities.workspace?.workspaceEdit;
+  if (!caps?.documentChanges) return { changes: toChanges(edits, (p) => target.text(p)) };
+  const annotations: Record<string, ChangeAnnotation> = {};
+  const annotated = annotate !== undefined && caps.changeAnnotationSupport !== undefined ? annotate : undefined;
+  const documentChanges = [...groupEdits(edits)].map(([file, list]) => ({
+    textDocument: { uri: pathToUri(file), version: target.versionOf(file) },
+    edits: list.map((e) => {
+      const edit = { range: spanToRange(target.text(file), e.span), newText: e.newText };
+      if (!annotated) return edit;
+      const a = annotated(e);
+      annotations[a.id] = a.annotation;
+      return { ...edit, annotationId: a.id };
+    }),
+  }));
+  return annotated ? { documentChanges, changeAnnotations: annotations } : { documentChanges };
 }

@@ -114,8 +114,19 @@ export interface LiveResult {
  */
 export const LiveRequest = new RequestType0<LiveResult, void>('portolan/live');
 
-/** workspace/executeCommand id that regenerates every out-of-date `portolan:ports` region. */
+/**
+ * The server-side command (`workspace/executeCommand`, client → server, no arguments) that
+ * regenerates every out-of-date `portolan:ports` region. The server sends the edit with
+ * `workspace/applyEdit` (server → client) and returns an {@link UpdatePortTablesResult}.
+ */
 export const UPDATE_REGIONS_COMMAND = 'portolan.updatePortTables';
+
+/** Result of {@link UPDATE_REGIONS_COMMAND}. */
+export interface UpdatePortTablesResult {
+  /** Documents the edit changed; 0 when every region was current (no edit is sent then). */
+  changed: number;
+}
+
 /** A port some other process holds, as {@link SuggestRtcdPortsRequest} lists them. */
 export interface TakenPort {
   port: number;

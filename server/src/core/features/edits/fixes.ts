@@ -294,6 +294,15 @@ function passes(ctx: FixContext, d: PortDiagnostic, edits: readonly TextEdit[]):
 }
 
 /**
+ * The diagnostics of `file` whose rule has quick fixes ({@link FIXABLE_RULES}) and whose span
+ * touches the offsets `from`..`to` (UTF-16, inclusive at both ends, so a cursor right after the
+ * digits still counts), in the order of `diagnostics`.
+ */
+export function fixableIn(diagnostics: readonly PortDiagnostic[], file: string, from: number, to: number): PortDiagnostic[] {
+  return diagnostics.filter((d) => d.location.file === file && FIXABLE_RULES.includes(d.rule) && d.location.span.start <= to && d.location.span.end >= from);
+}
+
+/**
  * The quick fixes offered for one diagnostic: each candidate that removes the problem and
  * causes none (see ./recheck.ts), the first one preferred. Never throws; a diagnostic without a
  * clear fix gets none.

@@ -130,3 +130,23 @@ export function nearestFree(snap: Snapshot, q: FreeQuery): { port: number; skipp
   }
   return undefined;
 }
+
+/** A single port that a bind at some place holds, as a prompt shows it to validate input. */
+export interface TakenPort {
+  /** Integer 1-65535. */
+  port: number;
+  protocol: Protocol;
+  /** "web (opt/jitsi/docker-compose.yml:9)": the bind's owner and where it is written. */
+  holder: string;
+}
+
+/**
+ * The single ports (ranges are left out: a prompt checks one number) of every effective bind at
+ * `place` (same host and network namespace) except those `ignore` accepts, in the order of
+ * {@link effectiveBinds}. Empty when nothing else binds there.
+ */
+export function takenPorts(snap: Snapshot, place: Place, ignore: (f: PortFact) => boolean = () => false): TakenPort[] {
+  return effectiveBinds(snap)
+    .filter((b) => b.host === place.host && b.netns === place.netns && b.ports.start === b.ports.end && !ignore(b))
+    .map((b) => ({ port: b.ports.start, protocol: b.protocol, holder: `${b.owner} (${snap.where(b.location)})` }));
+}

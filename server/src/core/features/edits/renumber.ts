@@ -10,10 +10,12 @@
 import type { PortFact, Protocol } from '../../model/facts';
 import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../../model/ports';
 import type { Snapshot } from '../../index/workspace';
-import { heldMessage, holdersOf, nearestFree, whyNotFree, type FreeQuery } from './free';
+import { heldMessage, holdersOf, nearestFree, takenPorts, whyNotFree, type FreeQuery, type TakenPort } from './free';
 import { linkedMentions, type LinkedMention } from './links';
 import { moveEdits } from './port';
+import { verifyEdits, type Reanalyze } from './recheck';
 import type { TextEdit } from './text';
+import type { PortDiagnostic } from '../../rules';
 import { effectiveBinds, protocolsOverlap } from '../../index/queries';
 
 /** rtcd's ports: `api` is TCP (api.http.listen_address), `media` is UDP and TCP (rtc.ice_port_udp/tcp). Integers in [80, 49151]. */
@@ -165,6 +167,8 @@ export interface RtcdSuggestion {
   suggested: RtcdPorts;
   /** Why a current port is not kept, and which nearer ports were skipped. */
   reasons: string[];
+  /** Single ports bound on rtcd's host (its own network namespace) by anything but this rtcd. */
+  taken: TakenPort[];
 }
 
 /**
@@ -194,5 +198,34 @@ export function suggestRtcdPorts(snap: Snapshot, instance?: string): RtcdSuggest
   };
   const api = pick(current.api, ['tcp'], new Set([current.media]), 'API');
   const m = pick(current.media, ['udp', 'tcp'], new Set([api]), 'media');
-  return { instance: r.instance, host: r.host, current, suggested: { api, media: m }, reasons };
+  const taken = takenPorts(snap, { host: r.host }, (b) => ownBinds.has(b));
+  return { instance: r.instance, host: r.host, current, suggested: { api, media: m }, reasons, taken };
+}
+
+/** What {@link decideRenumber} concludes. */
+export type RenumberDecision =
+  /** Nothing is sent: `reason` says why ("8443/tcp is bound by web (...)", an invalid port, a problem the edits would cause). */
+  | { kind: 'refused'; reason: string }
+  /** rtcd already uses the requested ports. */
+  | { kind: 'unchanged' }
+  /** Apply `edits` (in `files` files); `label` is "rtcd ports: API 8444 → 8045, media 8046 → 8047". */
+  | { kind: 'apply'; edits: TextEdit[]; files: number; label: string };
+
+/**
+ * The renumber of the first rtcd to `ports`, checked as the editor command applies it: refused
+ * when {@link planRenumber} finds the ports invalid, or (unless `force`) when a new port is held
+ * by something else or the re-check guard finds a problem the edits cause at a place where
+ * `before` (the unedited workspace's diagnostics, same settings as `reanalyze`) had none.
+ * Never throws for bad input; an exception of `reanalyze` propagates.
+ */
+export function decideRenumber(snap: Snapshot, textOf: (file: string) => string | undefined, ports: RtcdPorts, before: readonly PortDiagnostic[], reanalyze: Reanalyze, force = false): RenumberDecision {
+  const plan = planRenumber(snap, textOf, ports);
+  if (plan.invalid) return { kind: 'refused', reason: plan.invalid };
+  if (plan.held.length > 0 && !force) return { kind: 'refused', reason: plan.held.map((h) => h.message).join('; ') };
+  if (plan.edits.length === 0) return { kind: 'unchanged' };
+  const caused = verifyEdits(before, plan.edits, textOf, reanalyze).caused;
+  if (caused.length > 0 && !force) return { kind: 'refused', reason: `the renumber would cause ${caused.map((d) => `${d.rule} at ${snap.where(d.location)}: ${d.message}`).join('; ')}` };
+  const cur = plan.current!;
+  const label = `rtcd ports: API ${cur.api} → ${ports.api}, media ${cur.media} → ${ports.media}`;
+  return { kind: 'apply', edits: plan.edits, files: new Set(plan.edits.map((e) => e.file)).size, label };
 }

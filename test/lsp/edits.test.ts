@@ -1,31 +1,22 @@
 /**
- * The edit features over LSP, with the server spawned over stdio from the built bin script:
- * code actions (quick fixes and fix-all), prepareRename/rename (accepted and refused),
- * references, definition, portolan/suggestRtcdPorts and the rtcd renumber command, whose
- * workspace/applyEdit the test client answers after checking the edit's shape, change
- * annotations and document versions. No fixed sleeps: waits are on messages, with timeouts.
+ * The edit features over LSP, in process (./session.ts) over a temporary copy of
+ * examples/prochat-host read through the Node host: code actions (quick fixes and fix-all),
+ * prepareRename/rename (accepted and refused), references, definition,
+ * portolan/suggestRtcdPorts and the rtcd renumber command, whose workspace/applyEdit the test
+ * client records; the tests check the edit's shape, change annotations and document versions,
+ * and that the files on disk stay as they were. No fixed sleeps: waits are on messages, with
+ * timeouts.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ApplyWorkspaceEditParams,
-  type CodeAction,
-  type Location,
-  type ProtocolConnection,
-  type TextDocumentEdit,
-  type WorkspaceEdit,
-} from 'vscode-languageserver-protocol/node';
-import { RENUMBER_RTCD_SERVER_COMMAND, type RenumberRtcdResult, type SuggestRtcdPortsResult } from '../server/src/lsp/protocol';
-import { ROOT, positionIn as pos, withTimeout } from './helpers';
-
-
+import type { CodeAction, Location, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { nodeHost } from '../../server/src/node/host';
+import { RENUMBER_RTCD_SERVER_COMMAND, type RenumberRtcdResult, type SuggestRtcdPortsResult } from '../../server/src/lsp/protocol';
+import { ROOT, positionIn as pos } from '../helpers';
+import { startSession, type TestSession } from './session';
 
 /** Applies LSP text edits (positions in UTF-16 code units) to a text. */
 function applyLsp(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
@@ -38,49 +29,24 @@ function applyLsp(text: string, edits: { range: { start: { line: number; charact
 describe('edit features over LSP', function () {
   this.timeout(30000);
   let dir: string;
-  let child: ChildProcess;
-  let conn: ProtocolConnection;
-  const applyEdits: ApplyWorkspaceEditParams[] = [];
+  let s: TestSession;
+  let conn: TestSession['client'];
+  let applyEdits: TestSession['applied'];
   const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
   const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-lsp-edits-'));
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-lsp-edits-')));
     fs.cpSync(path.join(ROOT, 'examples', 'prochat-host'), dir, { recursive: true });
-    child = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
-    conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
-      applyEdits.push(p);
-      return { applied: true };
-    });
-    conn.onNotification('window/logMessage', () => undefined);
-    conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-    const indexed = new Promise((resolve) => conn.onNotification('portolan/indexed', resolve));
-    conn.listen();
-    const init = (await conn.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(dir).href,
-      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'prochat-host' }],
-      capabilities: {
-        workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } },
-        textDocument: { rename: { prepareSupport: true }, codeAction: { resolveSupport: { properties: ['edit'] } } },
-      },
-    })) as { capabilities: Record<string, unknown> };
-    assert.deepEqual(init.capabilities['renameProvider'], { prepareProvider: true });
-    assert.ok((init.capabilities['executeCommandProvider'] as { commands: string[] }).commands.includes(RENUMBER_RTCD_SERVER_COMMAND));
-    conn.sendNotification('initialized', {});
-    await withTimeout(indexed, 'portolan/indexed');
+    s = await startSession({ folders: [{ path: dir, name: 'prochat-host' }], host: nodeHost() });
+    conn = s.client;
+    applyEdits = s.applied;
+    assert.deepEqual(s.init.capabilities.renameProvider, { prepareProvider: true });
+    assert.ok(s.init.capabilities.executeCommandProvider?.commands.includes(RENUMBER_RTCD_SERVER_COMMAND));
   });
 
   after(async () => {
-    if (conn) {
-      await conn.sendRequest('shutdown').catch(() => undefined);
-      conn.sendNotification('exit');
-      conn.dispose();
-    }
-    child?.kill();
+    await s?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -185,5 +151,6 @@ describe('edit features over LSP', function () {
     for (const d of dcs) for (const e of d.edits) assert.ok('annotationId' in e && sent.edit.changeAnnotations![(e as { annotationId: string }).annotationId]);
     assert.equal(applyLsp(text, byFile.get(rel)!.edits), text.replace(':8444', ':8045').replace('ice_port_udp = 8046', 'ice_port_udp = 8047').replace('ice_port_tcp = 8046', 'ice_port_tcp = 8047'));
     assert.equal(read(rel), text, 'the server never writes files');
+    assert.deepEqual(s.errors(), []);
   });
 });

@@ -1,0 +1,379 @@
+/**
+ * One language-server session: the workspace folders and the core's WorkspaceIndex over them,
+ * the open documents, each folder's `portolan` settings, and the publish loop that turns index
+ * changes into `textDocument/publishDiagnostics` and `portolan/indexed`. The features
+ * (./features/*) read the workspace and report changes through it; only the session changes the
+ * index.
+ *
+ * The publish loop publishes at most one snapshot at a time, yields to the event loop between
+ * the snapshot, the rules and the sends, drops a publish as soon as a newer change arrives, and
+ * re-sends a file's diagnostics only when they changed.
+ */
+import { TextDocuments, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
+import { fileFilter } from '../core/index/filter';
+import { isCandidatePath } from '../core/index/registry';
+import { loadWorkspace, WorkspaceIndex, type HostMapping, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
+import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
+import { logFailure } from './guard';
+import { IndexedNotification } from './protocol';
+
+/**
+ * The `portolan` settings section of one workspace folder, as the client sends it (untrusted
+ * JSON: every field is checked before use).
+ */
+export interface PortolanSettings {
+  /** Path glob (relative to the workspace folder) to host name. */
+  hostMap?: Record<string, string>;
+  /** Rule id to severity or "off". */
+  rules?: Record<string, string>;
+  /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
+  include?: string[];
+  /** Globs (relative to the folder) of files never to read. */
+  exclude?: string[];
+  /** `portolan.live.enabled`: hover and completion consult the live machine's sockets. */
+  live?: { enabled?: boolean };
+}
+
+/** A folder's settings, checked and compiled. */
+export interface FolderSettings {
+  rules: RuleSettings;
+  hostMap: HostMapping[];
+  accept: (relativePath: string) => boolean;
+  /** include/exclude as given, to tell whether the file set must be re-read. */
+  filterKey: string;
+  /** `portolan.live.enabled`. */
+  live: boolean;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+/** Checks and compiles one folder's settings; anything malformed counts as absent. `root` scopes its host map. */
+export function folderSettings(s: PortolanSettings | null | undefined, root: Root | undefined): FolderSettings {
+  const raw = typeof s === 'object' && s !== null ? s : {};
+  const map = typeof raw.hostMap === 'object' && raw.hostMap !== null ? raw.hostMap : {};
+  const hostMap = Object.entries(map)
+    .filter(([g, h]) => typeof g === 'string' && typeof h === 'string' && g !== '' && h !== '')
+    .map(([glob, host]) => (root ? { glob, host, root: root.path } : { glob, host }));
+  const include = strings(raw.include);
+  const exclude = strings(raw.exclude);
+  const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
+  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
+}
+
+/** A position in a workspace file: its path, its text and the UTF-16 offset. */
+export interface At {
+  file: string;
+  text: string;
+  offset: number;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The state of one server run; see the module comment. */
+export class Session implements EditTarget {
+  readonly documents = new TextDocuments(TextDocument);
+  roots: Root[] = [];
+  index = new WorkspaceIndex({ roots: [] });
+  clientCapabilities: ClientCapabilities = {};
+  /** Settings by root path; `''` holds the settings for files outside every root. */
+  private settings = new Map<string, FolderSettings>();
+  /** Whether the workspace is loaded and publishing may start (false again after shutdown). */
+  private ready = false;
+  private skipped = 0;
+  private publishQueued = false;
+  /** What was last sent per file, serialized: a file is re-sent only when its diagnostics change. */
+  private sent = new Map<string, string>();
+  /** Bumped by every change; a publish that sees a newer generation stops (its work is stale). */
+  private generation = 0;
+  /** The generation the last completed publish reflected. */
+  private publishedGeneration = -1;
+  private publishing = false;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly host: WorkspaceHost,
+  ) {}
+
+  /** A line in the client's output (`window/logMessage`, type Log). */
+  log(message: string): void {
+    this.connection.console.log(`[portolan] ${message}`);
+  }
+
+  /** Logs a failure the way the guard does (./guard.ts). */
+  fail(name: string, e: unknown): void {
+    logFailure(this.connection, name, e);
+  }
+
+  /** Records the workspace folders (or the root URI) and the client's capabilities of `initialize`. */
+  initialize(params: InitializeParams): void {
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    this.roots = folders.flatMap((f) => {
+      const path = uriToPath(f.uri);
+      return path ? [{ path, name: f.name || path.slice(path.lastIndexOf('/') + 1) }] : [];
+    });
+    this.clientCapabilities = params.capabilities;
+    this.index = new WorkspaceIndex({ roots: this.roots }, (m) => this.connection.console.error(`[portolan] ${m}`));
+  }
+
+  /** Whether the client answers `workspace/configuration` (settings are pulled, per folder). */
+  get canPullConfig(): boolean {
+    return this.clientCapabilities.workspace?.configuration === true;
+  }
+
+  /** On `initialized`: reads the settings, loads every accepted file, then publishes. Publishing starts even when loading failed. */
+  async start(): Promise<void> {
+    try {
+      await this.pullSettings();
+      this.configureIndex();
+      await this.loadAll();
+    } finally {
+      this.ready = true;
+    }
+    await this.publishLoop();
+  }
+
+  /** On `shutdown`: no more publishes; one under way stops at its next yield. */
+  stop(): void {
+    this.ready = false;
+    this.generation++;
+  }
+
+  // Reading the workspace.
+
+  textOf(path: string): string | undefined {
+    return this.index.textOf(path);
+  }
+
+  /** The current text of a file, '' when the index does not know it. */
+  text(path: string): string {
+    return this.index.textOf(path) ?? '';
+  }
+
+  versionOf(path: string): number | null {
+    return this.documents.get(pathToUri(path))?.version ?? null;
+  }
+
+  /** The file, text and offset of an LSP position; `undefined` for a non-file URI or a file the index does not hold. */
+  at(uri: string, position: { line: number; character: number }): At | undefined {
+    const file = uriToPath(uri);
+    const text = file === undefined ? undefined : this.index.textOf(file);
+    if (file === undefined || text === undefined) return undefined;
+    return { file, text, offset: offsetAt(text, position.line, position.character) };
+  }
+
+  settingsOf(path: string): FolderSettings {
+    return this.settings.get(this.index.rootOf(path)?.path ?? '') ?? this.settings.get('') ?? folderSettings(undefined, undefined);
+  }
+
+  /** Whether any folder has `portolan.live.enabled`. */
+  liveEnabled(): boolean {
+    return [...this.settings.values()].some((s) => s.live);
+  }
+
+  /** Roots and host map the index is configured with (for the re-check's copy). */
+  indexOptions(): IndexOptions {
+    return { roots: this.roots, hostMap: [...this.settings.values()].flatMap((s) => s.hostMap) };
+  }
+
+  snapshot(): Snapshot {
+    return this.index.snapshot();
+  }
+
+  /** The current snapshot and its diagnostics, each file's severities from its folder's settings. */
+  analyze(): { snap: Snapshot; diagnostics: PortDiagnostic[] } {
+    const snap = this.index.snapshot();
+    return { snap, diagnostics: this.rules(snap) };
+  }
+
+  /** Re-runs the rules on a copy of the index with some texts replaced (the re-check guard), with the same settings. */
+  reanalyzer(): Reanalyze {
+    return indexReanalyzer(this.index, this.indexOptions(), (f) => this.settingsOf(f).rules);
+  }
+
+  private rules(snap: Snapshot): PortDiagnostic[] {
+    return runRules(snap, (file) => this.settingsOf(file).rules, (rule, e) => this.fail(`rule ${rule}`, e));
+  }
+
+  /** Whether the include/exclude settings of the file's folder let Portolan read it. Files outside every folder are read. */
+  accepts(path: string): boolean {
+    const root = this.index.rootOf(path);
+    if (!root) return true;
+    return this.settingsOf(path).accept(path.slice(root.path.length).replace(/^\/+/, ''));
+  }
+
+  // Changes.
+
+  /** An open document's new text (`didOpen`, `didChange`). */
+  documentChanged(uri: string, text: string): void {
+    const p = uriToPath(uri);
+    if (p && this.accepts(p) && this.index.setText(p, text)) this.schedulePublish();
+  }
+
+  /** A document was closed: the disk's text replaces the editor's. */
+  async documentClosed(uri: string): Promise<void> {
+    const p = uriToPath(uri);
+    if (!p) return;
+    try {
+      await this.reloadFile(p);
+    } catch (e) {
+      this.log(`reload ${p}: ${(e as Error).message}`);
+    }
+    this.schedulePublish();
+  }
+
+  /**
+   * Watched-file events (`workspace/didChangeWatchedFiles`), already as paths. A deletion drops
+   * the file or, for a folder (one event for the whole tree), everything below it; a creation or
+   * change re-reads a candidate file. Paths outside every folder are ignored.
+   */
+  async filesChanged(changes: readonly { path: string; deleted: boolean }[]): Promise<void> {
+    for (const { path, deleted } of changes) {
+      if (!this.index.rootOf(path)) continue;
+      try {
+        if (deleted) {
+          for (const known of [...this.index.paths()]) if (known === path || known.startsWith(path + '/')) this.index.remove(known);
+        } else if (isCandidatePath(path)) {
+          await this.reloadFile(path);
+        }
+      } catch (e) {
+        this.log(`watched file ${path}: ${(e as Error).message}`);
+      }
+    }
+    this.schedulePublish();
+  }
+
+  /**
+   * The settings changed (`workspace/didChangeConfiguration`): pulled again when the client
+   * answers pulls, else `pushed` (the notification's `portolan` section) for every folder. The
+   * files are re-read when include/exclude changed.
+   */
+  async settingsChanged(pushed: PortolanSettings | undefined): Promise<void> {
+    try {
+      const before = this.filterKeys();
+      if (this.canPullConfig) await this.pullSettings();
+      else this.settings = new Map([['', folderSettings(pushed, undefined)], ...this.roots.map((r) => [r.path, folderSettings(pushed, r)] as const)]);
+      this.configureIndex();
+      if (this.ready && this.filterKeys() !== before) await this.loadAll();
+    } finally {
+      this.schedulePublish();
+    }
+  }
+
+  private filterKeys(): string {
+    return [...this.settings.values()].map((s) => s.filterKey).join('\n');
+  }
+
+  /** Pulls each folder's `portolan` section (folder-level settings win, as in VS Code). */
+  private async pullSettings(): Promise<void> {
+    if (!this.canPullConfig) return;
+    try {
+      const items = [{ section: 'portolan' }, ...this.roots.map((r) => ({ scopeUri: pathToUri(r.path), section: 'portolan' }))];
+      const values = (await this.connection.workspace.getConfiguration(items)) as (PortolanSettings | null)[];
+      const next = new Map<string, FolderSettings>([['', folderSettings(values[0], undefined)]]);
+      this.roots.forEach((r, i) => next.set(r.path, folderSettings(values[i + 1], r)));
+      this.settings = next;
+    } catch (e) {
+      this.log(`could not read settings: ${(e as Error).message}`);
+    }
+  }
+
+  private configureIndex(): void {
+    this.index.configure(this.indexOptions());
+  }
+
+  private async reloadFile(path: string): Promise<void> {
+    if (this.documents.get(pathToUri(path))) return; // the editor's text wins over the disk
+    if (!this.accepts(path)) {
+      this.index.remove(path);
+      return;
+    }
+    const r = await this.host.readFile(path);
+    if ('text' in r) this.index.setText(path, r.text);
+    else this.index.remove(path);
+  }
+
+  /** Loads every accepted file of every folder, then lays open editors' texts over them. */
+  private async loadAll(): Promise<void> {
+    for (const p of [...this.index.paths()]) if (!this.accepts(p)) this.index.remove(p);
+    const accepts = (p: string) => this.accepts(p);
+    await loadWorkspace(this.index, this.host, this.roots, (m) => {
+      if (m.startsWith('skipped ')) this.skipped++;
+      this.log(m);
+    }, accepts);
+    for (const doc of this.documents.all()) {
+      const p = uriToPath(doc.uri);
+      if (p && accepts(p)) this.index.setText(p, doc.getText());
+    }
+  }
+
+  // Publishing.
+
+  /** Marks the index changed and coalesces bursts of changes into one publish on a later turn of the event loop. */
+  schedulePublish(): void {
+    this.generation++;
+    if (!this.ready || this.publishQueued) return;
+    this.publishQueued = true;
+    setImmediate(() => {
+      this.publishQueued = false;
+      void this.publishLoop();
+    });
+  }
+
+  /** Runs publishes until one completes on the newest generation; one loop at a time. */
+  private async publishLoop(): Promise<void> {
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      // A change during a publish either stops it or, once it is past its last check, makes
+      // the loop go round again: the newest text is always published.
+      while (this.ready && this.publishedGeneration !== this.generation) await this.publish();
+    } catch (e) {
+      this.fail('publish', e);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  /**
+   * Computes diagnostics for the current index and sends those that changed, then
+   * `portolan/indexed`. Yields to the event loop between the snapshot, the rules and the sends;
+   * when a change arrived meanwhile it stops, and the publish scheduled by that change does
+   * the work on the newer text.
+   */
+  private async publish(): Promise<void> {
+    const gen = this.generation;
+    const snap = this.index.snapshot();
+    await nextTurn();
+    if (gen !== this.generation || !this.ready) return;
+    const diagnostics = this.rules(snap);
+    await nextTurn();
+    if (gen !== this.generation || !this.ready) return;
+    this.send(diagnostics);
+    this.publishedGeneration = gen;
+    void this.connection.sendNotification(IndexedNotification, {
+      files: snap.files.size,
+      facts: snap.facts.length,
+      errors: diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+      skipped: this.skipped,
+    });
+  }
+
+  /** Sends each file's diagnostics that differ from what was last sent, and empties files that have none now. */
+  private send(diagnostics: readonly PortDiagnostic[]): void {
+    const text = (p: string) => this.text(p);
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, text)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, text)]);
+    const next = new Map<string, string>();
+    for (const [path, list] of byFile) {
+      const key = JSON.stringify(list);
+      next.set(path, key);
+      if (this.sent.get(path) !== key) void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: list });
+    }
+    for (const path of this.sent.keys()) if (!next.has(path)) void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
+    this.sent = next;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The one test of the shipped server process: bin/portolan-language-server.js spawned with
+ * `--stdio` over a temporary workspace, spoken to with vscode-languageserver-protocol's
+ * connection. initialize, a diagnostic on an opened file, hover, shutdown and exit (the process
+ * ends with code 0). Every other LSP test runs in process (./session.ts).
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type Hover,
+  type InitializeResult,
+  type MarkupContent,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT, tmpWorkspace, withTimeout } from '../helpers';
+
+const SITE = 'server {\n    listen 8080;\n}\n';
+const COMPOSE = 'services:\n  app:\n    image: example/app\n    ports:\n      - "8080:3000"\n';
+
+describe('language server process over stdio', function () {
+  this.timeout(30000);
+  let dir: string;
+  let child: ChildProcess;
+  let conn: ProtocolConnection;
+  const stderr: string[] = [];
+  const published = new Map<string, Diagnostic[]>();
+  let onPublish = () => undefined as void;
+
+  before(() => {
+    dir = fs.realpathSync(tmpWorkspace({ 'nginx/sites-enabled/a': SITE, 'docker-compose.yml': COMPOSE }, 'portolan-stdio-'));
+    child = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (b: Buffer) => stderr.push(b.toString()));
+    conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      published.set(p.uri, p.diagnostics);
+      onPublish();
+    });
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.listen();
+  });
+
+  after(() => {
+    conn?.dispose();
+    if (child && child.exitCode === null) child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('initializes, publishes a diagnostic for an opened file, hovers, and exits with 0 after shutdown', async () => {
+    const rootUri = pathToFileURL(dir).href;
+    const init = (await withTimeout(
+      conn.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'host' }], capabilities: { workspace: { configuration: true } } }),
+      'initialize',
+    )) as InitializeResult;
+    assert.equal(init.serverInfo?.name, 'portolan-language-server');
+    assert.equal(init.capabilities.hoverProvider, true);
+    conn.sendNotification('initialized', {});
+
+    const uri = pathToFileURL(path.join(dir, 'nginx/sites-enabled/a')).href;
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: SITE } });
+    const conflict = () => published.get(uri)?.find((d) => d.code === 'port-conflict');
+    await withTimeout(new Promise<void>((resolve) => {
+      onPublish = () => void (conflict() && resolve());
+      onPublish();
+    }), 'port-conflict on the opened site');
+    assert.deepEqual(conflict()!.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 15 } });
+
+    const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 12 } })) as Hover;
+    assert.match((hover.contents as MarkupContent).value, /8080\/tcp/);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await withTimeout(conn.sendRequest('shutdown'), 'shutdown');
+    conn.sendNotification('exit');
+    assert.equal(await withTimeout(exited, 'the server process to exit'), 0, stderr.join(''));
+  });
+});
