@@ -266,7 +266,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
     mark++;
     write(sentinel, sentinelText(mark));
     server.set(sentinel, sentinelText(mark));
-    conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [...batch, { uri: sentinelUri, type: 2 }] });
+    void conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [...batch, { uri: sentinelUri, type: 2 }] });
     batch = [];
     const m = mark;
     await until(() => seen.mark === m && indexed > seen.after, `the server to publish the sentinel's mark ${m} (${when})`);
@@ -278,7 +278,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
   try {
     const uri = pathToFileURL(dir).href;
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'ws' }], capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } } });
-    conn.sendNotification('initialized', {});
+    void conn.sendNotification('initialized', {});
     await until(() => indexed > 0 && seen.mark === 0, 'the first portolan/indexed');
     agree('after the initial load');
     const open = new Map<string, number>();
@@ -287,7 +287,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
       if (open.has(abs) || !fs.existsSync(abs)) continue;
       open.set(abs, 1);
       // The same text as on disk: the server's files do not change.
-      conn.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(abs).href, languageId: 'plaintext', version: 1, text: fs.readFileSync(abs, 'utf8') } });
+      void conn.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(abs).href, languageId: 'plaintext', version: 1, text: fs.readFileSync(abs, 'utf8') } });
     }
     let failingNow = failing(server, root);
     for (const [i, o] of ops.entries()) {
@@ -308,7 +308,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
         if (open.has(abs)) {
           const v = open.get(abs)! + 1;
           open.set(abs, v);
-          conn.sendNotification('textDocument/didChange', { textDocument: { uri: fileUri, version: v }, contentChanges: [{ text: t }] });
+          void conn.sendNotification('textDocument/didChange', { textDocument: { uri: fileUri, version: v }, contentChanges: [{ text: t }] });
         } else {
           const existed = fs.existsSync(abs);
           write(abs, t);
@@ -319,7 +319,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
         open.delete(abs);
         fs.rmSync(abs, { force: true });
         const before = indexed;
-        conn.sendNotification('textDocument/didClose', { textDocument: { uri: fileUri } });
+        void conn.sendNotification('textDocument/didClose', { textDocument: { uri: fileUri } });
         await until(() => indexed > before, `the reload after closing ${o.file}`);
         batch.push({ uri: fileUri, type: 3 });
       } else {
@@ -336,7 +336,7 @@ async function lspRun(ops: readonly Op[], opened: readonly string[]): Promise<vo
     assert.doesNotMatch(stderr, /failed/);
   } finally {
     await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.sendNotification('exit');
+    void conn.sendNotification('exit');
     conn.dispose();
     child.kill();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -134,7 +134,7 @@ describe('edit features over LSP', function () {
   it('the renumber command sends one workspace/applyEdit with annotations that need confirmation, the open document\'s version, null for closed files', async () => {
     const rel = 'etc/rtcd/config.toml';
     const text = read(rel);
-    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(rel), languageId: 'toml', version: 7, text } });
+    void conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(rel), languageId: 'toml', version: 7, text } });
     const r = (await conn.sendRequest('workspace/executeCommand', { command: RENUMBER_RTCD_SERVER_COMMAND, arguments: [{ api: 8045, media: 8047 }] })) as RenumberRtcdResult;
     assert.equal(r.applied, true, r.message);
     assert.equal(r.changes, 5);

@@ -51,7 +51,7 @@ describe('language server: completion, region fixes and the live check', functio
 
   it('completes free ports in an nginx listen, replacing the typed digits, each saying why', async () => {
     const text = 'server {\n    listen 8080;\n}\n';
-    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('nginx/sites-enabled/new'), languageId: 'nginx', version: 1, text } });
+    void conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('nginx/sites-enabled/new'), languageId: 'nginx', version: 1, text } });
     const items = (await conn.sendRequest('textDocument/completion', { textDocument: { uri: uri('nginx/sites-enabled/new') }, position: { line: 1, character: 15 } })) as CompletionItem[];
     assert.deepEqual(items.map((i) => i.label), ['8080', '8081', '8079', '8082', '8078']);
     const first = items[0]! as CompletionItem & { textEdit: { range: { start: { character: number }; end: { character: number } } } };
@@ -89,7 +89,7 @@ describe('language server: completion, region fixes and the live check', functio
     settings.live = { enabled: true };
     // The server pulls settings, re-indexes and then sends portolan/indexed: after it, hover uses the new setting.
     const reindexed = s.nextIndexed('portolan/indexed after the settings change');
-    conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    void conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await reindexed;
     const value = (await hover()).value;
     assert.match(value, new RegExp(`Live: \\*\\*taken\\*\\* by \\S+ \\(pid ${process.pid}\\) on 127\\.0\\.0\\.1:${port}/tcp`));

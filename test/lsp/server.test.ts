@@ -91,19 +91,19 @@ describe('language server', function () {
     const compose = uri('opt/jitsi/docker-compose.yml');
     await s.waitFor(compose, (x) => x.some((y) => y.code === 'port-conflict'), 'jitsi compose conflict present');
     settings.exclude = ['opt/jitsi/**'];
-    s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    void s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await s.waitFor(compose, (x) => x.length === 0, 'excluded compose file cleared');
     await s.waitFor(uri('opt/portainer/run-portainer.sh'), (x) => !x.some((y) => y.code === 'port-conflict'), 'the other side of the 8000 conflict cleared');
     delete settings.exclude;
-    s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    void s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await s.waitFor(compose, (x) => x.some((y) => y.code === 'port-conflict'), 'conflict back after the exclude is removed');
   });
 
   it('re-publishes when an open document is edited, and clears a fixed problem', async () => {
     const t = text(configJson);
-    s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(configJson), languageId: 'json', version: 1, text: t } });
+    void s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(configJson), languageId: 'json', version: 1, text: t } });
     const pos = positionIn(t, 'yourserver.com:8443', 'yourserver.com:'.length);
-    s.client.sendNotification('textDocument/didChange', {
+    void s.client.sendNotification('textDocument/didChange', {
       textDocument: { uri: uri(configJson), version: 2 },
       contentChanges: [{ range: { start: pos, end: { line: pos.line, character: pos.character + 4 } }, text: '8444' }],
     });
@@ -113,7 +113,7 @@ describe('language server', function () {
 
   it('survives malformed input and keeps answering, with no handler failure logged', async () => {
     const broken = uri('etc/nginx/sites-enabled/broken');
-    s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: broken, languageId: 'nginx', version: 1, text: 'server {\n  listen 8080;\n  location / { proxy_pass "http://127.0.0.1:\u0000' } });
+    void s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: broken, languageId: 'nginx', version: 1, text: 'server {\n  listen 8080;\n  location / { proxy_pass "http://127.0.0.1:\u0000' } });
     const diags = await s.waitFor(broken, (d) => d.some((x) => x.code === 'parse-error'), 'parse-error on broken nginx file');
     assert.ok(diags.length > 0);
     assert.equal(await s.client.sendRequest('textDocument/hover', { textDocument: { uri: uri(configJson) }, position: { line: 0, character: 0 } }), null);
@@ -125,7 +125,7 @@ describe('language server', function () {
   it('picks up a created file through workspace/didChangeWatchedFiles', async () => {
     const script = `${DIR}/etc/ufw/extra.sh`;
     host.files.set(script, '#!/bin/sh\nufw allow 8046/tcp comment "rtcd media TCP"\n');
-    s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri(script), type: 1 }] });
+    void s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri(script), type: 1 }] });
     const d = await s.waitFor(uri('etc/rtcd/config.toml'), (x) => !x.some((y) => y.code === 'firewall-missing'), 'firewall-missing to clear');
     assert.ok(!d.some((y) => y.code === 'firewall-missing'));
   });
@@ -133,7 +133,7 @@ describe('language server', function () {
   it("drops the created file's effect again when it is deleted", async () => {
     const script = `${DIR}/etc/ufw/extra.sh`;
     host.files.delete(script);
-    s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri(script), type: 3 }] });
+    void s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri(script), type: 3 }] });
     const d = await s.waitFor(uri('etc/rtcd/config.toml'), (x) => x.some((y) => y.code === 'firewall-missing'), 'firewall-missing to return');
     assert.ok(d.some((y) => y.code === 'firewall-missing'));
   });
@@ -142,7 +142,7 @@ describe('language server', function () {
     const rtcd = uri('etc/rtcd/config.toml');
     await s.waitFor(rtcd, (x) => x.some((y) => y.code === 'port-conflict'), 'port-conflict present');
     settings.rules = { 'port-conflict': 'off' };
-    s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    void s.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const d = await s.waitFor(rtcd, (x) => !x.some((y) => y.code === 'port-conflict'), 'port-conflict to go');
     assert.ok(d.some((y) => y.code === 'firewall-missing'), 'other rules still report');
     delete settings.rules;

@@ -216,7 +216,7 @@ export async function startSession(opts: SessionOptions = {}): Promise<TestSessi
     workspaceFolders: folders.map((f) => ({ uri: uri(f.path), name: f.name })),
     capabilities: opts.capabilities ?? CLIENT_CAPABILITIES,
   })) as InitializeResult;
-  client.sendNotification('initialized', {});
+  void client.sendNotification('initialized', {});
   await r.until(() => r.indexed.length > 0, 'the first portolan/indexed');
   return {
     ...r,

@@ -62,10 +62,10 @@ describe('language server process over stdio', function () {
     )) as InitializeResult;
     assert.equal(init.serverInfo?.name, 'portolan-language-server');
     assert.equal(init.capabilities.hoverProvider, true);
-    conn.sendNotification('initialized', {});
+    void conn.sendNotification('initialized', {});
 
     const uri = pathToFileURL(path.join(dir, 'nginx/sites-enabled/a')).href;
-    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: SITE } });
+    void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: SITE } });
     const conflict = () => published.get(uri)?.find((d) => d.code === 'port-conflict');
     await withTimeout(new Promise<void>((resolve) => {
       onPublish = () => void (conflict() && resolve());
@@ -78,7 +78,7 @@ describe('language server process over stdio', function () {
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await withTimeout(conn.sendRequest('shutdown'), 'shutdown');
-    conn.sendNotification('exit');
+    void conn.sendNotification('exit');
     assert.equal(await withTimeout(exited, 'the server process to exit'), 0, stderr.join(''));
   });
 });

@@ -57,7 +57,7 @@ describe('file watching', function () {
     host.files.set('/ws/app/server.js', 'listen(70000)\n');
     host.reads.length = 0;
     const next = s.nextIndexed();
-    s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('/ws/app/server.js'), type: 1 }, { uri: s.uri('/ws/app/.env'), type: 2 }] });
+    void s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('/ws/app/server.js'), type: 1 }, { uri: s.uri('/ws/app/.env'), type: 2 }] });
     await next;
     assert.deepEqual(host.reads, ['/ws/app/.env']);
     const d = await s.waitFor(compose, (x) => x.some((y) => y.code === 'invalid-port'), 'invalid-port from the changed .env');
@@ -73,7 +73,7 @@ describe('file watching', function () {
     s = await startSession({ host });
     await s.waitFor(s.uri('/ws/a/nginx/sites-enabled/one'), (d) => d.some((x) => x.code === 'port-conflict'), 'the conflict');
     for (const p of [...host.files.keys()]) if (p.startsWith('/ws/a/')) host.files.delete(p);
-    s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('/ws/a'), type: 3 }] });
+    void s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('/ws/a'), type: 3 }] });
     await s.waitFor(s.uri('/ws/a/nginx/sites-enabled/one'), (d) => d.length === 0, 'the conflict gone with the folder');
     assert.deepEqual([...s.server.index.paths()], ['/ws/ab/nginx/sites-enabled/three'], 'a sibling folder whose name starts the same stays');
   });

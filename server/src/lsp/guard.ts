@@ -53,8 +53,11 @@ export function guard<A extends unknown[], R>(log: FailureLog, name: string, emp
 /**
  * A notification or event handler, guarded: every error, a `ResponseError` of a request it
  * sent included, is logged under `name`; the handler then returns (or resolves to) `undefined`.
- * A synchronous handler stays synchronous, so document events keep their order.
+ * A synchronous handler stays synchronous, so document events keep their order; an asynchronous
+ * one runs to its end on its own (the returned function returns nothing to await).
  */
-export function guardNotification<A extends unknown[], R extends void | Promise<void>>(log: FailureLog, name: string, handler: (...args: A) => R): (...args: A) => R {
-  return guarded(log, name, undefined as Awaited<R>, handler, false);
+export function guardNotification<A extends unknown[]>(log: FailureLog, name: string, handler: (...args: A) => void | Promise<void>): (...args: A) => void {
+  const run = guarded(log, name, undefined, handler, false);
+  // The guard has caught a rejection already; the promise is dropped on purpose (a notification has no answer).
+  return (...args: A): void => void run(...args);
 }

@@ -366,7 +366,11 @@ export class Session implements EditTarget {
   private send(diagnostics: readonly PortDiagnostic[]): void {
     const text = (p: string) => this.text(p);
     const byFile = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) byFile.get(d.location.file)?.push(toLspDiagnostic(d, text)) ?? byFile.set(d.location.file, [toLspDiagnostic(d, text)]);
+    for (const d of diagnostics) {
+      const list = byFile.get(d.location.file);
+      if (list) list.push(toLspDiagnostic(d, text));
+      else byFile.set(d.location.file, [toLspDiagnostic(d, text)]);
+    }
     const next = new Map<string, string>();
     for (const [path, list] of byFile) {
       const key = JSON.stringify(list);
