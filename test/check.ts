@@ -41,6 +41,12 @@ export interface CheckOptions {
   settings?: RuleSettings;
   /** {@link checkDiagnostics} only: compare only these rules' diagnostics (default: every rule). */
   only?: readonly RuleId[];
+  /**
+   * Re-use this index (from an earlier check) instead of a fresh one, as an editor session does:
+   * the fixture's texts are set into it and files it does not list are removed, so a check after
+   * an edit exercises the index's incremental update. Its roots and host map stay as they are.
+   */
+  index?: WorkspaceIndex;
 }
 
 /** The analysed fixture a check returns, for assertions the annotations cannot express. */
@@ -61,7 +67,8 @@ function indexOptions(opts: CheckOptions): IndexOptions {
 }
 
 function analyse(files: Record<string, string>, opts: CheckOptions): Checked {
-  const index = new WorkspaceIndex(indexOptions(opts));
+  const index = opts.index ?? new WorkspaceIndex(indexOptions(opts));
+  for (const p of [...index.paths()]) if (!(p in files)) index.remove(p);
   for (const [p, t] of Object.entries(files)) index.setText(p, t);
   const snap = index.snapshot();
   const diagnostics = runRules(snap, opts.settings ?? {}, (rule, e) => {
@@ -166,6 +173,9 @@ export function checkFacts(fixture: string, opts: Omit<CheckOptions, 'only'> = {
   return result;
 }
 
+/** Options of the fix checks: a host map and rule settings (always a fresh index). */
+export type FixOptions = Omit<CheckOptions, 'only' | 'index'>;
+
 /** Which diagnostic and which of its fixes {@link checkFix} applies. */
 export interface FixChoice {
   /** The diagnostic's rule. */
@@ -187,7 +197,7 @@ function filesOf(src: string | Record<string, string>): { files: Record<string, 
 }
 
 /** The fix context of in-memory files, as the language server builds it. */
-export function fixContext(files: Record<string, string>, opts: Omit<CheckOptions, 'only'> = {}): FixContext & { checked: Checked } {
+export function fixContext(files: Record<string, string>, opts: FixOptions = {}): FixContext & { checked: Checked } {
   const checked = analyse(files, opts);
   return { checked, snap: checked.snap, textOf: (f) => checked.index.textOf(f), before: checked.diagnostics, reanalyze: indexReanalyzer(checked.index, indexOptions(opts), opts.settings ?? {}) };
 }
@@ -244,7 +254,7 @@ function assertFiles(before: Record<string, string>, after: Record<string, strin
  *
  * Also asserts the re-check verdict: the fix causes no problem and its own problem is gone.
  */
-export function checkFix(before: string | Record<string, string>, after: string | Record<string, string>, which?: RuleId | FixChoice, opts: Omit<CheckOptions, 'only'> = {}): FixResult {
+export function checkFix(before: string | Record<string, string>, after: string | Record<string, string>, which?: RuleId | FixChoice, opts: FixOptions = {}): FixResult {
   const { files, annotations } = filesOf(before);
   const expected = filesOf(after);
   if (expected.annotations.length > 0) throw new FixtureError('the expected fixture of checkFix takes no annotations');
@@ -267,7 +277,7 @@ export function checkFix(before: string | Record<string, string>, after: string 
  * Asserts that the one diagnostic `before` and `which` select (as in {@link checkFix}) gets no
  * quick fix, or with `which.title` none of that title. Returns the diagnostic.
  */
-export function checkNoFix(before: string | Record<string, string>, which?: RuleId | FixChoice, opts: Omit<CheckOptions, 'only'> = {}): PortDiagnostic {
+export function checkNoFix(before: string | Record<string, string>, which?: RuleId | FixChoice, opts: FixOptions = {}): PortDiagnostic {
   const { files, annotations } = filesOf(before);
   const choice = choiceOf(which);
   const ctx = fixContext(files, opts);
@@ -281,7 +291,7 @@ export function checkNoFix(before: string | Record<string, string>, which?: Rule
  * Applies fix-all for `file` (optionally one rule) and compares the files as {@link checkFix}
  * does. Returns the diagnostics it fixed.
  */
-export function checkFixAll(before: string | Record<string, string>, after: string | Record<string, string>, file: string, rule?: RuleId, opts: Omit<CheckOptions, 'only'> = {}): PortDiagnostic[] {
+export function checkFixAll(before: string | Record<string, string>, after: string | Record<string, string>, file: string, rule?: RuleId, opts: FixOptions = {}): PortDiagnostic[] {
   const { files } = filesOf(before);
   const expected = filesOf(after);
   const ctx = fixContext(files, opts);
