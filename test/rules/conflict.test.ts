@@ -1,150 +1,287 @@
 import * as assert from 'node:assert/strict';
-import { analyze, at, lineOf, summary } from '../memory';
-import { mattermostConfig, nginxSite, rtcdConfig, rtcdUnit } from './fixtures';
+import { checkDiagnostics } from '../check';
+import { at, lineOf } from '../memory';
+import { renderFacts } from '../render';
 
 describe('rule port-conflict', () => {
   it('reports both sides of an nginx listener and Mattermost on the same port, naming the other file:line', () => {
-    const files = {
-      '/ws/etc/nginx/sites-enabled/app': nginxSite('app.example.com', ['8065'], { '/': 'http://127.0.0.1:8065' }),
-      '/ws/opt/mattermost/config/config.json': mattermostConfig(':8065'),
-    };
-    const a = analyze(files);
-    const ds = a.byRule('port-conflict');
-    assert.deepEqual(summary(files, ds), [
-      'port-conflict /ws/etc/nginx/sites-enabled/app:2 "8065"',
-      'port-conflict /ws/opt/mattermost/config/config.json:4 "8065"',
-    ]);
-    assert.match(ds[0]!.message, /^8065\/tcp on all interfaces is also bound by mattermost \(opt\/mattermost\/config\/config\.json:4\)$/);
-    assert.match(ds[1]!.message, /also bound by app\.example\.com \(etc\/nginx\/sites-enabled\/app:2\)/);
-    assert.equal(ds[0]!.severity, 'error');
-    assert.equal(at(files, ds[0]!.related[0]!.location), '8065');
-    assert.equal(ds[0]!.related[0]!.location.file, '/ws/opt/mattermost/config/config.json');
+    const a = checkDiagnostics(`
+      //- /etc/nginx/sites-enabled/app
+      server {
+          listen 8065;
+                 ^^^^ port-conflict error: 8065/tcp on all interfaces is also bound by mattermost (opt/mattermost/config/config.json:4)
+          server_name app.example.com;
+
+          location / {
+              proxy_pass http://127.0.0.1:8065;
+              proxy_set_header Host $host;
+          }
+      }
+      //- /opt/mattermost/config/config.json
+      {
+        "ServiceSettings": {
+          "SiteURL": "https://chat.example.com",
+          "ListenAddress": ":8065"
+                             ^^^^ port-conflict error: 8065/tcp on all interfaces is also bound by app.example.com (etc/nginx/sites-enabled/app:2)
+        },
+        "SqlSettings": {
+          "DriverName": "postgres"
+        }
+      }
+    `);
+    const nginxSide = a.diagnostics.find((d) => d.location.file === '/ws/etc/nginx/sites-enabled/app')!;
+    const related = nginxSide.related[0]!.location;
+    assert.equal(related.file, '/ws/opt/mattermost/config/config.json');
+    assert.equal(at(a.files, related), '8065');
   });
 
   it('reports a compose published port against a docker run -p on the same host port', () => {
-    const files = {
-      '/ws/opt/jitsi/docker-compose.yml': 'services:\n  web:\n    image: jitsi/web:stable\n    ports:\n      - "8000:80"\n',
-      '/ws/opt/portainer/run.sh': '#!/bin/sh\ndocker run -d -p 8000:8000 -p 9443:9443 --name portainer portainer/portainer-ce:lts\n',
-    };
-    const ds = analyze(files).byRule('port-conflict');
-    assert.deepEqual(summary(files, ds), ['port-conflict /ws/opt/jitsi/docker-compose.yml:5 "8000"', 'port-conflict /ws/opt/portainer/run.sh:2 "8000"']);
-    assert.match(ds[0]!.message, /portainer \(opt\/portainer\/run\.sh:2\)/);
-    assert.match(ds[1]!.message, /web \(opt\/jitsi\/docker-compose\.yml:5\)/);
+    checkDiagnostics(`
+      //- /opt/jitsi/docker-compose.yml
+      services:
+        web:
+          image: jitsi/web:stable
+          ports:
+            - "8000:80"
+               ^^^^ port-conflict error: 8000/tcp on all interfaces is also bound by portainer (opt/portainer/run.sh:2)
+      //- /opt/portainer/run.sh
+      #!/bin/sh
+      docker run -d -p 8000:8000 -p 9443:9443 --name portainer portainer/portainer-ce:lts
+                       ^^^^ port-conflict error: 8000/tcp on all interfaces is also bound by web (opt/jitsi/docker-compose.yml:5)
+    `);
   });
 
   it('treats a wildcard bind as overlapping a specific address', () => {
-    const files = {
-      '/ws/etc/nginx/sites-enabled/app': nginxSite('app.example.com', ['127.0.0.1:8080']),
-      '/ws/etc/systemd/system/api.service': '[Unit]\nDescription=API\n\n[Service]\nExecStart=/usr/bin/node server.js\nEnvironment=PORT=8080\n\n[Install]\nWantedBy=multi-user.target\n',
-      '/ws/opt/mattermost/config/config.json': mattermostConfig(':8080'),
-    };
-    const ds = analyze(files).byRule('port-conflict');
-    assert.deepEqual(summary(files, ds), ['port-conflict /ws/etc/nginx/sites-enabled/app:2 "8080"', 'port-conflict /ws/opt/mattermost/config/config.json:4 "8080"']);
-    assert.match(ds[0]!.message, /^8080\/tcp on 127\.0\.0\.1 is also bound by mattermost/);
+    checkDiagnostics(`
+      //- /etc/nginx/sites-enabled/app
+      server {
+          listen 127.0.0.1:8080;
+                           ^^^^ port-conflict error: 8080/tcp on 127.0.0.1 is also bound by mattermost (opt/mattermost/config/config.json:4)
+          server_name app.example.com;
+      }
+      //- /etc/systemd/system/api.service
+      [Unit]
+      Description=API
+
+      [Service]
+      ExecStart=/usr/bin/node server.js
+      Environment=PORT=8080
+
+      [Install]
+      WantedBy=multi-user.target
+      //- /opt/mattermost/config/config.json
+      {
+        "ServiceSettings": {
+          "SiteURL": "https://chat.example.com",
+          "ListenAddress": ":8080"
+                             ^^^^ port-conflict error: 8080/tcp on all interfaces is also bound by app.example.com (etc/nginx/sites-enabled/app:2)
+        },
+        "SqlSettings": { "DriverName": "postgres" }
+      }
+    `);
   });
 
   describe('near misses that must stay silent', () => {
     it('127.0.0.1:8080 and 127.0.0.2:8080 are different sockets', () => {
-      const a = analyze({
-        '/ws/etc/nginx/sites-enabled/app': nginxSite('app.example.com', ['127.0.0.1:8080']),
-        '/ws/opt/mattermost/config/config.json': mattermostConfig('127.0.0.2:8080'),
-      });
+      const a = checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/app
+        server {
+            listen 127.0.0.1:8080;
+            server_name app.example.com;
+        }
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": "127.0.0.2:8080" },
+          "SqlSettings": { "DriverName": "postgres" }
+        }
+      `);
       assert.equal(a.snap.facts.filter((f) => f.kind === 'bind' && f.ports.start === 8080).length, 2);
-      assert.deepEqual(a.byRule('port-conflict'), []);
     });
 
     it('the same port on different protocols does not clash (rtcd media udp vs an nginx tcp listener)', () => {
-      const a = analyze({
-        '/ws/etc/rtcd/config.toml': rtcdConfig(':8045', 8443, 8446),
-        '/ws/etc/nginx/sites-enabled/app': nginxSite('app.example.com', ['8443 ssl']),
-      });
-      assert.deepEqual(a.byRule('port-conflict'), []);
+      const a = checkDiagnostics(`
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_address_udp = ""
+        ice_port_udp = 8443
+        ice_address_tcp = ""
+        ice_port_tcp = 8446
+        //- /etc/nginx/sites-enabled/app
+        server {
+            listen 8443 ssl;
+            server_name app.example.com;
+        }
+      `);
+      assert.equal(a.snap.facts.filter((f) => f.kind === 'bind' && f.ports.start === 8443).length, 2);
     });
 
     it('nginx virtual hosts sharing 80 and 443 are one process', () => {
-      const a = analyze({
-        '/ws/etc/nginx/sites-enabled/chat': nginxSite('chat.example.com', ['80', '443 ssl http2', '[::]:443 ssl']),
-        '/ws/etc/nginx/sites-enabled/meet': nginxSite('meet.example.com', ['80', '443 ssl']),
-      });
+      const a = checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 80;
+            listen 443 ssl http2;
+            listen [::]:443 ssl;
+            server_name chat.example.com;
+        }
+        //- /etc/nginx/sites-enabled/meet
+        server {
+            listen 80;
+            listen 443 ssl;
+            server_name meet.example.com;
+        }
+      `);
       assert.equal(a.snap.facts.filter((f) => f.kind === 'bind' && f.ports.start === 443).length, 3);
-      assert.deepEqual(a.byRule('port-conflict'), []);
     });
 
     it('one compose service listed in the base file and an override file is one process', () => {
-      const a = analyze({
-        '/ws/app/docker-compose.yml': 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n',
-        '/ws/app/docker-compose.override.yml': 'services:\n  web:\n    ports:\n      - "8080:80"\n',
-      });
+      const a = checkDiagnostics(`
+        //- /app/docker-compose.yml
+        services:
+          web:
+            image: nginx:1.27
+            ports:
+              - "8080:80"
+        //- /app/docker-compose.override.yml
+        services:
+          web:
+            ports:
+              - "8080:80"
+      `);
       assert.equal(a.snap.facts.filter((f) => f.kind === 'bind' && f.ports.start === 8080).length, 2);
-      assert.deepEqual(a.byRule('port-conflict'), []);
     });
 
     it('container-side ports of different services do not clash on the host', () => {
-      const a = analyze({
-        '/ws/app/docker-compose.yml': [
-          'services:',
-          '  db1:',
-          '    image: postgres:16',
-          '    ports:',
-          '      - "127.0.0.1:5433:5432"',
-          '  db2:',
-          '    image: postgres:16',
-          '    ports:',
-          '      - "127.0.0.1:5434:5432"',
-          '  api:',
-          '    image: example/api:1',
-          '    expose:',
-          '      - "5432"',
-          '',
-        ].join('\n'),
-        '/ws/etc/systemd/system/postgresql.service': '[Unit]\nDescription=PostgreSQL\n\n[Service]\nExecStart=/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main -p 5432\n',
-      });
+      const a = checkDiagnostics(`
+        //- /app/docker-compose.yml
+        services:
+          db1:
+            image: postgres:16
+            ports:
+              - "127.0.0.1:5433:5432"
+          db2:
+            image: postgres:16
+            ports:
+              - "127.0.0.1:5434:5432"
+          api:
+            image: example/api:1
+            expose:
+              - "5432"
+        //- /etc/systemd/system/postgresql.service
+        [Unit]
+        Description=PostgreSQL
+
+        [Service]
+        ExecStart=/usr/lib/postgresql/16/bin/postgres -D /var/lib/postgresql/16/main -p 5432
+      `);
       assert.ok(a.snap.facts.some((f) => f.kind === 'bind' && f.ports.start === 5432 && f.netns !== undefined));
-      assert.deepEqual(a.byRule('port-conflict'), []);
+      assert.ok(a.snap.facts.some((f) => f.kind === 'bind' && f.ports.start === 5432 && f.netns === undefined), 'postgres binds 5432 on the host');
     });
 
     it('rtcd config.toml and its systemd unit overriding a port count as one rtcd', () => {
-      const files = {
-        '/ws/etc/rtcd/config.toml': rtcdConfig(':8045', 8443, 8443),
-        '/ws/etc/systemd/system/rtcd.service': rtcdUnit(['Environment=RTCD_API_HTTP_LISTENADDRESS=:8045', 'Environment=RTCD_RTC_ICEPORTUDP=8443']),
-      };
-      const a = analyze(files);
+      const a = checkDiagnostics(`
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_address_udp = ""
+        ice_port_udp = 8443
+        ice_address_tcp = ""
+        ice_port_tcp = 8443
+        //- /etc/systemd/system/rtcd.service
+        [Unit]
+        Description=rtcd - Mattermost Calls media server
+
+        [Service]
+        ExecStart=/usr/local/bin/rtcd --config /etc/rtcd/config.toml
+        Environment=RTCD_API_HTTP_LISTENADDRESS=:8045
+        Environment=RTCD_RTC_ICEPORTUDP=8443
+      `);
       const api = a.snap.facts.filter((f) => f.role === 'rtcd-api');
-      assert.deepEqual(api.map((f) => [f.shadowed === true, at(files, f.location), f.location.file]), [
-        [true, '8045', '/ws/etc/rtcd/config.toml'],
-        [false, '8045', '/ws/etc/systemd/system/rtcd.service'],
+      assert.deepEqual(api.map((f) => f.location.file), ['/ws/etc/rtcd/config.toml', '/ws/etc/systemd/system/rtcd.service']);
+      assert.deepEqual(renderFacts(api, a.files), [
+        'bind 8045/tcp * rtcd listen_address role=rtcd-api instance=rtcd:/ws/etc/rtcd/config.toml shadowed | "8045"',
+        'bind 8045/tcp * rtcd RTCD_API_HTTP_LISTENADDRESS role=rtcd-api instance=rtcd:/ws/etc/rtcd/config.toml via=env:RTCD_API_HTTP_LISTENADDRESS | "8045"',
       ]);
-      assert.deepEqual(a.byRule('port-conflict'), []);
     });
 
     it('a Calls plugin port set while an rtcd URL is configured does not bind', () => {
-      const a = analyze({
-        '/ws/opt/mattermost/config/config.json': mattermostConfig(':8065', { rtcdserviceurl: 'http://127.0.0.1:8045', udpserverport: 8443, tcpserverport: 8443 }),
-        '/ws/etc/rtcd/config.toml': rtcdConfig(':8045', 8443, 8443),
-      });
-      assert.deepEqual(a.byRule('port-conflict'), []);
+      checkDiagnostics(`
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" },
+          "PluginSettings": {
+            "Plugins": {
+              "com.mattermost.calls": {
+                "rtcdserviceurl": "http://127.0.0.1:8045",
+                "udpserverport": 8443,
+                "tcpserverport": 8443
+              }
+            }
+          }
+        }
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+        [rtc]
+        ice_port_udp = 8443
+        ice_port_tcp = 8443
+      `);
     });
 
     it('binds on different hosts of a host map do not clash', () => {
-      const a = analyze(
+      checkDiagnostics(
+        `
+        //- /app/nginx/sites-enabled/app
+        server {
+            listen 8065;
+            server_name app.example.com;
+        }
+        //- /chat/opt/mattermost/config/config.json
         {
-          '/ws/app/nginx/sites-enabled/app': nginxSite('app.example.com', ['8065']),
-          '/ws/chat/opt/mattermost/config/config.json': mattermostConfig(':8065'),
-        },
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" }
+        }
+        `,
         { hostMap: [{ glob: 'app/**', host: 'app1' }, { glob: 'chat/**', host: 'chat1' }] },
       );
-      assert.deepEqual(a.byRule('port-conflict'), []);
     });
   });
 
   it('without the Calls URL the plugin ports bind and clash with rtcd media on the same host', () => {
-    const files = {
-      '/ws/opt/mattermost/config/config.json': mattermostConfig(':8065', { udpserverport: 8443, tcpserverport: 8443 }),
-      '/ws/etc/rtcd/config.toml': rtcdConfig(':8045', 8443, 8446),
-    };
-    const ds = analyze(files).byRule('port-conflict');
-    assert.deepEqual(summary(files, ds), ['port-conflict /ws/etc/rtcd/config.toml:8 "8443"', 'port-conflict /ws/opt/mattermost/config/config.json:13 "8443"']);
-    assert.match(ds[0]!.message, /^8443\/udp on all interfaces is also bound by mattermost \(opt\/mattermost\/config\/config\.json:13\)/);
-    assert.equal(lineOf(files, ds[1]!.related[0]!.location), 8);
+    const a = checkDiagnostics(`
+      //- /opt/mattermost/config/config.json
+      {
+        "ServiceSettings": { "ListenAddress": ":8065" },
+        "SqlSettings": { "DriverName": "postgres" },
+        "PluginSettings": {
+          "Plugins": {
+            "com.mattermost.calls": {
+              "udpserverport": 8443,
+                               ^^^^ port-conflict error: 8443/udp on all interfaces is also bound by rtcd (etc/rtcd/config.toml:6)
+              "tcpserverport": 8443
+            }
+          }
+        }
+      }
+      //- /etc/rtcd/config.toml
+      [api]
+      http.listen_address = ":8045"
+
+      [rtc]
+      ice_address_udp = ""
+      ice_port_udp = 8443
+                     ^^^^ port-conflict error: 8443/udp on all interfaces is also bound by mattermost (opt/mattermost/config/config.json:7)
+      ice_address_tcp = ""
+      ice_port_tcp = 8446
+    `);
+    const mattermostSide = a.diagnostics.find((d) => d.location.file === '/ws/opt/mattermost/config/config.json')!;
+    const related = mattermostSide.related[0]!.location;
+    assert.deepEqual([related.file, lineOf(a.files, related)], ['/ws/etc/rtcd/config.toml', 6]);
   });
 });

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatedRegions, portTokens, readPortDoc, REGION_BEGIN, REGION_END } from '../../server/src/core/formats/markdown/portdoc';
 import { classify, isCandidatePath } from '../../server/src/core/index/registry';
-import { analysisOf, analyze, at, summary } from '../memory';
+import { checkDiagnostics } from '../check';
+import { analyze, at, summary } from '../memory';
 import { ROOT, SEEDS, seedNames } from '../helpers';
 import { portDocuments } from '../../server/src/core/index/documents';
 import { portsMarkdown, updateRegions } from '../../server/src/core/index/documents';
@@ -153,37 +154,92 @@ describe('port reference documents', () => {
 
   describe('doc-conflict near misses', () => {
     it('stays silent for the same service in two tables, different protocols, an OUT row, fence alternatives', () => {
-      const files = {
-        '/ws/PORTS.md': [
-          '## Jaeger', '| Port | Protocol | Purpose |', '|---|---|---|', '| 6831 | UDP | thrift |', '',
-          '## Summary', '| Service | Port | Protocol |', '|---|---|---|', '| Jaeger | 6831 | UDP |', '| DNS | 53 | UDP |', '| Web | 53 | TCP |', '',
-          '## gateway', '| Port | Protocol | Direction | Purpose |', '|---|---|---|---|', '| 6831 | UDP | OUT | send to jaeger |', '',
-          '```nginx', 'listen 8443;', '```', '```nginx', 'listen 8443;', '```', '',
-        ].join('\n'),
-      };
-      assert.deepEqual(analyze(files).diagnostics, []);
+      checkDiagnostics(`
+        //- /PORTS.md
+        ## Jaeger
+        | Port | Protocol | Purpose |
+        |---|---|---|
+        | 6831 | UDP | thrift |
+
+        ## Summary
+        | Service | Port | Protocol |
+        |---|---|---|
+        | Jaeger | 6831 | UDP |
+        | DNS | 53 | UDP |
+        | Web | 53 | TCP |
+
+        ## gateway
+        | Port | Protocol | Direction | Purpose |
+        |---|---|---|---|
+        | 6831 | UDP | OUT | send to jaeger |
+
+        \`\`\`nginx
+        listen 8443;
+        \`\`\`
+        \`\`\`nginx
+        listen 8443;
+        \`\`\`
+      `);
     });
   });
 
   describe('doc-drift', () => {
-    const doc = ['# Ports', '', '| Service | Port | Protocol |', '|---|---|---|', '| PostgreSQL | 5432 | TCP |', '| Grafana | 3000 | HTTP |', '| Mailpit | 8025 | HTTP |', ''].join('\n');
-    const compose = (pg: string) => `services:\n  postgres:\n    image: postgres:16\n    ports:\n      - "127.0.0.1:${pg}:5432"\n  grafana:\n    image: grafana/grafana\n    ports:\n      - "3002:3000"\n`;
+    const doc = `
+      //- /docs/PORTS.md
+      # Ports
+
+      | Service | Port | Protocol |
+      |---|---|---|
+      | PostgreSQL | 5432 | TCP |
+      | Grafana | 3000 | HTTP |
+      | Mailpit | 8025 | HTTP |
+    `;
+    const compose = `
+      //- /docker-compose.yml
+      services:
+        postgres:
+          image: postgres:16
+          ports:
+            - "127.0.0.1:5432:5432"
+        grafana:
+          image: grafana/grafana
+          ports:
+            - "3002:3000"
+    `;
 
     it('is silent while the configuration agrees (published or container port), and for services no config names', () => {
-      const files = { '/ws/docs/PORTS.md': doc, '/ws/docker-compose.yml': compose('5432') };
-      assert.deepEqual(analyze(files).byRule('doc-drift'), []);
+      checkDiagnostics(doc + compose);
     });
 
     it('finds drift after the configuration changes, on the doc row, linking the config', () => {
-      const files: Record<string, string> = { '/ws/docs/PORTS.md': doc, '/ws/docker-compose.yml': compose('5432') };
-      const a = analyze(files);
-      assert.deepEqual(a.byRule('doc-drift'), []);
-      files['/ws/docker-compose.yml'] = compose('5432').replace('image: grafana/grafana', 'image: grafana/grafana\n    environment:\n      GF_SERVER_HTTP_PORT: "3001"').replace('"3002:3000"', '"3002:3001"');
-      a.index.setText('/ws/docker-compose.yml', files['/ws/docker-compose.yml']!);
-      const ds = analysisOf(a.index).byRule('doc-drift');
-      assert.deepEqual(summary(files, ds), ['doc-drift /ws/docs/PORTS.md:6 "3000"']);
-      assert.match(ds[0]!.message, /^documented 3000\/tcp for "Grafana", but the configuration gives grafana 3002\/tcp \(docker-compose\.yml:11\), 3001\/tcp \(docker-compose\.yml:11\)$/);
-      assert.deepEqual(ds[0]!.related.map((r) => [r.location.file, at(files, r.location)]), [['/ws/docker-compose.yml', '3002'], ['/ws/docker-compose.yml', '3001']]);
+      const before = checkDiagnostics(doc + compose);
+      const a = checkDiagnostics(
+        `
+        //- /docs/PORTS.md
+        # Ports
+
+        | Service | Port | Protocol |
+        |---|---|---|
+        | PostgreSQL | 5432 | TCP |
+        | Grafana | 3000 | HTTP |
+                    ^^^^ doc-drift warning: documented 3000/tcp for "Grafana", but the configuration gives grafana 3002/tcp (docker-compose.yml:11), 3001/tcp (docker-compose.yml:11)
+        | Mailpit | 8025 | HTTP |
+        //- /docker-compose.yml
+        services:
+          postgres:
+            image: postgres:16
+            ports:
+              - "127.0.0.1:5432:5432"
+          grafana:
+            image: grafana/grafana
+            environment:
+              GF_SERVER_HTTP_PORT: "3001"
+            ports:
+              - "3002:3001"
+        `,
+        { index: before.index },
+      );
+      assert.deepEqual(a.diagnostics[0]!.related.map((r) => [r.location.file, at(a.files, r.location)]), [['/ws/docker-compose.yml', '3002'], ['/ws/docker-compose.yml', '3001']]);
     });
 
     it('seed 000 against the example host (which chose Option B) reports the rtcd rows and JVB 4443', () => {
@@ -198,31 +254,63 @@ describe('port reference documents', () => {
   });
 
   describe('generated regions and doc-stale', () => {
-    const conf = { '/ws/nginx/sites-enabled/app': 'server {\n    listen 8080;\n    server_name app.example.com;\n}\n' };
-    const readme = `# Host\n\nIntro stays.\n\n${REGION_BEGIN}\nold table\n${REGION_END}\n\nOutro stays.\n`;
+    const conf = `
+      //- /nginx/sites-enabled/app
+      server {
+          listen 8080;
+          server_name app.example.com;
+      }
+    `;
 
     it('reports a stale region on its begin marker, and the regenerated text round-trips', () => {
-      const files: Record<string, string> = { ...conf, '/ws/README.md': readme };
-      const a = analyze(files);
-      const ds = a.byRule('doc-stale');
-      assert.deepEqual(summary(files, ds), [`doc-stale /ws/README.md:5 "${REGION_BEGIN}"`]);
-      assert.equal(ds[0]!.severity, 'information');
-      const updated = updateRegions(files['/ws/README.md']!, generatedRegions(files['/ws/README.md']!), portsMarkdown(a.snap))!;
-      assert.ok(updated.startsWith('# Host\n\nIntro stays.\n\n' + REGION_BEGIN + '\n| Service | Port |'));
-      assert.ok(updated.endsWith(`| app.example.com | 8080 | tcp | * | listens (listen) | nginx/sites-enabled/app:2 |\n${REGION_END}\n\nOutro stays.\n`));
-      a.index.setText('/ws/README.md', updated);
-      const b = analysisOf(a.index);
-      assert.deepEqual(b.byRule('doc-stale'), [], 'fresh after regeneration');
-      assert.deepEqual(b.diagnostics, [], 'the generated table is not read as documented ports');
+      const a = checkDiagnostics(`${conf}
+      //- /README.md
+      # Host
+
+      Intro stays.
+
+      <!-- portolan:ports begin -->
+      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ doc-stale information: the generated port table (to line 7) is out of date; regenerate it with the quick fix, ...
+      old table
+      <!-- portolan:ports end -->
+
+      Outro stays.
+      `);
+      const readme = a.files['/ws/README.md']!;
+      assert.ok(readme.includes(`${REGION_BEGIN}\nold table\n${REGION_END}`), 'the fixture spells the markers as the code does');
+      const updated = updateRegions(readme, generatedRegions(readme), portsMarkdown(a.snap))!;
+      const fresh = `${conf}
+      //- /README.md
+      # Host
+
+      Intro stays.
+
+      <!-- portolan:ports begin -->
+      | Service | Port | Protocol | Address | Purpose | Source |
+      |---|---|---|---|---|---|
+      | app.example.com | 8080 | tcp | * | listens (listen) | nginx/sites-enabled/app:2 |
+      <!-- portolan:ports end -->
+
+      Outro stays.
+      `;
+      // Fresh after regeneration, and the generated table is not read as documented ports.
+      const b = checkDiagnostics(fresh, { index: a.index });
+      assert.equal(updated, b.files['/ws/README.md'], 'the regenerated README, byte for byte');
       assert.equal(updateRegions(updated, generatedRegions(updated), portsMarkdown(b.snap)), updated, 'regenerating again changes nothing');
-      b.index.setText('/ws/nginx/sites-enabled/app', conf['/ws/nginx/sites-enabled/app'].replace('8080', '8081'));
-      assert.equal(analysisOf(b.index).byRule('doc-stale').length, 1, 'stale again after a config change');
+      checkDiagnostics(
+        fresh.replace('listen 8080;', 'listen 8081;').replace('<!-- portolan:ports begin -->\n', '<!-- portolan:ports begin -->\n      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ doc-stale information\n'),
+        { index: b.index },
+      );
     });
 
     it('a begin marker without an end marker is not a region', () => {
-      const files = { ...conf, '/ws/README.md': `# Host\n${REGION_BEGIN}\n| a |\n` };
-      assert.deepEqual(generatedRegions(files['/ws/README.md']), []);
-      assert.deepEqual(analyze(files).byRule('doc-stale'), []);
+      const a = checkDiagnostics(`${conf}
+      //- /README.md
+      # Host
+      <!-- portolan:ports begin -->
+      | a |
+      `);
+      assert.deepEqual(generatedRegions(a.files['/ws/README.md']!), []);
     });
   });
 });

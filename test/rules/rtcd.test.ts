@@ -1,147 +1,306 @@
 import * as assert from 'node:assert/strict';
-import { analyze, at, summary } from '../memory';
-import { mattermostConfig, nginxSite, rtcdConfig, rtcdUnit } from './fixtures';
-
-const RTCD = '/ws/etc/rtcd/config.toml';
-const MM = '/ws/opt/mattermost/config/config.json';
-const SITE = '/ws/etc/nginx/sites-enabled/rtcd';
+import { checkDiagnostics } from '../check';
+import { at } from '../memory';
+import { renderFacts } from '../render';
 
 describe('rule rtcd-mismatch', () => {
   describe('the Calls rtcd URL', () => {
     it('reports a URL whose port is not rtcd\'s API, naming the API and what holds the port', () => {
-      const files = {
-        [MM]: mattermostConfig(':8065', { rtcdserviceurl: 'https://rtc.example.com:8443' }),
-        [RTCD]: rtcdConfig(':8444', 8046, 8046),
-        '/ws/opt/jitsi/docker-compose.yml': 'services:\n  web:\n    image: jitsi/web:stable\n    ports:\n      - "8443:443"\n',
-      };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${MM}:13 "8443"`]);
-      assert.match(ds[0]!.message, /points at port 8443, which does not reach rtcd's API \(8444\/tcp at etc\/rtcd\/config\.toml:2\); 8443 is bound by web \(opt\/jitsi\/docker-compose\.yml:5\)$/);
-      assert.deepEqual(ds[0]!.related.map((r) => [r.location.file, at(files, r.location)]), [[RTCD, '8444'], ['/ws/opt/jitsi/docker-compose.yml', '8443']]);
-      assert.deepEqual(ds[0]!.data, { expected: [8444] });
+      const a = checkDiagnostics(`
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" },
+          "PluginSettings": {
+            "Plugins": {
+              "com.mattermost.calls": {
+                "rtcdserviceurl": "https://rtc.example.com:8443"
+                                                           ^^^^ rtcd-mismatch error: the Calls rtcd URL points at port 8443, which does not reach rtcd's API (8444/tcp at etc/rtcd/config.toml:2); 8443 is bound by web (opt/jitsi/docker-compose.yml:5)
+              }
+            }
+          }
+        }
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8444"
+
+        [rtc]
+        ice_port_udp = 8046
+        ice_port_tcp = 8046
+        //- /opt/jitsi/docker-compose.yml
+        services:
+          web:
+            image: jitsi/web:stable
+            ports:
+              - "8443:443"
+      `);
+      const d = a.diagnostics[0]!;
+      assert.deepEqual(d.related.map((r) => [r.location.file, at(a.files, r.location)]), [['/ws/etc/rtcd/config.toml', '8444'], ['/ws/opt/jitsi/docker-compose.yml', '8443']]);
+      assert.deepEqual(d.data, { expected: [8444] });
     });
 
     it('reports an MM_CALLS_RTCD_SERVICE_URL in the Mattermost unit on the URL digits', () => {
-      const unit = '/ws/etc/systemd/system/mattermost.service';
-      const files = {
-        [unit]: '[Unit]\nDescription=Mattermost\n\n[Service]\nExecStart=/opt/mattermost/bin/mattermost\nEnvironment="MM_CALLS_RTCD_SERVICE_URL=http://127.0.0.1:8046"\n',
-        [RTCD]: rtcdConfig(':8045'),
-      };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${unit}:6 "8046"`]);
-      assert.match(ds[0]!.message, /8045\/tcp at etc\/rtcd\/config\.toml:2/);
+      checkDiagnostics(`
+        //- /etc/systemd/system/mattermost.service
+        [Unit]
+        Description=Mattermost
+
+        [Service]
+        ExecStart=/opt/mattermost/bin/mattermost
+        Environment="MM_CALLS_RTCD_SERVICE_URL=http://127.0.0.1:8046"
+                                                                ^^^^ rtcd-mismatch error: the Calls rtcd URL points at port 8046, which does not reach rtcd's API (8045/tcp at etc/rtcd/config.toml:2)
+                                                                ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:8046/tcp
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+      `);
     });
 
     it('stays silent when the URL names the API port directly', () => {
-      const a = analyze({ [MM]: mattermostConfig(':8065', { rtcdserviceurl: 'http://127.0.0.1:8045' }), [RTCD]: rtcdConfig(':8045') });
+      const a = checkDiagnostics(`
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" },
+          "PluginSettings": { "Plugins": { "com.mattermost.calls": { "rtcdserviceurl": "http://127.0.0.1:8045" } } }
+        }
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+      `);
       assert.ok(a.snap.facts.some((f) => f.role === 'calls-rtcd-url' && f.ports.start === 8045));
-      assert.deepEqual(a.byRule('rtcd-mismatch'), []);
     });
 
     it('stays silent when the URL reaches rtcd through an nginx listener that proxies to its API', () => {
-      const a = analyze({
-        [MM]: mattermostConfig(':8065', { rtcdserviceurl: 'https://rtc.example.com:8444' }),
-        [RTCD]: rtcdConfig('127.0.0.1:8045'),
-        [SITE]: nginxSite('rtc.example.com', ['8444 ssl'], { '/': 'http://127.0.0.1:8045' }),
-      });
-      assert.deepEqual(a.diagnostics, []);
+      checkDiagnostics(`
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" },
+          "PluginSettings": { "Plugins": { "com.mattermost.calls": { "rtcdserviceurl": "https://rtc.example.com:8444" } } }
+        }
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = "127.0.0.1:8045"
+        //- /etc/nginx/sites-enabled/rtcd
+        server {
+            listen 8444 ssl;
+            server_name rtc.example.com;
+
+            location / {
+                proxy_pass http://127.0.0.1:8045;
+                proxy_set_header Host $host;
+            }
+        }
+      `);
     });
 
     it('still reports a URL on an nginx port whose server block proxies elsewhere', () => {
-      const files = {
-        [MM]: mattermostConfig(':8065', { rtcdserviceurl: 'https://chat.example.com:443' }),
-        [RTCD]: rtcdConfig('127.0.0.1:8045'),
-        '/ws/etc/nginx/sites-enabled/chat': nginxSite('chat.example.com', ['443 ssl'], { '/': 'http://127.0.0.1:8065' }),
-        '/ws/etc/nginx/sites-enabled/rtc': nginxSite('rtc.example.com', ['8444 ssl'], { '/': 'http://127.0.0.1:8045' }),
-      };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${MM}:13 "443"`]);
+      checkDiagnostics(`
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" },
+          "PluginSettings": { "Plugins": { "com.mattermost.calls": { "rtcdserviceurl": "https://chat.example.com:443" } } }
+                                                                                                                 ^^^ rtcd-mismatch error: the Calls rtcd URL points at port 443, which does not reach rtcd's API (8045/tcp at etc/rtcd/config.toml:2); 443 is bound by chat.example.com (etc/nginx/sites-enabled/chat:2)
+        }
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = "127.0.0.1:8045"
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name chat.example.com;
+            location / {
+                proxy_pass http://127.0.0.1:8065;
+            }
+        }
+        //- /etc/nginx/sites-enabled/rtc
+        server {
+            listen 8444 ssl;
+            server_name rtc.example.com;
+            location / {
+                proxy_pass http://127.0.0.1:8045;
+            }
+        }
+      `);
     });
   });
 
   describe('nginx proxying to rtcd', () => {
     it('reports a proxy_pass in rtcd\'s site that targets a port rtcd does not listen on', () => {
-      const files = { [RTCD]: rtcdConfig(':8045', 8443, 8443), [SITE]: nginxSite('rtc.example.com', ['8444 ssl'], { '/': 'http://127.0.0.1:8046' }) };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${SITE}:6 "8046"`]);
-      assert.match(ds[0]!.message, /^nginx proxy_pass to rtcd uses port 8046, but rtcd listens on rtcd's API 8045\/tcp, .* \(etc\/rtcd\/config\.toml:2\)$/);
-      assert.deepEqual(ds[0]!.data, { expected: [8045] });
+      const a = checkDiagnostics(`
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_port_udp = 8443
+        ice_port_tcp = 8443
+        //- /etc/nginx/sites-enabled/rtcd
+        server {
+            listen 8444 ssl;
+            server_name rtc.example.com;
+
+            location / {
+                proxy_pass http://127.0.0.1:8046;
+                                            ^^^^ rtcd-mismatch error: nginx proxy_pass to rtcd uses port 8046, but rtcd listens on rtcd's API 8045/tcp, rtcd's media (ICE UDP) 8443/udp, rtcd's media (ICE TCP) 8443/tcp (etc/rtcd/config.toml:2)
+                                            ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:8046/tcp
+                proxy_set_header Host $host;
+            }
+        }
+      `);
+      assert.deepEqual(a.byRule('rtcd-mismatch')[0]!.data, { expected: [8045] });
     });
 
     it('stays silent for a proxy_pass to the API, and for sites not about rtcd', () => {
-      const a = analyze({
-        [RTCD]: rtcdConfig(':8045'),
-        [SITE]: nginxSite('rtc.example.com', ['8444 ssl'], { '/': 'http://127.0.0.1:8045' }),
-        '/ws/etc/nginx/sites-enabled/chat': nginxSite('chat.example.com', ['443 ssl'], { '/': 'http://127.0.0.1:8065' }),
-        [MM]: mattermostConfig(':8065'),
-      });
-      assert.deepEqual(a.byRule('rtcd-mismatch'), []);
+      checkDiagnostics(`
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+        //- /etc/nginx/sites-enabled/rtcd
+        server {
+            listen 8444 ssl;
+            server_name rtc.example.com;
+            location / {
+                proxy_pass http://127.0.0.1:8045;
+            }
+        }
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name chat.example.com;
+            location / {
+                proxy_pass http://127.0.0.1:8065;
+            }
+        }
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" }
+        }
+      `);
     });
   });
 
   describe('rtcd container mappings', () => {
-    const compose = (tcpTarget: string) =>
-      ['services:', '  rtcd:', '    image: mattermost/rtcd:v1.1.0', '    ports:', '      - "8045:8045"', '      - "8443:8443/udp"', `      - "8443:${tcpTarget}/tcp"`, ''].join('\n');
-
     it('reports a published container port rtcd does not listen on', () => {
-      const files = { '/ws/rtcd/docker-compose.yml': compose('8044') };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), ['rtcd-mismatch /ws/rtcd/docker-compose.yml:7 "8044"']);
-      assert.match(ds[0]!.message, /^rtcd publishes container port 8044\/tcp, but rtcd listens on rtcd's API 8045\/tcp, rtcd's media \(ICE UDP\) 8443\/udp, rtcd's media \(ICE TCP\) 8443\/tcp inside the container$/);
+      checkDiagnostics(`
+        //- /rtcd/docker-compose.yml
+        services:
+          rtcd:
+            image: mattermost/rtcd:v1.1.0
+            ports:
+              - "8045:8045"
+              - "8443:8443/udp"
+              - "8443:8044/tcp"
+                      ^^^^ rtcd-mismatch error: rtcd publishes container port 8044/tcp, but rtcd listens on rtcd's API 8045/tcp, rtcd's media (ICE UDP) 8443/udp, rtcd's media (ICE TCP) 8443/tcp inside the container
+      `);
     });
 
     it('follows a mounted config.toml and stays silent when the mapping matches it', () => {
-      const files = {
-        '/ws/rtcd/docker-compose.yml': [
-          'services:', '  rtcd:', '    image: mattermost/rtcd:v1.1.0', '    ports:', '      - "8045:8045"', '      - "8443:9443/udp"', '      - "8443:9443/tcp"',
-          '    volumes:', '      - ./config.toml:/rtcd/config/config.toml:ro', '',
-        ].join('\n'),
-        '/ws/rtcd/config.toml': rtcdConfig(':8045', 9443, 9443),
-      };
-      const a = analyze(files);
+      const a = checkDiagnostics(`
+        //- /rtcd/docker-compose.yml
+        services:
+          rtcd:
+            image: mattermost/rtcd:v1.1.0
+            ports:
+              - "8045:8045"
+              - "8443:9443/udp"
+              - "8443:9443/tcp"
+            volumes:
+              - ./config.toml:/rtcd/config/config.toml:ro
+        //- /rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_address_udp = ""
+        ice_port_udp = 9443
+        ice_address_tcp = ""
+        ice_port_tcp = 9443
+      `);
       assert.ok(a.snap.facts.some((f) => f.role === 'rtcd-ice-udp' && f.ports.start === 9443 && f.netns === 'compose:/ws/rtcd#rtcd'));
-      assert.deepEqual(a.byRule('rtcd-mismatch'), []);
     });
 
     it('stays silent for the documented default mapping', () => {
-      assert.deepEqual(analyze({ '/ws/rtcd/docker-compose.yml': compose('8443') }).byRule('rtcd-mismatch'), []);
+      checkDiagnostics(`
+        //- /rtcd/docker-compose.yml
+        services:
+          rtcd:
+            image: mattermost/rtcd:v1.1.0
+            ports:
+              - "8045:8045"
+              - "8443:8443/udp"
+              - "8443:8443/tcp"
+      `);
     });
   });
 
   describe('environment overrides that disagree', () => {
     it('reports an Environment= value that an EnvironmentFile overrides with another port', () => {
-      const unit = '/ws/etc/systemd/system/rtcd.service';
-      const files = {
-        [unit]: rtcdUnit(['Environment=RTCD_RTC_ICEPORTUDP=8443', 'EnvironmentFile=/etc/rtcd/rtcd.env']),
-        '/ws/etc/rtcd/rtcd.env': '# overrides\nRTCD_RTC_ICEPORTUDP=8446\n',
-        [RTCD]: rtcdConfig(':8045', 8443, 8443),
-      };
-      const a = analyze(files);
-      const ds = a.byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${unit}:9 "8443"`]);
-      assert.equal(ds[0]!.message, 'RTCD_RTC_ICEPORTUDP=8443 for rtcd.service is overridden by RTCD_RTC_ICEPORTUDP=8446 (etc/rtcd/rtcd.env:2); the two disagree');
-      assert.equal(at(files, ds[0]!.related[0]!.location), '8446');
-      const udp = a.snap.facts.filter((f) => f.role === 'rtcd-ice-udp' && !f.shadowed);
-      assert.deepEqual(udp.map((f) => [f.ports.start, at(files, f.location)]), [[8446, '8446']]);
+      const a = checkDiagnostics(`
+        //- /etc/systemd/system/rtcd.service
+        [Unit]
+        Description=rtcd - Mattermost Calls media server
+        After=network.target
+
+        [Service]
+        ExecStart=/usr/local/bin/rtcd --config /etc/rtcd/config.toml
+        Restart=always
+        User=mattermost
+        Environment=RTCD_RTC_ICEPORTUDP=8443
+                                        ^^^^ rtcd-mismatch error: RTCD_RTC_ICEPORTUDP=8443 for rtcd.service is overridden by RTCD_RTC_ICEPORTUDP=8446 (etc/rtcd/rtcd.env:2); the two disagree
+        EnvironmentFile=/etc/rtcd/rtcd.env
+        //- /etc/rtcd/rtcd.env
+        # overrides
+        RTCD_RTC_ICEPORTUDP=8446
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_port_udp = 8443
+        ice_port_tcp = 8443
+      `);
+      assert.equal(at(a.files, a.diagnostics[0]!.related[0]!.location), '8446');
+      assert.deepEqual(renderFacts(a.snap.facts.filter((f) => f.role === 'rtcd-ice-udp' && !f.shadowed), a.files), [
+        'bind 8446/udp * rtcd RTCD_RTC_ICEPORTUDP role=rtcd-ice-udp instance=rtcd:/ws/etc/rtcd/config.toml via=env:RTCD_RTC_ICEPORTUDP | "8446"',
+      ]);
     });
 
     it('reports MM_CALLS_RTCD_URL and MM_CALLS_RTCD_SERVICE_URL that disagree', () => {
-      const unit = '/ws/etc/systemd/system/mattermost.service';
-      const files = {
-        [unit]: '[Service]\nExecStart=/opt/mattermost/bin/mattermost\nEnvironment=MM_CALLS_RTCD_URL=http://127.0.0.1:8045\nEnvironment=MM_CALLS_RTCD_SERVICE_URL=http://127.0.0.1:8046\n',
-      };
-      const ds = analyze(files).byRule('rtcd-mismatch');
-      assert.deepEqual(summary(files, ds), [`rtcd-mismatch ${unit}:3 "http://127.0.0.1:8045"`]);
-      assert.match(ds[0]!.message, /overridden by MM_CALLS_RTCD_SERVICE_URL=http:\/\/127\.0\.0\.1:8046 \(etc\/systemd\/system\/mattermost\.service:4\)/);
+      checkDiagnostics(`
+        //- /etc/systemd/system/mattermost.service
+        [Service]
+        ExecStart=/opt/mattermost/bin/mattermost
+        Environment=MM_CALLS_RTCD_URL=http://127.0.0.1:8045
+                                      ^^^^^^^^^^^^^^^^^^^^^ rtcd-mismatch error: MM_CALLS_RTCD_URL=http://127.0.0.1:8045 for mattermost.service is overridden by MM_CALLS_RTCD_SERVICE_URL=http://127.0.0.1:8046 (etc/systemd/system/mattermost.service:4); the two disagree
+        Environment=MM_CALLS_RTCD_SERVICE_URL=http://127.0.0.1:8046
+                                                               ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:8046/tcp
+      `);
     });
 
     it('stays silent when the same value is set twice', () => {
-      const a = analyze({
-        '/ws/etc/systemd/system/rtcd.service': rtcdUnit(['Environment=RTCD_RTC_ICEPORTUDP=8443', 'EnvironmentFile=/etc/rtcd/rtcd.env']),
-        '/ws/etc/rtcd/rtcd.env': 'RTCD_RTC_ICEPORTUDP=8443\n',
-        [RTCD]: rtcdConfig(':8045', 8443, 8443),
-      });
-      assert.deepEqual(a.diagnostics, []);
+      checkDiagnostics(`
+        //- /etc/systemd/system/rtcd.service
+        [Unit]
+        Description=rtcd - Mattermost Calls media server
+
+        [Service]
+        ExecStart=/usr/local/bin/rtcd --config /etc/rtcd/config.toml
+        Environment=RTCD_RTC_ICEPORTUDP=8443
+        EnvironmentFile=/etc/rtcd/rtcd.env
+        //- /etc/rtcd/rtcd.env
+        RTCD_RTC_ICEPORTUDP=8443
+        //- /etc/rtcd/config.toml
+        [api]
+        http.listen_address = ":8045"
+
+        [rtc]
+        ice_port_udp = 8443
+        ice_port_tcp = 8443
+      `);
     });
   });
 });

@@ -1,92 +1,146 @@
 import * as assert from 'node:assert/strict';
-import { analyze, at, summary } from '../memory';
-import { mattermostConfig, nginxSite } from './fixtures';
+import { checkDiagnostics } from '../check';
+import { at } from '../memory';
 
-const SITE = '/ws/etc/nginx/sites-enabled/chat';
+/** A compose deployment whose nginx reaches Mattermost through an upstream; `server` is the upstream's server line. */
+const deploy = (image: string, server: string) => `
+  //- /deploy/docker-compose.yml
+  services:
+    mattermost:
+      image: ${image}
+      environment:
+        MM_SQLSETTINGS_DRIVERNAME: postgres
+    nginx:
+      image: nginx:1.27
+      ports:
+        - "443:443"
+      volumes:
+        - ./nginx/conf.d:/etc/nginx/conf.d:ro
+  //- /deploy/nginx/conf.d/default.conf
+  upstream backend {
+  ${server}
+  }
 
-const deployCompose = [
-  'services:',
-  '  mattermost:',
-  '    image: mattermost/mattermost-team-edition:10.5',
-  '    environment:',
-  '      MM_SQLSETTINGS_DRIVERNAME: postgres',
-  '  nginx:',
-  '    image: nginx:1.27',
-  '    ports:',
-  '      - "443:443"',
-  '    volumes:',
-  '      - ./nginx/conf.d:/etc/nginx/conf.d:ro',
-  '',
-].join('\n');
+  server {
+      listen 443 ssl;
+      server_name chat.example.com;
 
-const deployNginx = (upstreamPort: number) => `upstream backend {
-    server mattermost:${upstreamPort};
-}
-
-server {
-    listen 443 ssl;
-    server_name chat.example.com;
-
-    location / {
-        proxy_pass http://backend;
-    }
-}
+      location / {
+          proxy_pass http://backend;
+      }
+  }
 `;
 
 describe('rule unresolved-reference', () => {
   describe('loopback references', () => {
     it('reports a proxy_pass to 127.0.0.1 whose port nothing binds', () => {
-      const files = { [SITE]: nginxSite('chat.example.com', ['443 ssl'], { '/': 'http://127.0.0.1:8066' }), '/ws/opt/mattermost/config/config.json': mattermostConfig(':8065') };
-      const ds = analyze(files).byRule('unresolved-reference');
-      assert.deepEqual(summary(files, ds), [`unresolved-reference ${SITE}:6 "8066"`]);
-      assert.equal(ds[0]!.message, 'nothing on host "ws" listens on 127.0.0.1:8066/tcp');
-      assert.equal(ds[0]!.severity, 'warning');
+      checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name chat.example.com;
+
+            location / {
+                proxy_pass http://127.0.0.1:8066;
+                                            ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:8066/tcp
+                proxy_set_header Host $host;
+            }
+        }
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" }
+        }
+      `);
     });
 
     it('names a container that binds the port only inside its network namespace', () => {
-      const files = {
-        [SITE]: nginxSite('meet.example.com', ['443 ssl'], { '= /http-bind': 'http://127.0.0.1:5280/http-bind' }),
-        '/ws/opt/jitsi/docker-compose.yml': 'services:\n  prosody:\n    image: jitsi/prosody:stable\n    expose:\n      - "5222"\n      - "5280"\n',
-      };
-      const ds = analyze(files).byRule('unresolved-reference');
-      assert.deepEqual(summary(files, ds), [`unresolved-reference ${SITE}:6 "5280"`]);
-      assert.match(ds[0]!.message, /; prosody \(opt\/jitsi\/docker-compose\.yml:6\) binds 5280\/tcp only inside its container$/);
-      assert.equal(at(files, ds[0]!.related[0]!.location), '5280');
+      const a = checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name meet.example.com;
+
+            location = /http-bind {
+                proxy_pass http://127.0.0.1:5280/http-bind;
+                                            ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:5280/tcp; prosody (opt/jitsi/docker-compose.yml:6) binds 5280/tcp only inside its container
+            }
+        }
+        //- /opt/jitsi/docker-compose.yml
+        services:
+          prosody:
+            image: jitsi/prosody:stable
+            expose:
+              - "5222"
+              - "5280"
+      `);
+      assert.equal(at(a.files, a.diagnostics[0]!.related[0]!.location), '5280');
     });
 
     it('stays silent when a host bind or a loopback-published container serves the port', () => {
-      const a = analyze({
-        [SITE]: nginxSite('chat.example.com', ['443 ssl'], { '/': 'http://127.0.0.1:8065', '/meet': 'http://localhost:8000' }),
-        '/ws/opt/mattermost/config/config.json': mattermostConfig(':8065'),
-        '/ws/opt/jitsi/docker-compose.yml': 'services:\n  web:\n    image: jitsi/web:stable\n    ports:\n      - "127.0.0.1:8000:80"\n',
-      });
-      assert.deepEqual(a.byRule('unresolved-reference'), []);
+      checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name chat.example.com;
+
+            location / {
+                proxy_pass http://127.0.0.1:8065;
+            }
+
+            location /meet {
+                proxy_pass http://localhost:8000;
+            }
+        }
+        //- /opt/mattermost/config/config.json
+        {
+          "ServiceSettings": { "ListenAddress": ":8065" },
+          "SqlSettings": { "DriverName": "postgres" }
+        }
+        //- /opt/jitsi/docker-compose.yml
+        services:
+          web:
+            image: jitsi/web:stable
+            ports:
+              - "127.0.0.1:8000:80"
+      `);
     });
 
     it('does not check references to other hosts', () => {
-      const a = analyze({ [SITE]: nginxSite('chat.example.com', ['443 ssl'], { '/': 'http://10.0.0.7:8066', '/x': 'http://app.internal:9000' }) });
-      assert.deepEqual(a.byRule('unresolved-reference'), []);
+      const a = checkDiagnostics(`
+        //- /etc/nginx/sites-enabled/chat
+        server {
+            listen 443 ssl;
+            server_name chat.example.com;
+
+            location / {
+                proxy_pass http://10.0.0.7:8066;
+            }
+
+            location /x {
+                proxy_pass http://app.internal:9000;
+            }
+        }
+      `);
+      assert.equal(a.snap.facts.filter((f) => f.kind === 'reference').length, 2);
     });
   });
 
   describe('compose service references', () => {
     it('reports an upstream server naming a compose service on a port it does not listen on', () => {
-      const conf = '/ws/deploy/nginx/conf.d/default.conf';
-      const files = { '/ws/deploy/docker-compose.yml': deployCompose, [conf]: deployNginx(8000) };
-      const ds = analyze(files).byRule('unresolved-reference');
-      assert.deepEqual(summary(files, ds), [`unresolved-reference ${conf}:2 "8000"`]);
-      assert.equal(ds[0]!.message, 'compose service "mattermost" (deploy/docker-compose.yml:2) does not listen on 8000; it listens on 8065/tcp');
-      assert.equal(at(files, ds[0]!.related[0]!.location), 'mattermost');
+      const a = checkDiagnostics(
+        deploy(
+          'mattermost/mattermost-team-edition:10.5',
+          `    server mattermost:8000;
+                        ^^^^ unresolved-reference warning: compose service "mattermost" (deploy/docker-compose.yml:2) does not listen on 8000; it listens on 8065/tcp`,
+        ),
+      );
+      assert.equal(at(a.files, a.diagnostics[0]!.related[0]!.location), 'mattermost');
     });
 
     it('stays silent for the image\'s port, and for a service whose ports are unknown', () => {
-      const a = analyze({ '/ws/deploy/docker-compose.yml': deployCompose, '/ws/deploy/nginx/conf.d/default.conf': deployNginx(8065) });
-      assert.deepEqual(a.byRule('unresolved-reference'), []);
-      const b = analyze({
-        '/ws/deploy/docker-compose.yml': deployCompose.replace('mattermost/mattermost-team-edition:10.5', 'example/chat:1'),
-        '/ws/deploy/nginx/conf.d/default.conf': deployNginx(8000),
-      });
-      assert.deepEqual(b.byRule('unresolved-reference'), []);
+      checkDiagnostics(deploy('mattermost/mattermost-team-edition:10.5', '    server mattermost:8065;'));
+      checkDiagnostics(deploy('example/chat:1', '    server mattermost:8000;'));
     });
   });
 });
