@@ -96,6 +96,18 @@ export interface NamedByOptions {
 }
 
 /**
+ * picomatch's matcher for a glob, or `undefined` for a glob it rejects (it throws on globs over
+ * 65,536 characters): the one place the listing turns a library's throw into a value.
+ */
+function globMatcher(glob: string): ((path: string) => boolean) | undefined {
+  try {
+    return picomatch(glob, { dot: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The workspace files that a path written for the server names: an nginx `include`, a systemd
  * `EnvironmentFile=`, an rtcd `--config`. A workspace keeps the server's files somewhere below
  * its folder, so `/etc/rtcd/rtcd.env` names `/ws/etc/rtcd/rtcd.env`. The one mapping every
@@ -123,7 +135,8 @@ export function filesNamedBy(written: string, from: FileListing | readonly strin
     const suffix = segs.slice(-k).join('/');
     // Which paths end with the suffix depends on the paths alone, so a listing computes it once.
     const compute = (): readonly string[] => {
-      const m = glob ? picomatch(suffix, { dot: false }) : (s: string) => s === suffix;
+      const m = glob ? globMatcher(suffix) : (s: string) => s === suffix;
+      if (!m) return NONE;
       return (listing ? listing.candidates(suffix) : (from as readonly string[])).filter((f) => {
         const fs = f.split('/').filter((s) => s !== '');
         return fs.length >= k && m(fs.slice(-k).join('/'));

@@ -22,7 +22,7 @@
  */
 import picomatch from 'picomatch';
 import type { ExtractContext } from '../../model/facts';
-import { FileListing, withPrefix } from '../../model/listing';
+import { FileListing, filesNamedBy, withPrefix } from '../../model/listing';
 import { basename, dirname, resolvePath } from '../../model/paths';
 import { listingOf } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
@@ -75,7 +75,7 @@ export function resolveInclude(pattern: string, fromFile: string, files: readonl
   // Every match below ends with the pattern's last segments: only those paths are tested.
   const cands = lst.candidates(pattern);
   const direct = directHits(pattern, fromFile, set, lst, cands);
-  return direct.length > 0 ? direct : suffixHits(pattern, fromFile, lst, cands);
+  return direct.length > 0 ? direct : [...suffixHits(pattern, fromFile, lst)];
 }
 
 /** Files the include names as nginx reads it: relative to the prefix, or absolute as written. */
@@ -96,43 +96,13 @@ function directHits(pattern: string, fromFile: string, set: ReadonlySet<string>,
   return globHits(resolvePath('/', pattern));
 }
 
-/** Files whose paths end with the longest suffix of the pattern that matches any (the config was copied elsewhere). */
-function suffixHits(pattern: string, fromFile: string, lst: FileListing, cands: readonly string[]): string[] {
+/** Files named by the pattern's longest matching path suffix (the config was copied elsewhere): {@link filesNamedBy}. */
+function suffixHits(pattern: string, fromFile: string, lst: FileListing): readonly string[] {
   const glob = isGlob(pattern);
-  const segs = pattern.split('/').filter((s) => s !== '' && s !== '.');
-  if (segs.some((s) => s === '..')) return [];
-  if (glob && segs.length < 2) return [];
-  const minK = glob ? 2 : 1;
-  for (let k = segs.length; k >= minK; k--) {
-    const suffix = segs.slice(-k).join('/');
-    // Which paths end with the suffix depends on the listing alone: computed once per listing.
-    const hits = lst.memo(`nginx-suffix\u0000${glob ? 'g' : 'p'}\u0000${suffix}`, () => {
-      const m = glob ? globMatcher(suffix) : (s: string) => s === suffix;
-      if (!m) return [];
-      return cands.filter((f) => {
-        const fs = f.split('/').filter(Boolean);
-        return fs.length >= k && m(fs.slice(-k).join('/'));
-      });
-    });
-    if (hits.length === 0) continue;
-    // Several trees may match (two projects' conf.d): keep the ones nearest to the including file.
-    const near = nearestTree(hits, fromFile);
-    return glob ? [...near] : [near[0]!];
-  }
-  return [];
+  const named = filesNamedBy(pattern, lst, fromFile, { glob, minSegments: glob ? 2 : 1 });
+  return glob ? named : named.slice(0, 1);
 }
 
-/**
- * The paths of sorted `hits` that share the most leading directories with `fromFile`: those
- * under its deepest ancestor directory holding any of them (all of them share exactly that
- * ancestor's directories; a hit sharing more would lie under a deeper ancestor).
- */
-function nearestTree(hits: readonly string[], fromFile: string): readonly string[] {
-  for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
-    const under = withPrefix(hits, dir === '/' ? '/' : dir + '/');
-    if (under.length > 0 || dir === '/') return under.length > 0 ? under : hits;
-  }
-}
 
 /** Sibling files that share an `http` context with `path` when no nginx.conf ties them together. */
 function siblings(path: string, files: readonly string[]): string[] {

@@ -18,6 +18,7 @@ import type {
 } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { basename, dirname } from '../../model/paths';
+import { filesNamedBy } from '../../model/listing';
 import { isValidPort } from '../../model/ports';
 import { listingOf, recordingContext, wordSpan } from '../context';
 import { dockerRunFacts } from '../docker-run';
@@ -154,34 +155,6 @@ function environmentAssignments(file: string, text: string, e: UnitEntry): EnvAs
   return out;
 }
 
-/**
- * Maps an absolute `EnvironmentFile=` path onto a workspace file: the same path if present,
- * else the workspace file sharing the longest path suffix ("/etc/rtcd/rtcd.env" matches
- * "/ws/etc/rtcd/rtcd.env", then ".../rtcd/rtcd.env", then ".../rtcd.env"), the one nearest
- * the unit file on ties. `undefined` when none matches.
- */
-export function findWorkspaceFile(files: readonly string[], wanted: string, near: string): string | undefined {
-  if (files.includes(wanted)) return wanted;
-  const segs = wanted.split('/').filter((x) => x !== '');
-  for (let k = segs.length; k >= 1; k--) {
-    const suffix = '/' + segs.slice(-k).join('/');
-    const cands = files.filter((f) => f.endsWith(suffix));
-    if (cands.length === 0) continue;
-    let best = cands[0]!;
-    let bestScore = -1;
-    for (const f of cands) {
-      let n = 0;
-      while (n < f.length && n < near.length && f[n] === near[n]) n++;
-      if (n > bestScore) {
-        best = f;
-        bestScore = n;
-      }
-    }
-    return best;
-  }
-  return undefined;
-}
-
 function extractService(ctx: ExtractContext, unit: UnitFile, c: Ctx): void {
   const service = unit.sections.find((s) => s.name === 'Service');
   if (!service) return;
@@ -205,7 +178,7 @@ function extractService(ctx: ExtractContext, unit: UnitFile, c: Ctx): void {
   for (const f of envFiles) {
     const wanted = f.replace(/^-/, '');
     if (!wanted.startsWith('/') || wanted.includes('%')) continue;
-    const path = findWorkspaceFile(listingOf(ctx).named(basename(wanted)), wanted, ctx.path);
+    const path = filesNamedBy(wanted, listingOf(ctx), ctx.path)[0];
     if (path === undefined) continue;
     const text = ctx.read(path);
     if (text === undefined) continue;

@@ -11,7 +11,7 @@ import type { FormatModule } from '../../model/facts';
 import { detectUnit } from './detect';
 import { extractUnit } from './extract';
 
-export { findWorkspaceFile, unitNameOf } from './extract';
+export { unitNameOf } from './extract';
 export { parseUnitFile, type UnitEntry, type UnitFile, type UnitSection, type UnitSyntax } from './syntax';
 
 /**
