@@ -81,7 +81,7 @@ export const firewallStale: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     const lookup = snap.lookup();
-    const advertised = lookup.withRole('rtcd-ice-host-port-override');
+    const advertised = [...lookup.withRole('rtcd-ice-host-port-override'), ...lookup.withRole('calls-ice-host-port-override')];
     for (const r of snap.facts) {
       if (!isRuleFile(r) || !allows(r)) continue;
       if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;

@@ -5,7 +5,9 @@
  *
  * - `port-conflict`: move this side, with everything linked to it, to the nearest free port.
  * - `rtcd-mismatch`: set the mention to rtcd's port, or rtcd to the mention's port; set a losing
- *   environment override to the winning value.
+ *   environment override to the winning value; for an ICE port published on another host port,
+ *   advertise the published port (add or correct the host-port override) or make the mapping
+ *   symmetric (./ice.ts).
  * - `firewall-missing`: add a `ufw allow PORT/PROTO` line to the host's ufw script, after its
  *   allow rules (after the same port's rule for the other protocol when there is one), copying
  *   that line's `sudo`, indentation and comment quoting.
@@ -20,6 +22,7 @@ import { formatRange } from '../../model/ports';
 import type { PortDiagnostic } from '../../rules';
 import type { Snapshot } from '../../index/workspace';
 import { boundsFor, nearestFree, stackWords, whyNotFree } from './free';
+import { iceHostPortFixes } from './ice';
 import { linkedMentions } from './links';
 import { digitsEdit, moveEdits } from './port';
 import { verifyEdits, type Reanalyze } from './recheck';
@@ -104,6 +107,7 @@ function withCount(title: string, edits: readonly TextEdit[]): string {
 function mismatchFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
   const { snap } = ctx;
   const out: Candidate[][] = [];
+  if (d.data?.['fix'] === 'ice-host-port') return iceHostPortFixes(ctx, d);
   if (/ is overridden by /.test(d.message) && d.related.length === 1) {
     const loser = d.location;
     const winner = d.related[0]!.location;
