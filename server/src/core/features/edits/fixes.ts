@@ -11,7 +11,7 @@
  * - `firewall-missing`: add a `ufw allow PORT/PROTO` line to the host's ufw script, after its
  *   allow rules (after the same port's rule for the other protocol when there is one), copying
  *   that line's `sudo`, indentation and comment quoting.
- * - `firewall-stale`: delete the rule's line.
+ * - `firewall-stale`: delete the rule's line (not when a listener Portolan cannot see may use it).
  * - `public-exposure`: publish the port on 127.0.0.1 (short syntax, `docker run -p`, or
  *   `host_ip` in compose's long syntax).
  * - `unknown-rtcd-key`: rename to the key or variable rtcd reads.
@@ -206,6 +206,8 @@ function firewallMissingFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][]
 }
 
 function firewallStaleFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
+  // A rule a listener Portolan cannot see may need is not deleted for the user.
+  if (d.data?.['unseen'] !== undefined) return [];
   const r = factOf(ctx.snap, d, (f) => f.kind === 'firewall');
   if (!r || r.format !== 'shell') return [];
   const text = ctx.textOf(r.location.file);
