@@ -47,6 +47,7 @@ describe('examples/prochat-host', () => {
         'firewall-missing etc/rtcd/config.toml:23 8046', // 6
         'firewall-stale etc/ufw/setup-firewall.sh:18 8045', // 7
         'public-exposure etc/ufw/setup-firewall.sh:22 5432', // 8
+        'public-exposure opt/portainer/run-portainer.sh:4 9443', // 9
       ].sort(),
     );
   });
@@ -88,6 +89,10 @@ describe('examples/prochat-host', () => {
     const pg = one('public-exposure', 'etc/ufw/setup-firewall.sh:22');
     assert.match(pg.message, /postgresql\.service binds it on all interfaces at etc\/systemd\/system\/postgresql\.service:11/);
     assert.deepEqual(relatedAt(pg), ['etc/systemd/system/postgresql.service:11']);
+    // 9: Portainer's admin UI, named by its image; its 8000 (Edge tunnel) is not an admin API.
+    const portainer = one('public-exposure', 'opt/portainer/run-portainer.sh:4');
+    assert.equal(portainer.message, 'Portainer HTTPS UI and API port 9443 of portainer is published on all interfaces, and Docker bypasses ufw; publish it on loopback only: "127.0.0.1:9443:9443"');
+    assert.equal(a.diagnostics.filter((d) => d.rule === 'public-exposure' && at(files, d) === '8000').length, 0);
   });
 
   it('keeps the "fine, must stay silent" items silent for the right reason', () => {

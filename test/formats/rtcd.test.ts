@@ -97,8 +97,16 @@ describe('rtcd config.toml (rtcd-toml)', () => {
     assert.equal(f.kind, 'reference');
     assert.equal(f.protocol, 'both');
     assert.equal(slice(text, f.location.span), '30443');
-    // The advanced "addr/port,..." string form carries no single port.
-    assert.equal(run('[rtc]\nice_host_port_override = "10.0.0.1/8443"\n').facts.some((x) => x.role === 'rtcd-ice-host-port-override'), false);
+    // The advanced "localIP/port,..." string form (config.sample.toml): one reference per pair, on its digits.
+    const pairs = '[rtc]\nice_host_port_override = "10.0.0.1/8443, 10.0.0.2/8444"\n';
+    const refs = run(pairs).facts.filter((x) => x.role === 'rtcd-ice-host-port-override');
+    assert.deepEqual(refs.map((x) => [x.ports.start, x.address, slice(pairs, x.location.span)]), [[8443, '10.0.0.1', '8443'], [8444, '10.0.0.2', '8444']]);
+    assert.deepEqual(run('[rtc]\nice_host_port_override = "30443"\n').facts.filter((x) => x.role === 'rtcd-ice-host-port-override').map((x) => x.ports.start), [30443]);
+    // Malformed: no fact, an invalid-port on the value.
+    const bad = '[rtc]\nice_host_port_override = "10.0.0.1:8443"\n';
+    const r = run(bad);
+    assert.equal(r.facts.some((x) => x.role === 'rtcd-ice-host-port-override'), false);
+    assert.deepEqual(r.findings.map((x) => [x.rule, slice(bad, x.span)]), [['invalid-port', '"10.0.0.1:8443"']]);
   });
 
   it('reports a syntax error as parse-error at the offset, and fails', () => {

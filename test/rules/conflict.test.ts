@@ -48,6 +48,7 @@ describe('rule port-conflict', () => {
       #!/bin/sh
       docker run -d -p 8000:8000 -p 9443:9443 --name portainer portainer/portainer-ce:lts
                        ^^^^ port-conflict error: 8000/tcp on all interfaces is also bound by web (opt/jitsi/docker-compose.yml:5)
+                                    ^^^^ public-exposure warning: Portainer HTTPS UI and API port 9443 of portainer is published on all interfaces...
     `);
   });
 

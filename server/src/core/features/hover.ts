@@ -1,7 +1,9 @@
 /**
  * Hover content for a port mention: owner, protocol, address, role, how the value was derived,
- * every other mention of that port on the host, and the well-known owner of the port when
- * nothing in the workspace binds it. Returns Markdown; links come from the caller so the core
+ * every other mention of that port on the host, and the well-known use of the port: the
+ * product's own name when the image or program behind the mention identifies it (Home Assistant's
+ * 8123, Portainer's 9000), else the generic meaning or the candidates (never one product's name
+ * for a number several products use). Returns Markdown; links come from the caller so the core
  * never builds URIs.
  */
 import type { Location, PortFact } from '../model/facts';
@@ -9,6 +11,7 @@ import { formatRange, rangesOverlap } from '../model/ports';
 import { wellKnown } from '../model/wellknown';
 import type { Snapshot } from '../index/workspace';
 import { portLabel, roleLabel } from '../index/queries';
+import { ownerLabel, portOwner, publishedTarget, workloadOf } from '../index/owners';
 
 /** Facts whose mention (or written value) covers `offset` in `file`; the narrowest first. */
 export function factsAt(snap: Snapshot, file: string, offset: number): PortFact[] {
@@ -56,9 +59,16 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
     if (others.length > 20) lines.push(`- … and ${others.length - 20} more`);
   }
   const owned = snap.facts.some((o) => o.kind === 'bind' && !o.shadowed && o.host === f.host && rangesOverlap(o.ports, f.ports));
+  const owner = portOwner(workloadOf(snap, f));
   if (!owned) {
-    const known = wellKnown(f.ports.start, f.protocol);
+    const known = wellKnown(f.ports.start, f.protocol, owner);
     lines.push('', known.length > 0 ? `Nothing in the workspace binds ${formatRange(f.ports)}. Well-known use: ${known.map((k) => k.name).join('; ')}.` : `Nothing in the workspace binds ${formatRange(f.ports)}.`);
+  } else {
+    // A published host port is the container port's product; the host number says nothing.
+    const inside = publishedTarget(snap, f)?.ports.start ?? f.ports.start;
+    const own = wellKnown(inside, f.protocol, owner).filter((k) => k.product !== undefined);
+    const by = ownerLabel(owner);
+    if (own.length > 0 && by) lines.push('', `Well-known use of ${inside}: ${own.map((k) => k.name).join('; ')} (${by}).`);
   }
   return { markdown: lines.join('\n'), location: f.location };
 }

@@ -43,6 +43,7 @@ export function roleLabel(role: PortFact['role']): string | undefined {
     case 'rtcd-ice-udp': return "rtcd's media (ICE UDP)";
     case 'rtcd-ice-tcp': return "rtcd's media (ICE TCP)";
     case 'rtcd-ice-host-port-override': return "rtcd's advertised ICE port";
+    case 'calls-ice-host-port-override': return "the Calls plugin's advertised ICE port";
     case 'calls-rtcd-url': return "the Calls plugin's rtcd URL";
     case 'calls-udp': return "the Calls plugin's RTC UDP port";
     case 'calls-tcp': return "the Calls plugin's RTC TCP port";

@@ -50,6 +50,7 @@ export type Role =
   | 'rtcd-ice-udp' // rtcd rtc.ice_port_udp (default 8443)
   | 'rtcd-ice-tcp' // rtcd rtc.ice_port_tcp (default 8443)
   | 'rtcd-ice-host-port-override' // rtcd rtc.ice_host_port_override (advertised, not bound)
+  | 'calls-ice-host-port-override' // Calls plugin ICEHostPortOverride (advertised, not bound)
   | 'calls-rtcd-url' // Calls plugin RTCDServiceURL / MM_CALLS_RTCD_SERVICE_URL
   | 'calls-udp' // Calls plugin UDPServerPort (binds only when no rtcd URL is set)
   | 'calls-tcp' // Calls plugin TCPServerPort (binds only when no rtcd URL is set)

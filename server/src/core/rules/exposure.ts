@@ -1,7 +1,9 @@
 /**
  * `public-exposure` (warning): a database, cache or admin port published on all interfaces by
  * compose or `docker run` (Docker bypasses ufw), or allowed from anywhere by ufw. The message
- * says how to bind it to 127.0.0.1.
+ * says how to bind it to 127.0.0.1. A number several products share (9000, 8123, 8080, 9443)
+ * counts only when the container's image (or the unit's program that binds the port the rule
+ * opens) identifies the product whose admin or database port it is; see `exposureRisk`.
  */
 import { isLoopback, isWildcard } from '../model/addresses';
 import { formatRange, rangesOverlap } from '../model/ports';
@@ -9,6 +11,7 @@ import { exposureRisk } from '../model/wellknown';
 import { isDockerPublished } from '../index/listeners';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
+import { portOwner, publishedTarget, workloadOf } from '../index/owners';
 
 export const publicExposure: Rule = {
   id: 'public-exposure',
@@ -18,10 +21,10 @@ export const publicExposure: Rule = {
     const out: PortDiagnostic[] = [];
     for (const b of snap.facts) {
       if (!isDockerPublished(snap, b) || !isWildcard(b.address) || b.shadowed) continue;
-      const w = snap.lookup().workload(b.instance);
-      const target = snap.lookup().factsOfFile(b.location.file).find((t) => t.kind === 'reference' && t.publishedBy && w?.netns === t.netns && t.publishedBy.start === b.ports.start && t.location.file === b.location.file);
+      const owner = portOwner(snap.lookup().workload(b.instance));
+      const target = publishedTarget(snap, b);
       const inside = target?.ports.start ?? b.ports.start;
-      const risk = exposureRisk(inside, b.protocol, w?.image) ?? exposureRisk(b.ports.start, b.protocol, w?.image);
+      const risk = exposureRisk(inside, b.protocol, owner) ?? (target ? undefined : exposureRisk(b.ports.start, b.protocol, owner));
       if (!risk) continue;
       const spec = `127.0.0.1:${formatRange(b.ports)}:${target ? formatRange(target.ports) : formatRange(b.ports)}`;
       out.push({
@@ -34,11 +37,12 @@ export const publicExposure: Rule = {
     for (const r of snap.facts) {
       if (r.kind !== 'firewall' || r.firewall?.direction !== 'in' || (r.firewall.action !== 'allow' && r.firewall.action !== 'limit') || r.firewall.from !== undefined) continue;
       if (r.format === 'markdown') continue;
-      const risk = exposureRisk(r.ports.start, r.protocol === 'both' ? 'tcp' : r.protocol);
-      if (!risk) continue;
       // The host services the rule opens (not loopback-only ones, not containers).
       const opened = snap.lookup().factsOn(r.host).filter((b) => b.kind === 'bind' && !b.shadowed && b.netns === undefined && !isLoopback(b.address) &&
         rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      const owner = opened.length > 0 ? portOwner(workloadOf(snap, opened[0]!)) : undefined;
+      const risk = exposureRisk(r.ports.start, r.protocol === 'both' ? 'tcp' : r.protocol, owner);
+      if (!risk) continue;
       const who = opened.length > 0 ? ` (${opened[0]!.owner} binds it on ${isWildcard(opened[0]!.address) ? 'all interfaces' : opened[0]!.address} at ${snap.where(opened[0]!.location)})` : '';
       out.push({
         rule: 'public-exposure', severity: 'warning', location: r.location,

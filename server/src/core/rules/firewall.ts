@@ -8,7 +8,11 @@
  *   nginx listener, the Calls plugin's own RTC ports) has no allow rule for its protocol.
  *   Docker-published ports bypass ufw, so none is demanded for them.
  * - stale: an allow rule for a port and protocol nothing on the host binds, except services
- *   that normally live outside such configs (22/tcp, SSH).
+ *   that normally live outside such configs (22/tcp, SSH) and the documented default ports of
+ *   host-network containers and units (a Home Assistant container on `network_mode: host`
+ *   accounts for 8123/tcp). On a host with listeners Portolan cannot read (see
+ *   ../index/unseen.ts) the rule may be right after all: the finding is then `information` and
+ *   names those workloads, and no quick fix deletes the rule.
  */
 import { isLoopback } from '../model/addresses';
 import type { PortFact } from '../model/facts';
@@ -18,6 +22,7 @@ import type { Snapshot } from '../index/workspace';
 import { isDockerPublished } from '../index/listeners';
 import { type PortDiagnostic, type Rule } from './rule';
 import { effectiveBinds, portLabel, protocolCovers, protocolsOverlap, roleLabel } from '../index/queries';
+import { hostListeners, type HostListeners, type UnseenListener } from '../index/unseen';
 
 const PUBLIC_ROLES = new Set<PortFact['role']>(['rtcd-ice-udp', 'rtcd-ice-tcp', 'calls-udp', 'calls-tcp']);
 
@@ -74,6 +79,13 @@ export const firewallMissing: Rule = {
   },
 };
 
+/** "homeassistant (network_mode: host)", "a (…) or b (…)", "a (…), b (…) and 2 more". */
+function unseenList(list: readonly UnseenListener[]): string {
+  const named = list.slice(0, 3).map((u) => `${u.workload.name} (${u.why})`);
+  if (list.length > 3) return `${named.join(', ')} and ${list.length - 3} more`;
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}` : named[0]!;
+}
+
 export const firewallStale: Rule = {
   id: 'firewall-stale',
   severity: 'warning',
@@ -81,19 +93,34 @@ export const firewallStale: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     const lookup = snap.lookup();
-    const advertised = lookup.withRole('rtcd-ice-host-port-override');
+    const advertised = [...lookup.withRole('rtcd-ice-host-port-override'), ...lookup.withRole('calls-ice-host-port-override')];
+    const listeners = new Map<string, HostListeners>();
     for (const r of snap.facts) {
       if (!isRuleFile(r) || !allows(r)) continue;
       if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;
       const onHost = lookup.bindsOn(r.host);
       const used = [...onHost, ...advertised.filter((a) => a.host === r.host)].some((b) => (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
       if (used) continue;
+      let seen = listeners.get(r.host);
+      if (!seen) listeners.set(r.host, (seen = hostListeners(snap, r.host)));
+      if (seen.defaults.some((d) => d.port >= r.ports.start && d.port <= r.ports.end && protocolsOverlap(d.protocol, r.protocol))) continue;
       const other = onHost.filter((b) => b.netns === undefined && rangesOverlap(b.ports, r.ports));
       const hint = other.length > 0 ? `; ${other[0]!.owner} binds ${portLabel(other[0]!)} (${snap.where(other[0]!.location)})` : '';
+      const related = other.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` }));
+      const action = r.firewall?.action ?? 'allow';
+      if (seen.unseen.length > 0) {
+        out.push({
+          rule: 'firewall-stale', severity: 'information', location: r.location,
+          message: `ufw ${action}s ${portLabel(r)}, and nothing on host "${r.host}" that Portolan can read binds it${hint}; it may be bound by ${unseenList(seen.unseen)}, whose listener${seen.unseen.length > 1 ? 's' : ''} Portolan cannot see`,
+          related: [...related, ...seen.unseen.map((u) => ({ location: u.workload.location, message: `${u.workload.name}: ${u.why}` }))],
+          data: { unseen: seen.unseen.map((u) => u.workload.name) },
+        });
+        continue;
+      }
       out.push({
         rule: 'firewall-stale', severity: 'warning', location: r.location,
-        message: `ufw ${r.firewall?.action ?? 'allow'}s ${portLabel(r)}, but nothing on host "${r.host}" binds it${hint}`,
-        related: other.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` })),
+        message: `ufw ${action}s ${portLabel(r)}, but nothing on host "${r.host}" binds it${hint}`,
+        related,
       });
     }
     return out;

@@ -62,7 +62,8 @@ export function parseRuleSettings(value: unknown): RuleSettings {
  *
  * - `settings` is one {@link RuleSettings} for every file, or a function giving the settings
  *   that apply to a file (a multi-root workspace has one per folder); the diagnostic's own file
- *   decides its severity, and `off` drops it.
+ *   decides its severity, and `off` drops it. Without a setting, a diagnostic keeps the severity
+ *   its rule gave it (usually the rule's default).
  * - Diagnostics located in a file that currently fails to parse (and whose last good facts
  *   stand in) are dropped, except its parse errors: their offsets belong to an older text.
  * - `portolan-ignore-next-line` comments hide the diagnostics on their next line; one that
@@ -77,6 +78,9 @@ export function runRules(
 ): PortDiagnostic[] {
   const settingsOf = typeof settings === 'function' ? settings : () => settings;
   const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? rule.severity;
+  // A rule may report some findings below its default severity (firewall-stale on a host with
+  // listeners Portolan cannot see); a setting for the rule still decides for all of them.
+  const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? d.severity;
   const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
   const found: PortDiagnostic[] = [];
   for (const rule of RULES) {
@@ -91,7 +95,7 @@ export function runRules(
     for (const d of list) {
       const state = snap.files.get(d.location.file);
       if (state?.stale && d.rule !== 'parse-error') continue;
-      const sev = severityOf(rule, d.location.file);
+      const sev = findingSeverity(rule, d);
       if (sev !== 'off') found.push({ ...d, severity: sev });
     }
   }

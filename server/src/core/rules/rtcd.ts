@@ -4,7 +4,8 @@
  * - the Calls rtcd URL must reach rtcd's API directly, or an nginx listener that proxies to it;
  * - nginx proxying to rtcd (a server block, upstream or file named for rtcd) must target its API;
  * - compose or `docker run` mappings of rtcd's container must target ports rtcd listens on;
- * - environment overrides of one rtcd (or of the Calls URL) must not disagree with each other.
+ * - environment overrides of one rtcd (or of the Calls URL) must not disagree with each other;
+ * - a published ICE port must be advertised as published (./ice.ts).
  */
 import { isLoopback } from '../model/addresses';
 import { RTCD_PORT_KEYS } from '../formats/rtcd';
@@ -12,6 +13,7 @@ import type { EnvAssignment, PortFact } from '../model/facts';
 import { isMattermostWorkload, isRtcdWorkload } from '../index/resolve';
 import type { Snapshot } from '../index/workspace';
 import { type PortDiagnostic, type Rule } from './rule';
+import { iceHostPortFindings } from './ice';
 import { basename } from '../model/paths';
 import { describe, effectiveBinds, portLabel, protocolCovers, roleLabel } from '../index/queries';
 
@@ -116,6 +118,7 @@ export const rtcdMismatch: Rule = {
         }
       }
     }
+    out.push(...iceHostPortFindings(snap));
     return out;
   },
 };

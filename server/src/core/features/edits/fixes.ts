@@ -5,11 +5,13 @@
  *
  * - `port-conflict`: move this side, with everything linked to it, to the nearest free port.
  * - `rtcd-mismatch`: set the mention to rtcd's port, or rtcd to the mention's port; set a losing
- *   environment override to the winning value.
+ *   environment override to the winning value; for an ICE port published on another host port,
+ *   advertise the published port (add or correct the host-port override) or make the mapping
+ *   symmetric (./ice.ts).
  * - `firewall-missing`: add a `ufw allow PORT/PROTO` line to the host's ufw script, after its
  *   allow rules (after the same port's rule for the other protocol when there is one), copying
  *   that line's `sudo`, indentation and comment quoting.
- * - `firewall-stale`: delete the rule's line.
+ * - `firewall-stale`: delete the rule's line (not when a listener Portolan cannot see may use it).
  * - `public-exposure`: publish the port on 127.0.0.1 (short syntax, `docker run -p`, or
  *   `host_ip` in compose's long syntax).
  * - `unknown-rtcd-key`: rename to the key or variable rtcd reads.
@@ -20,6 +22,7 @@ import { formatRange } from '../../model/ports';
 import type { PortDiagnostic } from '../../rules';
 import type { Snapshot } from '../../index/workspace';
 import { boundsFor, nearestFree, stackWords, whyNotFree } from './free';
+import { iceHostPortFixes } from './ice';
 import { linkedMentions } from './links';
 import { digitsEdit, moveEdits } from './port';
 import { verifyEdits, type Reanalyze } from './recheck';
@@ -104,6 +107,7 @@ function withCount(title: string, edits: readonly TextEdit[]): string {
 function mismatchFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
   const { snap } = ctx;
   const out: Candidate[][] = [];
+  if (d.data?.['fix'] === 'ice-host-port') return iceHostPortFixes(ctx, d);
   if (/ is overridden by /.test(d.message) && d.related.length === 1) {
     const loser = d.location;
     const winner = d.related[0]!.location;
@@ -202,6 +206,8 @@ function firewallMissingFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][]
 }
 
 function firewallStaleFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
+  // A rule a listener Portolan cannot see may need is not deleted for the user.
+  if (d.data?.['unseen'] !== undefined) return [];
   const r = factOf(ctx.snap, d, (f) => f.kind === 'firewall');
   if (!r || r.format !== 'shell') return [];
   const text = ctx.textOf(r.location.file);

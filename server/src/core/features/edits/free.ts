@@ -15,7 +15,7 @@ export interface Bounds {
   max: number;
 }
 
-const PRODUCT_ROLES = new Set<Role>(['rtcd-api', 'rtcd-ice-udp', 'rtcd-ice-tcp', 'rtcd-ice-host-port-override', 'calls-rtcd-url', 'calls-udp', 'calls-tcp']);
+const PRODUCT_ROLES = new Set<Role>(['rtcd-api', 'rtcd-ice-udp', 'rtcd-ice-tcp', 'rtcd-ice-host-port-override', 'calls-ice-host-port-override', 'calls-rtcd-url', 'calls-udp', 'calls-tcp']);
 
 /** rtcd's and the Calls plugin's ports must lie in [80, 49151]; any other port in [1, 65535]. */
 export function boundsFor(roles: readonly (Role | undefined)[]): Bounds {

@@ -3,7 +3,8 @@
  * comments): `ServiceSettings.ListenAddress` (default ":8065", a `default` fact on the
  * "ServiceSettings" key when absent; `invalid-port` when it has no port) and the Calls plugin's settings
  * under `PluginSettings.Plugins["com.mattermost.calls"]`, keys compared case-insensitively
- * (Mattermost stores them lower-cased): `rtcdserviceurl`, `udpserverport`, `tcpserverport`.
+ * (Mattermost stores them lower-cased): `rtcdserviceurl`, `udpserverport`, `tcpserverport`,
+ * `icehostportoverride` (a reference with role `calls-ice-host-port-override`: advertised, not bound).
  * The plugin's own RTC ports bind only when no rtcd URL is set; when one is set they are kept
  * as shadowed mentions. Environment overrides (`MM_CALLS_*`) are applied by the resolver.
  */
@@ -40,6 +41,27 @@ function child(obj: JsonNode | undefined, name: string): JsonNode | undefined {
 function stringContent(text: string, n: JsonNode): Span | undefined {
   const raw = text.slice(n.offset + 1, n.offset + n.length - 1);
   return raw === n.value ? { start: n.offset + 1, end: n.offset + n.length - 1 } : undefined;
+}
+
+/**
+ * The Calls plugin's ICEHostPortOverride (plugin.json, type number): the port advertised in ICE
+ * host candidates instead of the one the RTC server listens on. A reference (it is not bound
+ * here), shadowed when an rtcd URL is set; `invalid-port` outside [80, 49151].
+ */
+function overrideFact(override: JsonNode | undefined, hasUrl: boolean, result: ExtractResult, loc: (span: Span) => Location, instance: string): void {
+  if (override && typeof override.value === 'number') {
+    const span = { start: override.offset, end: override.offset + override.length };
+    if (!Number.isInteger(override.value) || override.value < RTCD_MIN_PORT || override.value > RTCD_MAX_PORT) {
+      result.findings.push({ rule: 'invalid-port', span, message: `the Calls plugin accepts ports in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]; icehostportoverride is ${override.value}` });
+    } else {
+      const fact: ExtractedFact = {
+        kind: 'reference', ports: { start: override.value, end: override.value }, protocol: 'both', owner: 'mattermost', role: 'calls-ice-host-port-override',
+        detail: 'icehostportoverride', location: loc(span), valueLocation: loc(span), derivation: { kind: 'literal' }, instance,
+      };
+      if (hasUrl) fact.shadowed = true;
+      result.facts.push(fact);
+    }
+  }
 }
 
 function extract(ctx: ExtractContext): ExtractResult {
@@ -132,6 +154,7 @@ function extract(ctx: ExtractContext): ExtractResult {
     if (url !== '') fact.shadowed = true;
     result.facts.push(fact);
   }
+  overrideFact(child(calls, 'icehostportoverride'), url !== '', result, loc, instance);
   return result;
 }
 

@@ -4,7 +4,8 @@
  *
  * Facts: the API bind (`api.http.listen_address`, TCP, default ":8045"), the media binds
  * (`rtc.ice_port_udp` / `rtc.ice_port_tcp`, default 8443, on `rtc.ice_address_udp/tcp`), and
- * `rtc.ice_host_port_override` as a reference (advertised, not bound). A key that is absent
+ * `rtc.ice_host_port_override` as a reference (advertised, not bound; a port, or one reference
+ * per "localIP/port" pair of its string form). A key that is absent
  * yields a `default` fact located on its section header (or the file's first line).
  * Findings: `invalid-port` outside [80, 49151]; `unknown-rtcd-key` with a did-you-mean.
  */
@@ -251,20 +252,62 @@ function extract(ctx: ExtractContext): ExtractResult {
     result.facts.push(fact);
   }
 
-  const override = byKey.get('rtc.ice_host_port_override');
-  if (override && typeof override.value === 'number') {
-    const span = override.valueSpan;
-    const port = override.value;
+  overrideFacts(byKey.get('rtc.ice_host_port_override'), result, ctx.path, instance);
+  return result;
+}
+
+/**
+ * rtc.ice_host_port_override (config.sample.toml): a port, or a string of "localIP/port" pairs
+ * separated by commas, advertised in ICE host candidates instead of ice_port_udp/tcp. Adds one
+ * `reference` per port (role `rtcd-ice-host-port-override`), or an `invalid-port` finding.
+ */
+function overrideFacts(override: TomlEntry | undefined, result: ExtractResult, path: string, instance: string): void {
+  const loc = (span: Span) => ({ file: path, span });
+  const overrideFact = (port: number, span: Span, address?: string): void => {
     if (port < RTCD_MIN_PORT || port > RTCD_MAX_PORT) {
       result.findings.push({ rule: 'invalid-port', span, message: `rtcd accepts ports in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]; rtc.ice_host_port_override is ${port}` });
+      return;
+    }
+    const fact: ExtractedFact = {
+      kind: 'reference', ports: { start: port, end: port }, protocol: 'both', owner: 'rtcd', role: 'rtcd-ice-host-port-override',
+      detail: 'ice_host_port_override', location: loc(span), valueLocation: loc(span), derivation: { kind: 'literal' }, instance,
+    };
+    if (address !== undefined) fact.address = address;
+    result.facts.push(fact);
+  };
+  if (override && typeof override.value === 'number') {
+    if (Number.isInteger(override.value)) overrideFact(override.value, override.valueSpan);
+    else result.findings.push({ rule: 'invalid-port', span: override.valueSpan, message: `rtc.ice_host_port_override must be an integer port in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]` });
+  } else if (override && typeof override.value === 'string' && override.value.trim() !== '') {
+    const pairs = parseHostPortOverride(override.value);
+    if (!pairs) {
+      result.findings.push({ rule: 'invalid-port', span: override.valueSpan, message: `rtc.ice_host_port_override "${override.value}" is neither a port nor a list like "10.0.0.1/8443,10.0.0.2/8444"` });
     } else {
-      result.facts.push({
-        kind: 'reference', ports: { start: port, end: port }, protocol: 'both', owner: 'rtcd', role: 'rtcd-ice-host-port-override',
-        detail: 'ice_host_port_override', location: loc(span), valueLocation: loc(span), derivation: { kind: 'literal' }, instance,
-      });
+      const content = override.contentSpan;
+      for (const p of pairs) overrideFact(p.port, content ? { start: content.start + p.start, end: content.start + p.end } : override.valueSpan, p.address);
     }
   }
-  return result;
+}
+
+/**
+ * Reads rtcd's `ice_host_port_override` string form: "30443", or comma-separated
+ * "localIP/port" pairs ("10.0.0.1/8443,10.0.0.2/8444"; config.sample.toml). Returns each port
+ * (an integer, range not checked) with the offsets of its digits in `value`, or `undefined`
+ * when any part is malformed.
+ */
+export function parseHostPortOverride(value: string): { port: number; start: number; end: number; address?: string }[] | undefined {
+  const out: { port: number; start: number; end: number; address?: string }[] = [];
+  let at = 0;
+  for (const part of value.split(',')) {
+    const m = /^(\s*)(?:([^/\s]+)\/)?(\d{1,5})\s*$/.exec(part);
+    if (!m) return undefined;
+    const start = at + m[1]!.length + (m[2] !== undefined ? m[2].length + 1 : 0);
+    const p: { port: number; start: number; end: number; address?: string } = { port: Number(m[3]), start, end: start + m[3]!.length };
+    if (m[2] !== undefined) p.address = m[2];
+    out.push(p);
+    at += part.length + 1;
+  }
+  return out;
 }
 
 /** The rtcd config.toml format module. Recognized by `[api]`/`[rtc]` with rtcd keys, or by an rtcd path. */
