@@ -9,6 +9,7 @@ import { FileListing } from '../model/listing';
 import { FactLookup } from './lookup';
 import { classify, FORMATS } from './registry';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
+import { inferDeployments, type DeploymentLayout, type LayoutFile, type Placement } from './deployments';
 import { positionAt } from '../model/lines';
 
 /**
@@ -113,6 +114,8 @@ export interface Snapshot {
   readonly files: ReadonlyMap<string, FileState>;
   /** Host of a path. */
   hostOf(path: string): string;
+  /** Host of a path, its compose project and why (see `deployments.ts`). */
+  placementOf(path: string): Placement;
   /** Path for messages: relative to its root, with the root's name first when there are several roots. */
   display(path: string): string;
   /** "file:line" for messages (1-based line). */
@@ -134,11 +137,14 @@ export class WorkspaceIndex {
   private readonly texts = new Map<string, string>();
   private sortedPaths: string[] | undefined;
   private fileListing: FileListing | undefined;
-  /** Host of each path, computed once per host mapping. */
-  private readonly hosts = new Map<string, string>();
+  /** Placement of each path, computed once per host mapping and deployment layout. */
+  private readonly hosts = new Map<string, Placement>();
+  /** Deployments per root and the extraction results they were inferred from; undefined after a change. */
+  private layout: { paths: readonly string[]; results: (ExtractResult | undefined)[]; byRoot: Map<string, DeploymentLayout> } | undefined;
+  private layoutValid = false;
   private cached: Snapshot | undefined;
   private options: IndexOptions;
-  private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
+  private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string; glob: string }[] = [];
 
   constructor(options: IndexOptions) {
     this.options = options;
@@ -155,13 +161,15 @@ export class WorkspaceIndex {
   private compileHostMap(): void {
     this.hostMatchers = [];
     this.hosts.clear();
+    this.layout = undefined;
+    this.layoutValid = false;
     for (const m of this.options.hostMap ?? []) {
       const isMatch = picomatch(m.glob, { dot: true });
       // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
       const base = picomatch.scan(m.glob).base;
       const prefix = base === '' ? '' : base + '/';
       for (const root of this.options.roots) {
-        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host });
+        if (m.root === undefined || m.root === root.path) this.hostMatchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host, glob: m.glob });
       }
     }
   }
@@ -175,21 +183,52 @@ export class WorkspaceIndex {
     return best;
   }
 
-  /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
+  /** Host of a path: the first host-map glob that matches its root-relative path, else the inferred deployment's host. */
   hostOf(path: string): string {
-    const known = this.hosts.get(path);
-    if (known !== undefined) return known;
-    const host = this.computeHost(path);
-    this.hosts.set(path, host);
-    return host;
+    return this.placementOf(path).host;
   }
 
-  private computeHost(path: string): string {
+  /** Host, compose project and reason of a path (see `deployments.ts`); `default` outside every root. */
+  placementOf(path: string): Placement {
+    this.ensureLayout();
+    const known = this.hosts.get(path);
+    if (known !== undefined) return known;
+    const placed = this.computePlacement(path);
+    this.hosts.set(path, placed);
+    return placed;
+  }
+
+  private computePlacement(path: string): Placement {
     const root = this.rootOf(path);
-    if (!root) return 'default';
+    if (!root) return { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
     const rel = path.slice(root.path.length).replace(/^\/+/, '');
-    for (const m of this.hostMatchers) if (m.root === root && m.match(rel)) return m.host;
-    return root.name;
+    for (const m of this.hostMatchers) if (m.root === root && m.match(rel)) return { host: m.host, rule: 'host-map', reason: `portolan.hostMap puts ${m.glob} on it` };
+    return this.layout!.byRoot.get(root.path)!.placementOf(path);
+  }
+
+  /**
+   * Extracts every file not yet extracted and infers each root's deployments from the results,
+   * once per change; reused while the file list and every extraction result stay the same.
+   */
+  private ensureLayout(): void {
+    if (this.layoutValid) return;
+    const paths = this.paths();
+    const results: (ExtractResult | undefined)[] = [];
+    const byRoot = new Map<string, LayoutFile[]>(this.options.roots.map((r) => [r.path, []]));
+    for (const path of paths) {
+      const state = this.states.get(path);
+      const mod = state?.format && FORMATS.find((m) => m.id === state.format);
+      if (state && mod && !state.result) this.extractOne(state, mod);
+      const result = state?.result?.failed && state.lastGood ? state.lastGood : state?.result;
+      results.push(result);
+      const root = this.rootOf(path);
+      if (root && state?.format) byRoot.get(root.path)!.push(result ? { path, format: state.format, text: state.text, result } : { path, format: state.format, text: state.text });
+    }
+    const old = this.layout;
+    this.layoutValid = true;
+    if (old && old.paths === paths && old.results.length === results.length && old.results.every((r, i) => r === results[i])) return;
+    this.layout = { paths, results, byRoot: new Map(this.options.roots.map((r) => [r.path, inferDeployments(r, byRoot.get(r.path)!)])) };
+    this.hosts.clear();
   }
 
   /** Adds or replaces a file's text. Returns true when anything changed. */
@@ -248,6 +287,7 @@ export class WorkspaceIndex {
   }
 
   private invalidate(changed: string, listChanged: boolean): void {
+    this.layoutValid = false;
     for (const s of this.states.values()) {
       if (s.path === changed) continue;
       if (s.reads.has(changed) || (listChanged && s.readsFileList)) delete s.result;
@@ -293,6 +333,7 @@ export class WorkspaceIndex {
   /** The current snapshot; computed on demand and cached until the next change. */
   snapshot(): Snapshot {
     if (this.cached) return this.cached;
+    this.ensureLayout();
     const facts: PortFact[] = [];
     const workloads: PlacedWorkload[] = [];
     const env: PlacedEnv[] = [];
@@ -340,6 +381,7 @@ export class WorkspaceIndex {
       findings,
       files,
       hostOf: (p) => self.hostOf(p),
+      placementOf: (p) => self.placementOf(p),
       display(p: string): string {
         const root = self.rootOf(p);
         if (!root) return p;
