@@ -25,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileFilter } from '../core/index/filter';
 import { hoverAt } from '../core/features/hover';
 import { isCandidatePath } from '../core/index/registry';
-import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { parseRuleSettings, runRules, withCrossProjectConflicts, type PortDiagnostic, type RuleSettings } from '../core/rules';
 import { portReference, portTree } from '../core/features/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type Root, type WorkspaceHost } from '../core/index/workspace';
 import { EDIT_CAPABILITIES, FIX_ALL_KIND, registerEditHandlers } from './actions';
@@ -42,6 +42,8 @@ export interface PortolanSettings {
   hostMap?: Record<string, string>;
   /** Rule id to severity or "off". */
   rules?: Record<string, string>;
+  /** `portolan.crossProjectConflicts`: report `project-conflict` notes. */
+  crossProjectConflicts?: boolean;
   /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
   include?: string[];
   /** Globs (relative to the folder) of files never to read. */
@@ -72,7 +74,7 @@ function folderSettings(s: PortolanSettings | null | undefined, root: Root | und
   const include = strings(raw.include);
   const exclude = strings(raw.exclude);
   const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
-  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
+  return { rules: withCrossProjectConflicts(parseRuleSettings(raw.rules), raw.crossProjectConflicts === true), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
 }
 
 /**

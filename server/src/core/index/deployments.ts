@@ -53,13 +53,14 @@
  * transitive; a port two projects publish ties neither.
  */
 import { parseDocument } from 'yaml';
-import type { ExtractedFact, ExtractResult, FormatId, Protocol, ShellWord } from '../model/facts';
+import type { ExtractedFact, ExtractResult, FormatId, ShellWord } from '../model/facts';
 import { positionAt } from '../model/lines';
 import { formatRange, rangesOverlap } from '../model/ports';
 import { parseUnitFile } from '../formats/systemd';
 import { systemdWords } from '../formats/systemd/command-line';
 import { splitCommands } from '../formats/shell/words';
 import { commandWords } from '../formats/shell/normalize';
+import { protocolsOverlap } from './queries';
 
 /** A workspace folder: absolute POSIX path and name (the default host name). */
 export interface LayoutRoot {
@@ -176,10 +177,6 @@ function deepestTestTree(rel: string): string | undefined {
   const segs = rel.split('/');
   for (let i = segs.length - 2; i >= 0; i--) if (TEST_TREE.test(segs[i]!)) return segs.slice(0, i + 1).join('/');
   return undefined;
-}
-
-function protocolsMeet(a: Protocol, b: Protocol): boolean {
-  return a === b || a === 'both' || b === 'both';
 }
 
 /** A path written in a file, with what it should name. */
@@ -450,7 +447,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
       }
     }
     const onlyPublisher = (fact: ExtractedFact): Project | undefined => {
-      const hits = new Set(published.filter((x) => rangesOverlap(x.fact.ports, fact.ports) && protocolsMeet(x.fact.protocol, fact.protocol)).map((x) => x.project));
+      const hits = new Set(published.filter((x) => rangesOverlap(x.fact.ports, fact.ports) && protocolsOverlap(x.fact.protocol, fact.protocol)).map((x) => x.project));
       return hits.size === 1 ? [...hits][0] : undefined;
     };
     const suffixProject = (segs: string[], kind: 'file' | 'dir'): Project | undefined => {
