@@ -4,7 +4,7 @@
  * per snapshot from the file list and the extraction results (see `WorkspaceIndex`).
  *
  * Rules, in order (the first that applies decides; `portolan.hostMap` globs are applied by the
- * index before any of them and override everything):
+ * index before any of them and override everything: files they place are not passed here):
  *
  * 1. **Filesystem mirror.** A folder that mirrors a machine's file system is one host named
  *    after the folder (as examples/prochat-host): a recognised configuration file in a
@@ -118,6 +118,12 @@ export interface Project {
   reason: string;
 }
 
+/**
+ * Paths each file's extraction result mentions, kept by the caller between inferences so an
+ * edit re-reads only the edited file's units, scripts and compose files.
+ */
+export type DeploymentMemo = WeakMap<ExtractResult, readonly PathMention[]>;
+
 /** The inferred layout of one workspace folder. */
 export interface DeploymentLayout {
   /** The evidence for rule 1 ("etc/nginx/nginx.conf"), when the folder mirrors a file system. */
@@ -179,8 +185,8 @@ function deepestTestTree(rel: string): string | undefined {
   return undefined;
 }
 
-/** A path written in a file, with what it should name. */
-interface Mention {
+/** A path written in a host-level file (a unit, a script, a compose file), with what it should name. */
+export interface PathMention {
   word: string;
   kind: 'file' | 'dir';
   /** What the mention is, for the reason: "docker compose -f app1/compose.yaml". */
@@ -190,7 +196,7 @@ interface Mention {
 
 /** The words after a compose command in `words` that name files or directories. */
 function composePaths(words: readonly string[]): { word: string; kind: 'file' | 'dir'; flag: string }[] {
-  let i = words.findIndex((w, k) => ((w === 'docker' || w === 'podman') && words[k + 1] === 'compose') || /(^|\/)(docker|podman)-compose$/.test(w));
+  let i = words.findIndex((w, k) => (/(^|\/)(docker|podman)$/.test(w) && words[k + 1] === 'compose') || /(^|\/)(docker|podman)-compose$/.test(w));
   if (i < 0) return [];
   i += /-compose$/.test(words[i]!) ? 1 : 2;
   const out: { word: string; kind: 'file' | 'dir'; flag: string }[] = [];
@@ -207,18 +213,18 @@ function composePaths(words: readonly string[]): { word: string; kind: 'file' | 
 
 /** True when the words run compose. */
 function runsCompose(words: readonly string[]): boolean {
-  return words.some((w, k) => ((w === 'docker' || w === 'podman') && words[k + 1] === 'compose') || /(^|\/)(docker|podman)-compose$/.test(w));
+  return words.some((w, k) => (/(^|\/)(docker|podman)$/.test(w) && words[k + 1] === 'compose') || /(^|\/)(docker|podman)-compose$/.test(w));
 }
 
 /** Paths a shell script hands to compose (or `cd`s into before running compose). */
-function shellMentions(text: string): Mention[] {
+function shellMentions(text: string): PathMention[] {
   let commands: ShellWord[][];
   try {
     commands = splitCommands(text).map((c) => commandWords(c));
   } catch {
     return [];
   }
-  const out: Mention[] = [];
+  const out: PathMention[] = [];
   const anyCompose = commands.some((c) => runsCompose(c.map((w) => w.value)));
   if (!anyCompose) return out;
   for (const c of commands) {
@@ -233,8 +239,8 @@ function shellMentions(text: string): Mention[] {
 }
 
 /** Paths a systemd unit works in or hands to compose. */
-function unitMentions(text: string): Mention[] {
-  const out: Mention[] = [];
+function unitMentions(text: string): PathMention[] {
+  const out: PathMention[] = [];
   let entries;
   try {
     entries = parseUnitFile(text).value.entries;
@@ -260,8 +266,8 @@ function unitMentions(text: string): Mention[] {
 }
 
 /** Paths a top-level compose file names: `include`, `build`, `extends.file`, `env_file`. */
-function composeMentions(text: string): Mention[] {
-  const out: Mention[] = [];
+function composeMentions(text: string): PathMention[] {
+  const out: PathMention[] = [];
   let data: unknown;
   try {
     data = parseDocument(text, { prettyErrors: false }).toJS({ maxAliasCount: 100 });
@@ -300,10 +306,12 @@ function composeMentions(text: string): Mention[] {
 
 /**
  * Infers the deployments of one workspace folder (see the module comment for the rules).
- * `files` are the folder's files (paths outside it are ignored). Never throws on any input:
- * a file that cannot be read for ties (bad YAML, a unit that does not parse) ties nothing.
+ * `files` are the folder's files (paths outside it are ignored); `memo` caches the paths a
+ * file's result mentions (pass the same map to every call). Time linear in the files and
+ * their facts. Never throws on any input: a file that cannot be read for ties (bad YAML, a
+ * unit that does not parse) ties nothing.
  */
-export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[]): DeploymentLayout {
+export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[], memo: DeploymentMemo = new WeakMap()): DeploymentLayout {
   const prefix = root.path.endsWith('/') ? root.path : root.path + '/';
   const relOf = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : undefined);
   const mine: (LayoutFile & { rel: string })[] = [];
@@ -379,13 +387,16 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
     }
   };
   /** The project a file belongs to by its path (rule 2, before mounts), and the test tree deeper than it. */
+  const scopes = new Map<string, { project?: Project; tree?: string }>();
   const scopeOf = (rel: string): { project?: Project; tree?: string } => {
+    let s = scopes.get(rel);
+    if (s) return s;
     const single = singleProjects.get(rel);
-    if (single) return { project: single };
-    const p = dirProjectOf(rel, false);
-    const tree = deepestTestTree(rel);
-    if (tree !== undefined && (!p || depth(tree) > depth(p.dir))) return { tree };
-    return p ? { project: p } : {};
+    const p = single ? undefined : dirProjectOf(rel, false);
+    const tree = single ? undefined : deepestTestTree(rel);
+    s = single ? { project: single } : tree !== undefined && (!p || depth(tree) > depth(p.dir)) ? { tree } : p ? { project: p } : {};
+    scopes.set(rel, s);
+    return s;
   };
 
   // Rule 2, joins: files in no project that exactly one project mounts or reads.
@@ -409,12 +420,11 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
         for (const d of r.dependencies) note(d, p, 'read as an env file by');
       }
     }
-    for (const f of mine) {
+    for (const f of named.size > 0 ? mine : []) {
       const s = scopeOf(f.rel);
       if (s.project || f.format === 'compose') continue;
-      const segs = f.rel.split('/');
       let hit: Map<Project, string> | undefined;
-      for (let i = segs.length; i > 0 && !hit; i--) hit = named.get(segs.slice(0, i).join('/'));
+      for (let r = f.rel; r !== '' && !hit; r = relDir(r)) hit = named.get(r);
       if (hit && hit.size === 1) {
         const [project, why] = [...hit][0]!;
         joined.set(f.rel, { project, why });
@@ -428,8 +438,8 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
     const s = scopeOf(rel);
     return s.tree === undefined && (s.project === undefined || s.project.id === '');
   };
-  const tieable = projects.filter((p) => p.id !== '' && p.testTree === undefined);
-  if (mirror === undefined && tieable.length > 0) {
+  const tieable = new Set(projects.filter((p) => p.id !== '' && p.testTree === undefined));
+  if (mirror === undefined && tieable.size > 0) {
     const lineOf = (f: LayoutFile, offset: number) => positionAt(f.text, offset).line + 1;
     const tie = (p: Project, why: string) => {
       if (p.rule === 'tied') return;
@@ -446,15 +456,40 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
         }
       }
     }
+    // Published binds by port (ranges wider than 256 ports are scanned).
+    const byPort = new Map<number, { project: Project; fact: ExtractedFact }[]>();
+    const wide: { project: Project; fact: ExtractedFact }[] = [];
+    for (const x of published) {
+      if (x.fact.ports.end - x.fact.ports.start > 256) wide.push(x);
+      else for (let port = x.fact.ports.start; port <= x.fact.ports.end; port++) byPort.set(port, [...(byPort.get(port) ?? []), x]);
+    }
+    /** The one project that publishes a port of `fact` on its protocol; undefined for none or several. */
     const onlyPublisher = (fact: ExtractedFact): Project | undefined => {
-      const hits = new Set(published.filter((x) => rangesOverlap(x.fact.ports, fact.ports) && protocolsOverlap(x.fact.protocol, fact.protocol)).map((x) => x.project));
-      return hits.size === 1 ? [...hits][0] : undefined;
+      let hit: Project | undefined;
+      const consider = (list: readonly { project: Project; fact: ExtractedFact }[]): boolean => {
+        for (const x of list) {
+          if (x.project === hit || !rangesOverlap(x.fact.ports, fact.ports) || !protocolsOverlap(x.fact.protocol, fact.protocol)) continue;
+          if (hit !== undefined) return false;
+          hit = x.project;
+        }
+        return true;
+      };
+      if (fact.ports.end - fact.ports.start > 256) return consider(published) ? hit : undefined;
+      for (let port = Math.max(1, fact.ports.start); port <= Math.min(65535, fact.ports.end); port++) if (!consider(byPort.get(port) ?? [])) return undefined;
+      return consider(wide) ? hit : undefined;
     };
+    // Tieable projects by the last segment of their id, for suffix matches.
+    const byLast = new Map<string, Project[]>();
+    for (const p of tieable) {
+      const last = p.id.slice(p.id.lastIndexOf('/') + 1);
+      byLast.set(last, [...(byLast.get(last) ?? []), p]);
+    }
     const suffixProject = (segs: string[], kind: 'file' | 'dir'): Project | undefined => {
       const dirSegs = kind === 'file' ? segs.slice(0, -1) : segs;
       let best: Project[] = [];
       let bestLen = 0;
-      for (const p of tieable) {
+      const candidates = [...(byLast.get(segs[segs.length - 1] ?? '') ?? []), ...(kind === 'file' ? byLast.get(dirSegs[dirSegs.length - 1] ?? '') ?? [] : [])];
+      for (const p of new Set(candidates)) {
         const want = p.id.split('/');
         const from = p.single ? segs : dirSegs;
         if (want.length > from.length) continue;
@@ -464,7 +499,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
       }
       return best.length === 1 ? best[0] : undefined;
     };
-    const projectNamed = (m: Mention, fileDir: string): Project | undefined => {
+    const projectNamed = (m: PathMention, fileDir: string): Project | undefined => {
       const word = m.word.replace(/\/+$/, '');
       if (word === '') return undefined;
       const segs = word.split('/');
@@ -477,7 +512,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
         const rel = joinRel(base, word);
         if (rel === undefined || !known.has(rel)) continue;
         const p = singleProjects.get(rel) ?? dirProjectOf(rel, m.kind === 'dir');
-        return p && tieable.includes(p) ? p : undefined;
+        return p && tieable.has(p) ? p : undefined;
       }
       return undefined;
     };
@@ -493,7 +528,11 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
           if (p) tie(p, `nginx at ${where(fact.location.span.start)} proxies to ${fact.address ?? 'localhost'}:${formatRange(fact.ports)}, which only this project publishes`);
         }
       }
-      const mentions = f.format === 'systemd' ? unitMentions(f.text) : f.format === 'shell' ? shellMentions(f.text) : f.format === 'compose' ? composeMentions(f.text) : [];
+      let mentions = f.result ? memo.get(f.result) : undefined;
+      if (!mentions) {
+        mentions = f.format === 'systemd' ? unitMentions(f.text) : f.format === 'shell' ? shellMentions(f.text) : f.format === 'compose' ? composeMentions(f.text) : [];
+        if (f.result) memo.set(f.result, mentions);
+      }
       for (const m of mentions) {
         const p = projectNamed(m, relDir(f.rel));
         if (p) tie(p, `${where(m.offset)} names its directory (${m.what})`);
@@ -503,7 +542,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
           for (const v of w.volumes) {
             const rel = relOf(v.source.replace(/\/+$/, ''));
             const p = rel === undefined ? undefined : singleProjects.get(rel) ?? dirProjectOf(rel, true);
-            if (p && tieable.includes(p)) tie(p, `${where(w.location.span.start)} bind-mounts ${rel} into service ${w.name}`);
+            if (p && tieable.has(p)) tie(p, `${where(w.location.span.start)} bind-mounts ${rel} into service ${w.name}`);
           }
         }
       }
@@ -521,7 +560,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[])
     }
     if (j) {
       const on = j.project.host === root.name ? "on the folder's host" : 'its own host';
-      return { host: j.project.host, project: j.project.id, rule: 'mounted', reason: `${j.why} of compose project ${j.project.id === '' ? 'at the top of the folder' : j.project.id}, so part of that project (${on})` };
+      return { host: j.project.host, project: j.project.id, rule: 'mounted', reason: `${j.why} compose project ${j.project.id === '' ? 'at the top of the folder' : j.project.id}, so part of that project (${on})` };
     }
     if (s.project) return { host: s.project.host, project: s.project.id, rule: s.project.rule, reason: s.project.reason };
     if (s.tree !== undefined) return { host: hostOfProject(s.tree), rule: 'test-tree', reason: `in the test tree ${s.tree}/, which is a host of its own` };

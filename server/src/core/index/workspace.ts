@@ -9,7 +9,7 @@ import { FileListing } from '../model/listing';
 import { FactLookup } from './lookup';
 import { classify, FORMATS } from './registry';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
-import { inferDeployments, type DeploymentLayout, type LayoutFile, type Placement } from './deployments';
+import { inferDeployments, type DeploymentLayout, type DeploymentMemo, type LayoutFile, type Placement } from './deployments';
 import { positionAt } from '../model/lines';
 
 /**
@@ -142,6 +142,9 @@ export class WorkspaceIndex {
   /** Deployments per root and the extraction results they were inferred from; undefined after a change. */
   private layout: { paths: readonly string[]; results: (ExtractResult | undefined)[]; byRoot: Map<string, DeploymentLayout> } | undefined;
   private layoutValid = false;
+  private readonly deploymentMemo: DeploymentMemo = new WeakMap();
+  /** The host-map placement of each path (null: no glob matches), computed once per host mapping. */
+  private readonly hostMapped = new Map<string, Placement | null>();
   private cached: Snapshot | undefined;
   private options: IndexOptions;
   private hostMatchers: { root: Root; match: (rel: string) => boolean; host: string; glob: string }[] = [];
@@ -161,6 +164,7 @@ export class WorkspaceIndex {
   private compileHostMap(): void {
     this.hostMatchers = [];
     this.hosts.clear();
+    this.hostMapped.clear();
     this.layout = undefined;
     this.layoutValid = false;
     for (const m of this.options.hostMap ?? []) {
@@ -199,16 +203,29 @@ export class WorkspaceIndex {
   }
 
   private computePlacement(path: string): Placement {
+    return this.mappedPlacement(path) ?? this.layout!.byRoot.get(this.rootOf(path)!.path)!.placementOf(path);
+  }
+
+  /** The placement a host-map glob (or being outside every root) decides, else null: the inference decides. */
+  private mappedPlacement(path: string): Placement | null {
+    const known = this.hostMapped.get(path);
+    if (known !== undefined) return known;
     const root = this.rootOf(path);
-    if (!root) return { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
-    const rel = path.slice(root.path.length).replace(/^\/+/, '');
-    for (const m of this.hostMatchers) if (m.root === root && m.match(rel)) return { host: m.host, rule: 'host-map', reason: `portolan.hostMap puts ${m.glob} on it` };
-    return this.layout!.byRoot.get(root.path)!.placementOf(path);
+    let placed: Placement | null = null;
+    if (!root) placed = { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
+    else {
+      const rel = path.slice(root.path.length).replace(/^\/+/, '');
+      const m = this.hostMatchers.find((x) => x.root === root && x.match(rel));
+      if (m) placed = { host: m.host, rule: 'host-map', reason: `portolan.hostMap puts ${m.glob} on it` };
+    }
+    this.hostMapped.set(path, placed);
+    return placed;
   }
 
   /**
    * Extracts every file not yet extracted and infers each root's deployments from the results,
    * once per change; reused while the file list and every extraction result stay the same.
+   * Files a host-map glob places take no part in the inference.
    */
   private ensureLayout(): void {
     if (this.layoutValid) return;
@@ -222,12 +239,12 @@ export class WorkspaceIndex {
       const result = state?.result?.failed && state.lastGood ? state.lastGood : state?.result;
       results.push(result);
       const root = this.rootOf(path);
-      if (root && state?.format) byRoot.get(root.path)!.push(result ? { path, format: state.format, text: state.text, result } : { path, format: state.format, text: state.text });
+      if (root && state?.format && this.mappedPlacement(path) === null) byRoot.get(root.path)!.push(result ? { path, format: state.format, text: state.text, result } : { path, format: state.format, text: state.text });
     }
     const old = this.layout;
     this.layoutValid = true;
     if (old && old.paths === paths && old.results.length === results.length && old.results.every((r, i) => r === results[i])) return;
-    this.layout = { paths, results, byRoot: new Map(this.options.roots.map((r) => [r.path, inferDeployments(r, byRoot.get(r.path)!)])) };
+    this.layout = { paths, results, byRoot: new Map(this.options.roots.map((r) => [r.path, inferDeployments(r, byRoot.get(r.path)!, this.deploymentMemo)])) };
     this.hosts.clear();
   }
 
