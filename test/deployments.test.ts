@@ -95,7 +95,7 @@ describe('deployments: which host a file is on', () => {
       const a = analyze(files);
       assert.deepEqual(a.byRule('port-conflict'), []);
       assert.equal(a.snap.placementOf('/ws/stacks/mysql.yml').host, 'ws/stacks/mysql.yml');
-      assert.match(a.snap.placementOf('/ws/stacks/mysql.yml').reason, /loads only with -f/);
+      assert.match(a.snap.placementOf('/ws/stacks/mysql.yml').reason, /loads only when -f names it/);
       assert.equal(a.snap.placementOf('/ws/stacks/notes.conf').host, 'ws', 'other files of that directory stay on the folder host');
     });
 

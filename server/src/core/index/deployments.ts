@@ -358,7 +358,7 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[],
       const p: Project = {
         id, dir, single, files: fs, host: hostOfProject(id), rule: id === '' ? 'root' : 'project',
         reason: id === '' ? 'compose project at the top of the folder, on the folder\'s own host'
-          : single ? `compose file ${id}, which compose loads only with -f (its directory has no compose.yaml), so it runs on its own: its own host`
+          : single ? `compose file ${id}, which compose loads only when -f names it (its directory has no compose.yaml), so it is taken as run on its own: its own host`
           : tree !== undefined ? `compose project ${id}, under the test tree ${tree}/: its own host`
           : `compose project ${id}, its own host (nothing on the folder's host ties it to other projects)`,
       };
@@ -568,4 +568,53 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[],
   };
   const layout: DeploymentLayout = mirror === undefined ? { projects, placementOf } : { mirror, projects, placementOf };
   return layout;
+}
+
+/**
+ * The deployment layouts of a workspace's roots, kept by the workspace index: re-inferred only
+ * when a change happened and the file list or an extraction result differs from the last time.
+ */
+export class DeploymentTracker {
+  private readonly memo: DeploymentMemo = new WeakMap();
+  private inputs: { paths: readonly string[]; results: (ExtractResult | undefined)[] } | undefined;
+  private layouts = new Map<string, DeploymentLayout>();
+  private fresh = false;
+
+  /** A file changed: the next {@link refresh} compares its inputs with the last ones. */
+  invalidate(): void {
+    this.fresh = false;
+  }
+
+  /** The roots or the host map changed: the next {@link refresh} re-infers. */
+  reset(): void {
+    this.fresh = false;
+    this.inputs = undefined;
+  }
+
+  /**
+   * Brings the layouts up to date after a change. `input` gives a path's root and layout input
+   * (extracting it on demand), or undefined for a path the inference leaves out (no format,
+   * placed by the host map, outside every root). Returns true when the layouts were re-inferred.
+   */
+  refresh(roots: readonly LayoutRoot[], paths: readonly string[], input: (path: string) => { root: LayoutRoot; file: LayoutFile } | undefined): boolean {
+    if (this.fresh) return false;
+    this.fresh = true;
+    const results: (ExtractResult | undefined)[] = [];
+    const byRoot = new Map<string, LayoutFile[]>(roots.map((r) => [r.path, []]));
+    for (const path of paths) {
+      const x = input(path);
+      results.push(x?.file.result);
+      if (x) byRoot.get(x.root.path)?.push(x.file);
+    }
+    const old = this.inputs;
+    if (old && old.paths === paths && old.results.length === results.length && old.results.every((r, i) => r === results[i])) return false;
+    this.inputs = { paths, results };
+    this.layouts = new Map(roots.map((r) => [r.path, inferDeployments(r, byRoot.get(r.path)!, this.memo)]));
+    return true;
+  }
+
+  /** Placement of a path under `root` by the last refresh (the root's own host before any). */
+  placementOf(root: LayoutRoot, path: string): Placement {
+    return this.layouts.get(root.path)?.placementOf(path) ?? { host: root.name, rule: 'root', reason: "in no compose project, so on the folder's own host" };
+  }
 }

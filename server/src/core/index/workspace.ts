@@ -9,7 +9,7 @@ import { FileListing } from '../model/listing';
 import { FactLookup } from './lookup';
 import { classify, FORMATS } from './registry';
 import { resolveSnapshot, type ResolvedFinding } from './resolve';
-import { inferDeployments, type DeploymentLayout, type DeploymentMemo, type LayoutFile, type Placement } from './deployments';
+import { DeploymentTracker, type LayoutFile, type LayoutRoot, type Placement } from './deployments';
 import { positionAt } from '../model/lines';
 
 /**
@@ -139,10 +139,7 @@ export class WorkspaceIndex {
   private fileListing: FileListing | undefined;
   /** Placement of each path, computed once per host mapping and deployment layout. */
   private readonly hosts = new Map<string, Placement>();
-  /** Deployments per root and the extraction results they were inferred from; undefined after a change. */
-  private layout: { paths: readonly string[]; results: (ExtractResult | undefined)[]; byRoot: Map<string, DeploymentLayout> } | undefined;
-  private layoutValid = false;
-  private readonly deploymentMemo: DeploymentMemo = new WeakMap();
+  private readonly deployments = new DeploymentTracker();
   /** The host-map placement of each path (null: no glob matches), computed once per host mapping. */
   private readonly hostMapped = new Map<string, Placement | null>();
   private cached: Snapshot | undefined;
@@ -165,8 +162,7 @@ export class WorkspaceIndex {
     this.hostMatchers = [];
     this.hosts.clear();
     this.hostMapped.clear();
-    this.layout = undefined;
-    this.layoutValid = false;
+    this.deployments.reset();
     for (const m of this.options.hostMap ?? []) {
       const isMatch = picomatch(m.glob, { dot: true });
       // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
@@ -194,7 +190,7 @@ export class WorkspaceIndex {
 
   /** Host, compose project and reason of a path (see `deployments.ts`); `default` outside every root. */
   placementOf(path: string): Placement {
-    this.ensureLayout();
+    if (this.deployments.refresh(this.options.roots, this.paths(), (p) => this.layoutInput(p))) this.hosts.clear();
     const known = this.hosts.get(path);
     if (known !== undefined) return known;
     const placed = this.computePlacement(path);
@@ -203,7 +199,7 @@ export class WorkspaceIndex {
   }
 
   private computePlacement(path: string): Placement {
-    return this.mappedPlacement(path) ?? this.layout!.byRoot.get(this.rootOf(path)!.path)!.placementOf(path);
+    return this.mappedPlacement(path) ?? this.deployments.placementOf(this.rootOf(path)!, path);
   }
 
   /** The placement a host-map glob (or being outside every root) decides, else null: the inference decides. */
@@ -222,30 +218,14 @@ export class WorkspaceIndex {
     return placed;
   }
 
-  /**
-   * Extracts every file not yet extracted and infers each root's deployments from the results,
-   * once per change; reused while the file list and every extraction result stay the same.
-   * Files a host-map glob places take no part in the inference.
-   */
-  private ensureLayout(): void {
-    if (this.layoutValid) return;
-    const paths = this.paths();
-    const results: (ExtractResult | undefined)[] = [];
-    const byRoot = new Map<string, LayoutFile[]>(this.options.roots.map((r) => [r.path, []]));
-    for (const path of paths) {
-      const state = this.states.get(path);
-      const mod = state?.format && FORMATS.find((m) => m.id === state.format);
-      if (state && mod && !state.result) this.extractOne(state, mod);
-      const result = state?.result?.failed && state.lastGood ? state.lastGood : state?.result;
-      results.push(result);
-      const root = this.rootOf(path);
-      if (root && state?.format && this.mappedPlacement(path) === null) byRoot.get(root.path)!.push(result ? { path, format: state.format, text: state.text, result } : { path, format: state.format, text: state.text });
-    }
-    const old = this.layout;
-    this.layoutValid = true;
-    if (old && old.paths === paths && old.results.length === results.length && old.results.every((r, i) => r === results[i])) return;
-    this.layout = { paths, results, byRoot: new Map(this.options.roots.map((r) => [r.path, inferDeployments(r, byRoot.get(r.path)!, this.deploymentMemo)])) };
-    this.hosts.clear();
+  /** A file as the deployment inference reads it, extracted on demand; undefined when it takes no part (no format, host-mapped). */
+  private layoutInput(path: string): { root: LayoutRoot; file: LayoutFile } | undefined {
+    const state = this.states.get(path);
+    const mod = state?.format && FORMATS.find((m) => m.id === state.format);
+    if (!state || !mod || this.mappedPlacement(path) !== null) return undefined;
+    if (!state.result) this.extractOne(state, mod);
+    const result = state.result!.failed && state.lastGood ? state.lastGood : state.result!;
+    return { root: this.rootOf(path)!, file: { path, format: mod.id, text: state.text, result } };
   }
 
   /** Adds or replaces a file's text. Returns true when anything changed. */
@@ -304,7 +284,7 @@ export class WorkspaceIndex {
   }
 
   private invalidate(changed: string, listChanged: boolean): void {
-    this.layoutValid = false;
+    this.deployments.invalidate();
     for (const s of this.states.values()) {
       if (s.path === changed) continue;
       if (s.reads.has(changed) || (listChanged && s.readsFileList)) delete s.result;
@@ -350,7 +330,6 @@ export class WorkspaceIndex {
   /** The current snapshot; computed on demand and cached until the next change. */
   snapshot(): Snapshot {
     if (this.cached) return this.cached;
-    this.ensureLayout();
     const facts: PortFact[] = [];
     const workloads: PlacedWorkload[] = [];
     const env: PlacedEnv[] = [];
