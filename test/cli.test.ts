@@ -59,12 +59,13 @@ describe('portolan CLI', () => {
 
   it('--host-map puts files on named hosts', async () => {
     const dir = tmpWorkspace({
-      'a/docker-compose.yml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n',
-      'b/docker-compose.yml': 'services:\n  app:\n    image: httpd\n    ports:\n      - "8080:80"\n',
+      // opt/<app>/ mirrors a machine's /opt: one host unless the host map splits it.
+      'opt/a/docker-compose.yml': 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n',
+      'opt/b/docker-compose.yml': 'services:\n  app:\n    image: httpd\n    ports:\n      - "8080:80"\n',
     });
     const same = await runCli(['check', dir, '--format', 'json']);
     assert.ok((JSON.parse(same.out) as { diagnostics: { rule: string }[] }).diagnostics.some((d) => d.rule === 'port-conflict'), 'one host: conflict');
-    const split = await runCli(['check', dir, '--format', 'json', '--host-map', 'a/**=alpha', '--host-map', 'b/**=beta']);
+    const split = await runCli(['check', dir, '--format', 'json', '--host-map', 'opt/a/**=alpha', '--host-map', 'opt/b/**=beta']);
     assert.equal(split.code, 0);
     assert.deepEqual((JSON.parse(split.out) as { diagnostics: unknown[] }).diagnostics, []);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -100,7 +100,7 @@ describe('client manifest', () => {
 
     it('declares the settings the server reads, each rule with the five severities', () => {
       const props = contributes.configuration.properties;
-      assert.deepEqual(Object.keys(props).sort(), ['portolan.exclude', 'portolan.hostMap', 'portolan.include', 'portolan.live.enabled', 'portolan.rules', 'portolan.trace.server']);
+      assert.deepEqual(Object.keys(props).sort(), ['portolan.crossProjectConflicts', 'portolan.exclude', 'portolan.hostMap', 'portolan.include', 'portolan.live.enabled', 'portolan.rules', 'portolan.trace.server']);
       assert.equal(props['portolan.live.enabled'].default, false);
       assert.equal(props['portolan.hostMap'].type, 'object');
       assert.deepEqual(props['portolan.hostMap'].default, {});

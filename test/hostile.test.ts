@@ -28,12 +28,16 @@ async function check(dir: string): Promise<Run> {
   return { code, out, err, rows: (JSON.parse(out) as { diagnostics: Run['rows'] }).diagnostics };
 }
 
-/** A compose file publishing 8080 and an nginx site listening on 8080: a conflict that must survive every hostile neighbour. */
+/**
+ * A compose file publishing 8080 and an nginx site listening on 8080: a conflict that must
+ * survive every hostile neighbour. The site proxies to the project's 9417, which puts the
+ * project on the workspace's host (a deployment tie, see index/deployments.ts).
+ */
 function baseline(dir: string): void {
   fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'nginx'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'app', 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n');
-  fs.writeFileSync(path.join(dir, 'nginx', 'site.conf'), 'server {\n    listen 8080;\n}\n');
+  fs.writeFileSync(path.join(dir, 'app', 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n      - "127.0.0.1:9417:9417"\n');
+  fs.writeFileSync(path.join(dir, 'nginx', 'site.conf'), 'server {\n    listen 8080;\n    location / {\n        proxy_pass http://127.0.0.1:9417;\n    }\n}\n');
 }
 
 function conflictSurvives(r: Run): void {
@@ -157,9 +161,10 @@ describe('hostile input', function () {
   });
 
   it('invalid UTF-8 is read with U+FFFD and logged; CRLF and BOM files keep exact columns', async () => {
-    fs.writeFileSync(path.join(dir, 'nginx', 'latin1.conf'), Buffer.from('server {\n    server_name caf\xe9.example;\n    listen 8082;\n}\n', 'latin1'));
+    fs.writeFileSync(path.join(dir, 'nginx', 'latin1.conf'), Buffer.from('server {\n    server_name caf\xe9.example;\n    listen 8082;\n    location / {\n        proxy_pass http://127.0.0.1:8083;\n    }\n}\n', 'latin1'));
     fs.mkdirSync(path.join(dir, 'win'));
-    fs.writeFileSync(path.join(dir, 'win', 'docker-compose.yml'), '\ufeffservices:\r\n  api:\r\n    image: api:1\r\n    ports:\r\n      - "8082:80"\r\n');
+    fs.writeFileSync(path.join(dir, 'win', 'docker-compose.yml'), '\ufeffservices:\r\n  api:\r\n    image: api:1\r\n    ports:\r\n      - "8082:80"\r\n      - "127.0.0.1:8083:8083"\r\n');
+    // The site proxies to win's 8083, so win's project is on the workspace's host (deployments.ts).
     const r = await check(dir);
     conflictSurvives(r);
     assert.match(r.err, /read .*nginx\/latin1\.conf: not valid UTF-8; invalid bytes read as U\+FFFD/);

@@ -190,7 +190,9 @@ describe('multi-root workspaces', () => {
     assert.deepEqual(a.byRule('port-conflict'), []);
     assert.deepEqual([...new Set(a.snap.facts.map((f) => f.host))].sort(), ['alpha', 'beta']);
     assert.equal(a.snap.display('/b/docker-compose.yml'), 'beta/docker-compose.yml');
-    assert.equal(analyze(files, { roots: [{ path: '/', name: 'one' }] }).byRule('port-conflict').length, 2, 'one folder: they do clash');
+    // The same two files in one folder that mirrors a machine (etc/, opt/) are on one host and clash.
+    const one = { '/one/etc/nginx/sites-enabled/x': files['/a/nginx/sites-enabled/x'], '/one/opt/b/docker-compose.yml': files['/b/docker-compose.yml'] };
+    assert.equal(analyze(one, { roots: [{ path: '/one', name: 'one' }] }).byRule('port-conflict').length, 2, 'one folder: they do clash');
   });
 
   it('a folder-level host map applies to its own folder only, and can put both folders on one host', () => {

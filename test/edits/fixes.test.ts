@@ -56,13 +56,13 @@ describe('quick fixes', () => {
 
     it('skips a well-known port of a stack present (5222, Jitsi Prosody) when looking for the nearest free port', () => {
       const files = {
-        '/ws/jitsi/docker-compose.yml': 'services:\n  prosody:\n    image: jitsi/prosody:stable\n    expose:\n      - "5222"\n  chat:\n    image: example/chat\n    ports:\n      - "5221:5221"\n',
-        '/ws/nginx/conf.d/a.conf': 'server {\n    listen 5221;\n}\n',
+        '/ws/opt/jitsi/docker-compose.yml': 'services:\n  prosody:\n    image: jitsi/prosody:stable\n    expose:\n      - "5222"\n  chat:\n    image: example/chat\n    ports:\n      - "5221:5221"\n',
+        '/ws/etc/nginx/conf.d/a.conf': 'server {\n    listen 5221;\n}\n',
       };
-      const { fixes } = fixesFor(files, 'port-conflict', '/ws/nginx/conf.d/a.conf');
+      const { fixes } = fixesFor(files, 'port-conflict', '/ws/etc/nginx/conf.d/a.conf');
       assert.equal(fixes.length, 1);
       assert.match(fixes[0]!.title, /to 5220/);
-      assert.equal(applyFix(files, fixes[0]!)['/ws/nginx/conf.d/a.conf'], 'server {\n    listen 5220;\n}\n');
+      assert.equal(applyFix(files, fixes[0]!)['/ws/etc/nginx/conf.d/a.conf'], 'server {\n    listen 5220;\n}\n');
     });
 
     it('offers nothing for a side whose port is a default written nowhere', () => {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runRules, type PortDiagnostic } from '../core/rules';
+import { runRules, withCrossProjectConflicts, type PortDiagnostic } from '../core/rules';
 import { fileFilter } from '../core/index/filter';
 import { portReference } from '../core/features/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/index/workspace';
@@ -21,13 +21,15 @@ import { portTable } from '../core/index/table';
 import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/index/documents';
 
 const USAGE = `Usage:
-  portolan check [dir] [--format text|json|sarif|github] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
+  portolan check [dir] [--format text|json|sarif|github] [--host-map GLOB=HOST ...] [--cross-project] [--include GLOB ...] [--exclude GLOB ...]
   portolan ports [dir] [--format table|json|markdown] [--write FILE] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
   portolan live [dir] [--host HOST] [--host-map GLOB=HOST ...] [--include GLOB ...] [--exclude GLOB ...]
 ${RENUMBER_USAGE}
 
   dir          workspace folder (default: the current directory); its name is the default host
-  --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable
+  --host-map   map files matching GLOB (relative to dir) to host HOST; repeatable; wins over
+               the hosts Portolan infers (each compose project its own host, unless tied)
+  --cross-project  also note ports that projects on separate hosts share (project-conflict)
   --include    read only files matching GLOB (relative to dir); repeatable
   --exclude    never read files matching GLOB (relative to dir); repeatable, wins over --include
   --verbose    log skipped files to stderr
@@ -68,6 +70,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       options: {
         format: { type: 'string' },
         'host-map': { type: 'string', multiple: true },
+        'cross-project': { type: 'boolean' },
         include: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
@@ -99,7 +102,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
     await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
     const snap = index.snapshot();
-    const diagnostics = runRules(snap, {}, (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
+    const diagnostics = runRules(snap, withCrossProjectConflicts({}, values['cross-project'] === true), (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     if (command === 'ports') {
       if (values.write !== undefined) return writeRegion(resolve(values.write), portsMarkdown(snap), io);
       if (format === 'markdown') io.out(portReference(snap, diagnostics, basename(dir)));

@@ -15,7 +15,7 @@ import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck'
 import { fileFilter } from '../core/index/filter';
 import { isCandidatePath } from '../core/index/registry';
 import { loadWorkspace, WorkspaceIndex, type HostMapping, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
-import { parseRuleSettings, runRules, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { parseRuleSettings, runRules, withCrossProjectConflicts, type PortDiagnostic, type RuleSettings } from '../core/rules';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
 import { IndexedNotification } from './protocol';
@@ -29,6 +29,8 @@ export interface PortolanSettings {
   hostMap?: Record<string, string>;
   /** Rule id to severity or "off". */
   rules?: Record<string, string>;
+  /** `portolan.crossProjectConflicts`: report `project-conflict` notes. */
+  crossProjectConflicts?: boolean;
   /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
   include?: string[];
   /** Globs (relative to the folder) of files never to read. */
@@ -60,7 +62,7 @@ export function folderSettings(s: PortolanSettings | null | undefined, root: Roo
   const include = strings(raw.include);
   const exclude = strings(raw.exclude);
   const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
-  return { rules: parseRuleSettings(raw.rules), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
+  return { rules: withCrossProjectConflicts(parseRuleSettings(raw.rules), raw.crossProjectConflicts === true), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
 }
 
 /** A position in a workspace file: its path, its text and the UTF-16 offset. */

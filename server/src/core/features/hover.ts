@@ -1,9 +1,10 @@
 /**
- * Hover content for a port mention: owner, protocol, address, role, how the value was derived,
- * every other mention of that port on the host, and the well-known use of the port: the
- * product's own name when the image or program behind the mention identifies it (Home Assistant's
- * 8123, Portainer's 9000), else the generic meaning or the candidates (never one product's name
- * for a number several products use). Returns Markdown; links come from the caller so the core
+ * Hover content for a port mention: owner, protocol, address, role, the host and why it is that
+ * host (index/deployments.ts), how the value was derived, every other mention of that port on
+ * the host, and the well-known use of the port: the product's own name when the image or
+ * program behind the mention identifies it (Home Assistant's 8123, Portainer's 9000), else the
+ * generic meaning or the candidates (never one product's name for a number several products
+ * use). Returns Markdown; links come from the caller so the core
  * never builds URIs.
  */
 import type { Location, PortFact } from '../model/facts';
@@ -45,6 +46,9 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   lines.push('');
   const where = f.netns ? `inside container ${f.netns.replace(/^[a-z-]+:/, '')}` : `host "${f.host}"`;
   lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : 'all interfaces')} · ${where} · \`${f.detail}\``);
+  // Which host and why (index/deployments.ts); a resolver fact placed by its launcher may sit on another host than its file.
+  const placed = snap.placementOf(f.location.file);
+  lines.push(placed.host === f.host ? `Host **${f.host}**: ${placed.reason}` : `Host **${f.host}**`);
   if (f.firewall) lines.push(`ufw ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${f.firewall.from}` : ' from anywhere'}${f.firewall.comment ? ` — “${f.firewall.comment}”` : ''}`);
   lines.push(`Value: ${derivationText(snap, f, link)}`);
   const others = snap.facts

@@ -1,9 +1,11 @@
 /**
- * Which machine a file describes: workspace folders (roots) and the `portolan.hostMap` globs.
- * A {@link HostMap} is immutable once built (a settings change builds a new one), so every
- * snapshot keeps the hosts it was made with.
+ * Which machine a file describes: workspace folders (roots), the `portolan.hostMap` globs, and
+ * else the deployment layout inferred from the files (`deployments.ts`). A {@link HostMap} is
+ * immutable once built (a settings change or a new layout builds a new one), so every snapshot
+ * keeps the hosts it was made with.
  */
 import picomatch from 'picomatch';
+import type { DeploymentLayout, Placement } from './deployments';
 
 /** A workspace folder: its absolute path and its name (the default host name). */
 export interface Root {
@@ -25,19 +27,24 @@ export interface HostMapping {
 /** Roots and host mapping, compiled. The host of each path is computed once and remembered. */
 export class HostMap {
   readonly roots: readonly Root[];
-  private readonly matchers: { root: Root; match: (rel: string) => boolean; host: string }[] = [];
-  /** Host of each path asked so far (a cache of a pure function of the path). */
-  private readonly known = new Map<string, string>();
+  readonly hostMap: readonly HostMapping[];
+  private readonly matchers: { root: Root; match: (rel: string) => boolean; host: string; glob: string }[] = [];
+  /** Placement of each path asked so far (a cache of a pure function of the path). */
+  private readonly known = new Map<string, Placement>();
+  /** The inferred layout of each root (by root path); empty until {@link withLayouts}. */
+  private readonly layouts: ReadonlyMap<string, DeploymentLayout>;
 
-  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = []) {
+  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = [], layouts: ReadonlyMap<string, DeploymentLayout> = new Map()) {
     this.roots = roots;
+    this.hostMap = hostMap;
+    this.layouts = layouts;
     for (const m of hostMap) {
       const isMatch = picomatch(m.glob, { dot: true });
       // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
       const base = picomatch.scan(m.glob).base;
       const prefix = base === '' ? '' : base + '/';
       for (const root of roots) {
-        if (m.root === undefined || m.root === root.path) this.matchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host });
+        if (m.root === undefined || m.root === root.path) this.matchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host, glob: m.glob });
       }
     }
   }
@@ -51,19 +58,36 @@ export class HostMap {
     return best;
   }
 
-  /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name; `default` outside every root. */
-  hostOf(path: string): string {
+  /** The same roots and globs over newly inferred layouts (by root path). */
+  withLayouts(layouts: ReadonlyMap<string, DeploymentLayout>): HostMap {
+    return new HostMap(this.roots, this.hostMap, layouts);
+  }
+
+  /**
+   * The placement the roots and host-map globs decide alone: `default` outside every root, the
+   * first matching glob's host; `undefined` when the inferred layout decides.
+   */
+  mappedPlacement(path: string): Placement | undefined {
+    const root = this.rootOf(path);
+    if (!root) return { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
+    const rel = this.relative(root, path);
+    const hit = this.matchers.find((m) => m.root === root && m.match(rel));
+    return hit ? { host: hit.host, rule: 'host-map', reason: `portolan.hostMap puts ${hit.glob} on it` } : undefined;
+  }
+
+  /** Host, compose project and reason of a path: the host map first, else the inferred layout, else the root's own host. */
+  placementOf(path: string): Placement {
     const known = this.known.get(path);
     if (known !== undefined) return known;
-    const root = this.rootOf(path);
-    let host = root ? root.name : 'default';
-    if (root) {
-      const rel = this.relative(root, path);
-      const hit = this.matchers.find((m) => m.root === root && m.match(rel));
-      if (hit) host = hit.host;
-    }
-    this.known.set(path, host);
-    return host;
+    const root = this.rootOf(path)!;
+    const placed = this.mappedPlacement(path) ?? this.layouts.get(root.path)?.placementOf(path) ?? { host: root.name, rule: 'root', reason: "in no compose project, so on the folder's own host" };
+    this.known.set(path, placed);
+    return placed;
+  }
+
+  /** Host of a path (see {@link placementOf}). */
+  hostOf(path: string): string {
+    return this.placementOf(path).host;
   }
 
   /** Path for messages: relative to its root, with the root's name first when there are several roots; outside every root, the path itself. */

@@ -11,6 +11,7 @@
  */
 import type { FormatId, Location, PortFact } from '../model/facts';
 import { LineIndex } from '../model/lines';
+import type { Placement } from './deployments';
 import type { HostMap, Root } from './hosts';
 import { FactLookup } from './lookup';
 import type { PlacedEnv, PlacedFinding, PlacedWorkload } from './placed';
@@ -68,6 +69,8 @@ interface SnapshotView {
   readonly files: ReadonlyMap<string, FileRecord>;
   /** Host of a path. */
   hostOf(path: string): string;
+  /** Host of a path, its compose project and why (the host map, else `deployments.ts`). */
+  placementOf(path: string): Placement;
   /** Path for messages: relative to its root, with the root's name first when there are several roots. */
   display(path: string): string;
   /** Text of any known file (with or without a format) as of this snapshot; `undefined` when unknown. */
@@ -121,6 +124,7 @@ export function placedSnapshot(parts: SnapshotParts): PlacedSnapshot {
     findings: Object.freeze(parts.findings),
     files: parts.files,
     hostOf: (path: string) => hosts.hostOf(path),
+    placementOf: (path: string) => hosts.placementOf(path),
     display: (path: string) => hosts.display(path),
     textOf: (path: string) => texts.get(path)?.text,
     linesOf,

@@ -5,6 +5,7 @@
  */
 import type { ExtractContext, ExtractResult, FormatId, PortFact } from '../model/facts';
 import { FileListing } from '../model/listing';
+import { DeploymentTracker, type LayoutFile, type LayoutRoot } from './deployments';
 import { HostMap, type HostMapping, type Root } from './hosts';
 import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
 import { classify, extractFile, FORMATS, type FormatLog } from './registry';
@@ -69,19 +70,25 @@ export class WorkspaceIndex {
   private readonly texts = new Map<string, SourceText>();
   private sortedPaths: string[] | undefined;
   private fileListing: FileListing | undefined;
+  /** Roots and host-map globs alone; {@link hosts} adds the inferred deployment layouts. */
+  private baseHosts: HostMap;
   private hosts: HostMap;
+  private readonly deployments = new DeploymentTracker();
   private cached: Snapshot | undefined;
   private readonly log: FormatLog | undefined;
 
   /** `log` receives one line per format module that threw (a bug in that module), with the file and stack. */
   constructor(options: IndexOptions, log?: FormatLog) {
-    this.hosts = new HostMap(options.roots, options.hostMap);
+    this.baseHosts = new HostMap(options.roots, options.hostMap);
+    this.hosts = this.baseHosts;
     this.log = log;
   }
 
   /** Replaces roots and host mapping (a settings change); facts are re-placed on next snapshot. */
   configure(options: IndexOptions): void {
-    this.hosts = new HostMap(options.roots, options.hostMap);
+    this.baseHosts = new HostMap(options.roots, options.hostMap);
+    this.hosts = this.baseHosts;
+    this.deployments.reset();
     this.cached = undefined;
   }
 
@@ -90,9 +97,31 @@ export class WorkspaceIndex {
     return this.hosts.rootOf(path);
   }
 
-  /** Host of a path: the first host-map glob that matches its root-relative path, else its root's name. */
+  /** Host of a path: the first host-map glob that matches its root-relative path, else the inferred deployment's host. */
   hostOf(path: string): string {
-    return this.hosts.hostOf(path);
+    return this.currentHosts().hostOf(path);
+  }
+
+  /**
+   * The hosts as the current files lay them out: re-infers the deployment layouts
+   * (`deployments.ts`) when a file they read changed, keeping the same {@link HostMap} otherwise.
+   */
+  private currentHosts(): HostMap {
+    const roots: readonly LayoutRoot[] = this.baseHosts.roots;
+    if (this.deployments.refresh(roots, this.paths(), (p) => this.layoutInput(p)) || this.hosts === this.baseHosts) {
+      this.hosts = this.baseHosts.withLayouts(this.deployments.current());
+    }
+    return this.hosts;
+  }
+
+  /** A file as the deployment inference reads it, extracted on demand; undefined when it takes no part (no format, host-mapped, outside every root). */
+  private layoutInput(path: string): { root: LayoutRoot; file: LayoutFile } | undefined {
+    const state = this.states.get(path);
+    const root = this.baseHosts.rootOf(path);
+    if (!state || !root || this.baseHosts.mappedPlacement(path) !== undefined) return undefined;
+    const current = state.result ?? this.extract(path, state);
+    const result = current.failed && state.lastGood ? state.lastGood : current;
+    return { root, file: { path, format: state.format, text: state.source.text, result } };
   }
 
   /** Adds or replaces a file's text. Returns true when anything changed. */
@@ -103,6 +132,7 @@ export class WorkspaceIndex {
     this.texts.set(path, source);
     if (isNew) this.listChanged();
     this.invalidate(path, isNew);
+    this.deployments.invalidate();
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
@@ -125,6 +155,7 @@ export class WorkspaceIndex {
     this.states.delete(path);
     this.hosts.forget(path);
     this.listChanged();
+    this.deployments.invalidate();
     this.invalidate(path, true);
     this.cached = undefined;
     return true;
@@ -192,7 +223,7 @@ export class WorkspaceIndex {
   /** A file's placed contribution and frozen record, (re)computed only when something they depend on changed. */
   private place(path: string, state: FileState): { placed: PlacedFile; record: FileRecord } {
     const result = state.result ?? this.extract(path, state);
-    const host = this.hosts.hostOf(path);
+    const host = this.currentHosts().hostOf(path);
     let placed = state.placed;
     if (!placed || placed.result !== result || placed.host !== host || placed.confident !== state.confident) {
       placed = placeFile({ path, format: state.format, result, confident: state.confident, ...(state.lastGood ? { lastGood: state.lastGood } : {}) }, host);
@@ -215,6 +246,7 @@ export class WorkspaceIndex {
     const env: PlacedEnv[] = [];
     const findings: PlacedFinding[] = [];
     const files = new Map<string, FileRecord>();
+    const hosts = this.currentHosts();
     for (const path of this.paths()) {
       const state = this.states.get(path);
       if (!state) continue;
@@ -225,7 +257,7 @@ export class WorkspaceIndex {
       for (const e of placed.env) env.push(e);
       for (const f of placed.findings) findings.push(f);
     }
-    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts: this.hosts }));
+    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }));
     return this.cached;
   }
 }

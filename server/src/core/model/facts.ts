@@ -175,6 +175,7 @@ export interface PortFact extends ExtractedFact {
 /** Rule ids: the diagnostic code, the CLI's rule column and the settings key. */
 export type RuleId =
   | 'port-conflict'
+  | 'project-conflict'
   | 'rtcd-mismatch'
   | 'unresolved-reference'
   | 'firewall-missing'

@@ -6,6 +6,7 @@ import type { RuleId, Severity } from '../model/facts';
 import { applySuppressions, SUPPRESSION_KEYWORD } from '../index/suppress';
 import type { Snapshot } from '../index/workspace';
 import { portConflict } from './conflict';
+import { projectConflict } from './project';
 import { docConflict, docDrift, docStale } from './docs';
 import { publicExposure } from './exposure';
 import { invalidPort, parseError, unknownRtcdKey } from './findings';
@@ -15,15 +16,18 @@ import { rtcdMismatch } from './rtcd';
 import { unresolvedReference } from './unresolved';
 
 export type { PortDiagnostic, Rule } from './rule';
+export { withCrossProjectConflicts } from './project';
 
 /** All rules in a stable order. */
-export const RULES: readonly Rule[] = [portConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError, docConflict, docDrift, docStale];
+export const RULES: readonly Rule[] = [portConflict, projectConflict, rtcdMismatch, unresolvedReference, firewallMissing, firewallStale, publicExposure, invalidPort, unknownRtcdKey, parseError, docConflict, docDrift, docStale];
 
 /** Id, default severity and description of every diagnostic code Portolan reports. */
 export interface RuleInfo {
   id: RuleId;
   severity: Severity;
   description: string;
+  /** True when the rule is off unless the settings give it a severity. */
+  optIn?: boolean;
 }
 
 /**
@@ -37,7 +41,7 @@ export const UNUSED_SUPPRESSION: RuleInfo = {
 };
 
 /** Every diagnostic code, in a stable order: the rules, then `unused-suppression`. */
-export const RULE_INFO: readonly RuleInfo[] = [...RULES.map(({ id, severity, description }) => ({ id, severity, description })), UNUSED_SUPPRESSION];
+export const RULE_INFO: readonly RuleInfo[] = [...RULES.map(({ id, severity, description, optIn }) => (optIn ? { id, severity, description, optIn } : { id, severity, description })), UNUSED_SUPPRESSION];
 
 const RULE_IDS: ReadonlySet<string> = new Set(RULE_INFO.map((r) => r.id));
 
@@ -63,7 +67,8 @@ export function parseRuleSettings(value: unknown): RuleSettings {
  * - `settings` is one {@link RuleSettings} for every file, or a function giving the settings
  *   that apply to a file (a multi-root workspace has one per folder); the diagnostic's own file
  *   decides its severity, and `off` drops it. Without a setting, a diagnostic keeps the severity
- *   its rule gave it (usually the rule's default).
+ *   its rule gave it (usually the rule's default). An opt-in rule runs only where the settings
+ *   give it a severity (see {@link withCrossProjectConflicts}).
  * - Diagnostics located in a file that currently fails to parse (and whose last good facts
  *   stand in) are dropped, except its parse errors: their offsets belong to an older text.
  * - `portolan-ignore-next-line` comments hide the diagnostics on their next line; one that
@@ -77,10 +82,11 @@ export function runRules(
   onError: (rule: RuleId, e: unknown) => void = () => undefined,
 ): PortDiagnostic[] {
   const settingsOf = typeof settings === 'function' ? settings : () => settings;
-  const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? rule.severity;
+  // An opt-in rule (`project-conflict`) is off unless the settings give it a severity.
+  const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? (rule.optIn ? 'off' : rule.severity);
   // A rule may report some findings below its default severity (firewall-stale on a host with
   // listeners Portolan cannot see); a setting for the rule still decides for all of them.
-  const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? d.severity;
+  const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? (rule.optIn ? 'off' : d.severity);
   const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
   const found: PortDiagnostic[] = [];
   for (const rule of RULES) {

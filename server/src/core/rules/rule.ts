@@ -20,6 +20,8 @@ export interface PortDiagnostic {
 export interface Rule {
   id: RuleId;
   severity: Severity;
+  /** True for a rule that runs only when the settings give it a severity (`project-conflict`). */
+  optIn?: boolean;
   description: string;
   check(snap: Snapshot): PortDiagnostic[];
 }
