@@ -617,9 +617,4 @@ export class DeploymentTracker {
   current(): ReadonlyMap<string, DeploymentLayout> {
     return this.layouts;
   }
-
-  /** Placement of a path under `root` by the last refresh (the root's own host before any). */
-  placementOf(root: LayoutRoot, path: string): Placement {
-    return this.layouts.get(root.path)?.placementOf(path) ?? { host: root.name, rule: 'root', reason: "in no compose project, so on the folder's own host" };
-  }
 }

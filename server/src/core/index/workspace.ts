@@ -221,9 +221,9 @@ export class WorkspaceIndex {
   }
 
   /** A file's placed contribution and frozen record, (re)computed only when something they depend on changed. */
-  private place(path: string, state: FileState): { placed: PlacedFile; record: FileRecord } {
+  private place(path: string, state: FileState, hosts: HostMap): { placed: PlacedFile; record: FileRecord } {
     const result = state.result ?? this.extract(path, state);
-    const host = this.currentHosts().hostOf(path);
+    const host = hosts.hostOf(path);
     let placed = state.placed;
     if (!placed || placed.result !== result || placed.host !== host || placed.confident !== state.confident) {
       placed = placeFile({ path, format: state.format, result, confident: state.confident, ...(state.lastGood ? { lastGood: state.lastGood } : {}) }, host);
@@ -250,7 +250,7 @@ export class WorkspaceIndex {
     for (const path of this.paths()) {
       const state = this.states.get(path);
       if (!state) continue;
-      const { placed, record } = this.place(path, state);
+      const { placed, record } = this.place(path, state, hosts);
       files.set(path, record);
       for (const f of placed.facts) facts.push(f);
       for (const w of placed.workloads) workloads.push(w);
