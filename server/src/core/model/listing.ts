@@ -96,10 +96,11 @@ export interface NamedByOptions {
 }
 
 /**
- * picomatch's matcher for a glob, or `undefined` for a glob it rejects (it throws on globs over
- * 65,536 characters): the one place the listing turns a library's throw into a value.
+ * picomatch's matcher for a glob (dot files not matched), or `undefined` for a glob it rejects
+ * (it throws on globs over 65,536 characters): the one place the core turns picomatch's throw
+ * into a value. Used here and by nginx `include`.
  */
-function globMatcher(glob: string): ((path: string) => boolean) | undefined {
+export function globMatcher(glob: string): ((path: string) => boolean) | undefined {
   try {
     return picomatch(glob, { dot: false });
   } catch {

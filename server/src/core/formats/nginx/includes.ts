@@ -22,7 +22,7 @@
  */
 import picomatch from 'picomatch';
 import type { ExtractContext } from '../../model/facts';
-import { FileListing, filesNamedBy, withPrefix } from '../../model/listing';
+import { FileListing, filesNamedBy, globMatcher, withPrefix } from '../../model/listing';
 import { basename, dirname, resolvePath } from '../../model/paths';
 import { listingOf } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
@@ -51,15 +51,6 @@ export function nginxPrefix(fromFile: string, files: ReadonlySet<string>): { dir
 }
 
 const isGlob = (p: string): boolean => /[*?[]/.test(p);
-
-/** picomatch's matcher for `glob`, or `undefined` when picomatch rejects it (it throws on patterns over 65,536 characters). */
-function globMatcher(glob: string): ((path: string) => boolean) | undefined {
-  try {
-    return picomatch(glob, { dot: false });
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Workspace files an `include` argument names, sorted. Relative paths resolve against the
