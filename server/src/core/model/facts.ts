@@ -145,10 +145,7 @@ export interface ExtractedFact {
   netns?: string;
   /** Present exactly when `kind === 'firewall'`. */
   firewall?: FirewallRule;
-  /**
-   * For references: the URL scheme when the port came from a URL ("http", "https", "ws"),
-   * and for compose container targets the published host port that maps to it.
-   */
+  /** For references: the URL scheme when the port came from a URL ("http", "https", "ws"). */
   scheme?: string;
   /** Compose and `docker run`: the host port published for this container target (short or long syntax). */
   publishedBy?: PortRange;
@@ -280,7 +277,7 @@ export interface ExtractContext {
   files(): readonly string[];
   /**
    * The same paths indexed by name and directory name, shared by every extraction of one file
-   * list (see `filelist.ts`). Optional: `listingOf(ctx)` builds one from `files()` when absent.
+   * list (see `model/listing.ts`). Optional: `listingOf(ctx)` builds one from `files()` when absent.
    * Calling it records a dependency on the file list, as `files()` does.
    */
   listing?(): FileListing;

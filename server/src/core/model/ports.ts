@@ -8,7 +8,7 @@ import type { PortRange } from './facts';
 export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
 
-/** rtcd and the Calls plugin accept ports in this inclusive range (see corpus/PROVENANCE.md). */
+/** rtcd and the Calls plugin accept ports in this inclusive range (see test/corpus/PROVENANCE.md). */
 export const RTCD_MIN_PORT = 80;
 export const RTCD_MAX_PORT = 49151;
 
