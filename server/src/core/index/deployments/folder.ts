@@ -1,0 +1,170 @@
+/** One workspace folder's files as the layout inference reads them, and its compose projects (rules 1-3). */
+import type { LayoutFile, LayoutRoot, Project } from './model';
+import { DEFAULT_COMPOSE, depth, deepestTestTree, FS_TOP, isUnder, PROGRAM_DIRS, relDir, testTreeOf } from './paths';
+
+/** A file of the folder with its path relative to the folder. */
+export type FolderFile = LayoutFile & { rel: string };
+
+/** The folder's files, indexed for the rules. */
+export interface Folder {
+  readonly root: LayoutRoot;
+  /** Files under the folder (not the folder itself), in the caller's order. */
+  readonly files: readonly FolderFile[];
+  readonly byPath: ReadonlyMap<string, FolderFile>;
+  /** Every relative file path and every directory above one, to tell a written path that exists. */
+  readonly known: ReadonlySet<string>;
+  /** A path relative to the folder; undefined outside it. */
+  relOf(path: string): string | undefined;
+  /** The host of a project id ("" is the folder's own host). */
+  hostOfProject(id: string): string;
+}
+
+/** Indexes the files of `files` that lie under `root`. */
+export function folderOf(root: LayoutRoot, files: readonly LayoutFile[]): Folder {
+  const prefix = root.path.endsWith('/') ? root.path : root.path + '/';
+  const relOf = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : undefined);
+  const mine: FolderFile[] = [];
+  for (const f of files) {
+    const rel = relOf(f.path);
+    if (rel !== undefined && rel !== '') mine.push({ ...f, rel });
+  }
+  const known = new Set<string>();
+  for (const f of mine) for (let r = f.rel; r !== '' && !known.has(r); r = relDir(r)) known.add(r);
+  return {
+    root, files: mine, byPath: new Map(mine.map((f) => [f.path, f])), known, relOf,
+    hostOfProject: (id) => (id === '' ? root.name : `${root.name}/${id}`),
+  };
+}
+
+/** Rule 1: the evidence that the folder mirrors a file system ("etc/nginx/nginx.conf"), or undefined. */
+export function mirrorEvidence(folder: Folder): string | undefined {
+  if (folder.files.some((f) => f.format === 'compose' && !f.rel.includes('/'))) return undefined;
+  const tops = new Map<string, string>();
+  for (const f of folder.files) {
+    if (!f.format) continue;
+    const segs = f.rel.split('/');
+    if (segs.length < 2 || !FS_TOP.has(segs[0]!)) continue;
+    if ((PROGRAM_DIRS.has(segs[0]!) && segs.length >= 3) || f.rel.startsWith('usr/lib/systemd/') || f.rel.startsWith('lib/systemd/')) return f.rel;
+    if (!tops.has(segs[0]!)) tops.set(segs[0]!, f.rel);
+  }
+  return tops.size >= 2 ? [...tops.values()].slice(0, 2).join(', ') : undefined;
+}
+
+/** The scope a file has by its path: its project, or the test tree deeper than any project. */
+export interface Scope {
+  project?: Project;
+  tree?: string;
+}
+
+/** Rules 2 and 3: the folder's compose projects and the scope of each path. */
+export class Projects {
+  readonly all: Project[] = [];
+  /** Directory projects by directory. */
+  private readonly byDir = new Map<string, Project>();
+  /** Single-file projects by the file's relative path. */
+  readonly singles = new Map<string, Project>();
+  private readonly scopes = new Map<string, Scope>();
+
+  constructor(folder: Folder) {
+    const composeByDir = new Map<string, FolderFile[]>();
+    for (const f of folder.files) {
+      if (f.format !== 'compose') continue;
+      const d = relDir(f.rel);
+      composeByDir.set(d, [...(composeByDir.get(d) ?? []), f]);
+    }
+    for (const [dir, list] of [...composeByDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (list.length === 1 || list.some((f) => DEFAULT_COMPOSE.test(f.rel.slice(f.rel.lastIndexOf('/') + 1)))) {
+        const p = newProject(folder, dir, dir, false, list.map((f) => f.path));
+        this.all.push(p);
+        this.byDir.set(dir, p);
+      } else {
+        for (const f of list) {
+          const p = newProject(folder, f.rel, dir, true, [f.path]);
+          this.all.push(p);
+          this.singles.set(f.rel, p);
+        }
+      }
+    }
+  }
+
+  /** The deepest directory project containing a relative path (a directory when `isDir`). */
+  dirProjectOf(rel: string, isDir: boolean): Project | undefined {
+    for (let d: string | undefined = isDir ? rel : relDir(rel); d !== undefined; d = d === '' ? undefined : relDir(d)) {
+      const p = this.byDir.get(d);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** The project a written path names: a single-file project, else the deepest directory project. */
+  named(rel: string, isDir: boolean): Project | undefined {
+    return this.singles.get(rel) ?? this.dirProjectOf(rel, isDir);
+  }
+
+  /** The scope of a relative file path (rule 2 before joins, rule 3). */
+  scopeOf(rel: string): Scope {
+    let s = this.scopes.get(rel);
+    if (s) return s;
+    const single = this.singles.get(rel);
+    if (single) s = { project: single };
+    else {
+      const p = this.dirProjectOf(rel, false);
+      const tree = deepestTestTree(rel);
+      s = tree !== undefined && (!p || depth(tree) > depth(p.dir)) ? { tree } : p ? { project: p } : {};
+    }
+    this.scopes.set(rel, s);
+    return s;
+  }
+}
+
+function newProject(folder: Folder, id: string, dir: string, single: boolean, files: string[]): Project {
+  const tree = testTreeOf(single ? id : id + '/x');
+  const p: Project = {
+    id, dir, single, files, host: folder.hostOfProject(id), rule: id === '' ? 'root' : 'project',
+    reason: id === '' ? 'compose project at the top of the folder, on the folder\'s own host'
+      : single ? `compose file ${id}, which compose loads only when -f names it (its directory has no compose.yaml), so it is taken as run on its own: its own host`
+      : tree !== undefined ? `compose project ${id}, under the test tree ${tree}/: its own host`
+      : `compose project ${id}, its own host (nothing on the folder's host ties it to other projects)`,
+  };
+  if (tree !== undefined) p.testTree = tree;
+  return p;
+}
+
+/** A file joined to the one project that mounts or reads it. */
+export interface Join {
+  project: Project;
+  why: string;
+}
+
+/** Rule 2, joins: files in no project that exactly one project bind-mounts or reads as an env file. */
+export function joinsOf(folder: Folder, projects: Projects): Map<string, Join> {
+  const joined = new Map<string, Join>();
+  const named = new Map<string, Map<Project, string>>();
+  const note = (path: string, p: Project, why: string) => {
+    const rel = folder.relOf(path);
+    // Mounting one's own directory or an ancestor ("." or "..") says nothing about single files.
+    if (rel === undefined || isUnder(p.dir, rel)) return;
+    const m = named.get(rel) ?? new Map<Project, string>();
+    if (!m.has(p)) m.set(p, why);
+    named.set(rel, m);
+  };
+  for (const p of projects.all) {
+    for (const file of p.files) {
+      const r = folder.byPath.get(file)?.result;
+      if (!r) continue;
+      for (const w of r.workloads) for (const v of w.volumes) note(v.source.replace(/\/+$/, ''), p, `bind-mounted by service ${w.name} of`);
+      for (const d of r.dependencies) note(d, p, 'read as an env file by');
+    }
+  }
+  if (named.size === 0) return joined;
+  for (const f of folder.files) {
+    if (projects.scopeOf(f.rel).project || f.format === 'compose') continue;
+    let hit: Map<Project, string> | undefined;
+    for (let r = f.rel; r !== '' && !hit; r = relDir(r)) hit = named.get(r);
+    if (hit && hit.size === 1) {
+      const [project, why] = [...hit][0]!;
+      joined.set(f.rel, { project, why });
+    }
+  }
+  return joined;
+}
