@@ -290,13 +290,23 @@ export function checkNoFix(before: string | Record<string, string>, which?: Rule
 /**
  * Applies fix-all for `file` (optionally one rule) and compares the files as {@link checkFix}
  * does. Returns the diagnostics it fixed.
+ *
+ * A `before` fixture may annotate diagnostics (`^^^^ RULE [SEVERITY][: MESSAGE]`): then the
+ * diagnostics fix-all fixed must be exactly the annotated ones, matched as
+ * {@link checkDiagnostics} matches them, so the fixture shows which squiggles go away. Without
+ * annotations which ones were fixed is not checked (look at the returned list).
  */
 export function checkFixAll(before: string | Record<string, string>, after: string | Record<string, string>, file: string, rule?: RuleId, opts: FixOptions = {}): PortDiagnostic[] {
-  const { files } = filesOf(before);
+  const { files, annotations } = filesOf(before);
   const expected = filesOf(after);
+  if (expected.annotations.length > 0) throw new FixtureError('the expected fixture of checkFixAll takes no annotations');
   const ctx = fixContext(files, opts);
   const abs = file.startsWith(`${FIXTURE_ROOT}/`) ? file : fixturePath(file);
   const { edits, fixed } = fixAll(ctx, abs, rule);
+  if (annotations.length > 0) {
+    const wanted = annotations.map((a) => parseDiagnosticExpectation(a.text));
+    compare('fixed diagnostics', files, annotations, wanted, fixed, (d) => d.location, fitsDiagnostic, (d) => `${d.rule} ${d.severity}: ${d.message}`);
+  }
   assert.deepEqual(verifyEdits(ctx.before, edits, (f) => files[f], ctx.reanalyze).caused.map((x) => `${x.rule}: ${x.message}`), [], 'problems fix-all caused');
   assertFiles(files, expected.files, { ...files, ...Object.fromEntries(applyAll(edits, (f) => files[f])) });
   return fixed;

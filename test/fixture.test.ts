@@ -3,7 +3,7 @@
  * them (./check.ts), including that each check fails when an annotation is wrong.
  */
 import * as assert from 'node:assert/strict';
-import { checkDiagnostics, checkFacts, checkFix, checkNoFix } from './check';
+import { checkDiagnostics, checkFacts, checkFix, checkFixAll, checkNoFix } from './check';
 import {
   FixtureError,
   matchAll,
@@ -283,6 +283,28 @@ describe('test fixtures', () => {
     it('checkNoFix passes when no fix is offered and fails when one is', () => {
       checkNoFix('//- /fw.sh\n#!/bin/sh\nufw allow 22/tcp\nufw allow 9999/tcp && ufw reload\n', 'firewall-stale');
       failure(() => checkNoFix(STALE));
+    });
+
+    it('checkFixAll: annotated diagnostics must be exactly the ones fixed; without annotations any may be', () => {
+      const twoStale = `
+        //- /fw.sh
+        #!/bin/sh
+        ufw allow 22/tcp
+        ufw allow 9998/tcp
+                  ^^^^ firewall-stale warning
+        ufw allow 9999/tcp
+                  ^^^^ firewall-stale
+      `;
+      const after = '//- /fw.sh\n#!/bin/sh\nufw allow 22/tcp\n';
+      assert.equal(checkFixAll(twoStale, after, '/fw.sh').length, 2);
+      assert.equal(checkFixAll(twoStale.replace(/\n *\^+ firewall-stale.*/g, ''), after, '/fw.sh').length, 2, 'no annotation: not checked');
+      const fewer = failure(() => checkFixAll(twoStale.replace(/\n *\^+ firewall-stale warning/, ''), after, '/fw.sh'));
+      assert.match(fewer.message, /^fixed diagnostics differ from the annotations\n {2}not annotated: \/ws\/fw\.sh firewall-stale warning: ufw allows 9998\/tcp/);
+      const moved = failure(() => checkFixAll(twoStale.replace(/\n *\^+ firewall-stale warning/, '\n            ^^^^^^^^^ firewall-stale'), after, '/fw.sh'));
+      assert.match(moved.message, /no fixed diagnostic for the annotation at fixture line 5: firewall-stale/);
+      failure(() => checkFixAll(twoStale.replace('firewall-stale warning', 'firewall-stale error'), after, '/fw.sh'));
+      failure(() => checkFixAll(twoStale, after, '/fw.sh', 'invalid-port'));
+      assert.throws(() => checkFixAll(twoStale, twoStale, '/fw.sh'), /takes no annotations/);
     });
   });
 });
