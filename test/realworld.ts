@@ -4,7 +4,8 @@
  * process), and its errors and warnings matched against classification.json.
  *
  * Used by test/realworld.test.ts (precision and recall) and by `npm run corpus:table`, which
- * rewrites the table in test/corpus/realworld/README.md from one run.
+ * rewrites the table in test/corpus/realworld/README.md from one run. `node out/test/realworld.js --list`
+ * also lists every false finding still reported, with its class and reason.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -137,5 +138,8 @@ if (require.main === module) {
     process.stdout.write(generated);
     for (const r of runs) for (const d of r.unclassified) process.stdout.write(`unclassified: ${r.folder} ${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule}: ${d.message}\n`);
     for (const r of runs) for (const c of r.lostTrue) process.stdout.write(`true finding lost: ${r.folder} ${c.file}:${c.line} ${c.rule}\n`);
+    if (process.argv.includes('--list')) {
+      for (const r of runs) for (const c of r.falsePositives) process.stdout.write(`false (class ${c.class ?? '?'}): ${r.folder} ${c.file}:${c.line}:${c.column} ${c.rule}: ${c.message}\n  why: ${c.reason}\n`);
+    }
   });
 }
