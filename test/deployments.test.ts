@@ -99,6 +99,33 @@ describe('deployments: which host a file is on', () => {
       assert.equal(a.snap.placementOf('/ws/stacks/notes.conf').host, 'ws', 'other files of that directory stay on the folder host');
     });
 
+
+    it('an alternative stack beside the default compose file is its own project (docker-compose-separate-containers.yml)', () => {
+      const files = {
+        '/ws/docker-compose.yml': compose('nginx-proxy', '80:80'),
+        '/ws/docker-compose-separate-containers.yml': compose('nginx', '80:80'),
+        '/ws/docker-compose.override.yml': compose('whoami', '8000:8000'),
+      };
+      const a = analyze(files);
+      assert.deepEqual(a.byRule('port-conflict'), []);
+      assert.equal(a.snap.placementOf('/ws/docker-compose.yml').host, 'ws');
+      assert.equal(a.snap.placementOf('/ws/docker-compose.override.yml').host, 'ws', 'the override file compose merges by default stays with it');
+      assert.equal(a.snap.placementOf('/ws/docker-compose-separate-containers.yml').host, 'ws/docker-compose-separate-containers.yml');
+      assert.match(a.snap.placementOf('/ws/docker-compose-separate-containers.yml').reason, /neither the default compose file of its directory nor an override or variant of it/);
+    });
+
+    it('near misses: two services of the default project on 80 conflict, and so do files COMPOSE_FILE in .env merges', () => {
+      const one = analyze({ '/ws/docker-compose.yml': `services:\n  a:\n    image: x\n    ports:\n      - "80:80"\n  b:\n    image: y\n    ports:\n      - "80:8080"\n` });
+      assert.equal(one.byRule('port-conflict').length, 2);
+      const files = {
+        '/ws/docker-compose.yml': compose('nginx-proxy', '80:80'),
+        '/ws/docker-compose-separate-containers.yml': compose('nginx', '80:80'),
+        '/ws/.env': 'COMPOSE_FILE=docker-compose.yml:docker-compose-separate-containers.yml\n',
+      };
+      const a = analyze(files);
+      assert.equal(a.byRule('port-conflict').length, 2);
+      assert.equal(a.snap.placementOf('/ws/docker-compose-separate-containers.yml').host, 'ws');
+    });
     it('a project at the top of the folder is the folder host; nested projects are their own', () => {
       const files = { '/ws/compose.yaml': compose('web', '80:80'), '/ws/nginx/site.conf': nginxSite('a.example', ['80']), '/ws/dev/compose.yaml': compose('web', '80:80') };
       const a = analyze(files);

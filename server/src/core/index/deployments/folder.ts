@@ -73,12 +73,15 @@ export class Projects {
       composeByDir.set(d, [...(composeByDir.get(d) ?? []), f]);
     }
     for (const [dir, list] of [...composeByDir].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      if (list.length === 1 || list.some((f) => DEFAULT_COMPOSE.test(f.rel.slice(f.rel.lastIndexOf('/') + 1)))) {
-        const p = newProject(folder, dir, dir, false, list.map((f) => f.path));
+      const merged = list.length === 1 ? list : mergedByDefault(folder, dir, list);
+      if (merged.length > 0) {
+        const p = newProject(folder, dir, dir, false, merged.map((f) => f.path));
         this.all.push(p);
         this.byDir.set(dir, p);
-      } else {
+      }
+      if (merged.length !== list.length) {
         for (const f of list) {
+          if (merged.includes(f)) continue;
           const p = newProject(folder, f.rel, dir, true, [f.path]);
           this.all.push(p);
           this.singles.set(f.rel, p);
@@ -117,12 +120,41 @@ export class Projects {
   }
 }
 
+/**
+ * The compose files of one directory that belong to its directory project: what compose loads
+ * without `-f` (a default file, its `*.override.*` file) and the variants named after the
+ * default file with a dot (`compose.prod.yaml`, `docker-compose.dev.yml`), which are written to
+ * be merged over it with `-f`; when the directory's `.env` sets `COMPOSE_FILE`, the files it
+ * lists (separated by `:`, `;` or `,`, compose's `COMPOSE_PATH_SEPARATOR` defaults) instead.
+ * Any other compose file beside them (`docker-compose-separate-containers.yml`, `stack.yml`) is
+ * an alternative stack that runs only through `-f`, so it is left out. An empty list when the
+ * directory has no default file and no `COMPOSE_FILE`.
+ */
+function mergedByDefault(folder: Folder, dir: string, list: readonly FolderFile[]): FolderFile[] {
+  const base = (f: FolderFile) => f.rel.slice(f.rel.lastIndexOf('/') + 1);
+  const env = folder.byPath.get(`${folder.root.path.replace(/\/+$/, '')}/${dir === '' ? '' : dir + '/'}.env`)?.result?.env;
+  const listed = env?.filter((e) => e.name === 'COMPOSE_FILE').at(-1)?.value;
+  if (listed !== undefined && listed.trim() !== '') {
+    const names = new Set(listed.split(/[:;,]/).map((n) => n.trim().replace(/^\.\//, '')).filter((n) => n !== ''));
+    const hit = list.filter((f) => names.has(base(f)));
+    if (hit.length > 0) return hit;
+  }
+  const stems = new Set(list.map(base).filter((n) => DEFAULT_COMPOSE.test(n)).map((n) => n.replace(/\.ya?ml$/i, '').toLowerCase()));
+  if (stems.size === 0) return [];
+  return list.filter((f) => {
+    const n = base(f).toLowerCase();
+    if (DEFAULT_COMPOSE.test(n)) return true;
+    const dot = n.indexOf('.');
+    return dot > 0 && stems.has(n.slice(0, dot)) && /\.[^.]+\.ya?ml$/.test(n.slice(dot));
+  });
+}
+
 function newProject(folder: Folder, id: string, dir: string, single: boolean, files: string[]): Project {
   const tree = testTreeOf(single ? id : id + '/x');
   const p: Project = {
     id, dir, single, files, host: folder.hostOfProject(id), rule: id === '' ? 'root' : 'project',
     reason: id === '' ? 'compose project at the top of the folder, on the folder\'s own host'
-      : single ? `compose file ${id}, which compose loads only when -f names it (its directory has no compose.yaml), so it is taken as run on its own: its own host`
+      : single ? `compose file ${id}, which compose loads only when -f names it (${folder.files.some((f) => f.format === 'compose' && relDir(f.rel) === dir && DEFAULT_COMPOSE.test(f.rel.slice(f.rel.lastIndexOf('/') + 1))) ? 'it is neither the default compose file of its directory nor an override or variant of it' : 'its directory has no compose.yaml'}), so it is taken as run on its own: its own host`
       : tree !== undefined ? `compose project ${id}, under the test tree ${tree}/: its own host`
       : `compose project ${id}, its own host (nothing on the folder's host ties it to other projects)`,
   };

@@ -15,9 +15,12 @@
  *    top level (a repository with a stack at its root is a project, not a machine).
  * 2. **Compose projects.** A directory holding a default compose file (`compose.yaml`,
  *    `compose.yml`, `docker-compose.yml`, `docker-compose.yaml`; compose-spec "Compose file")
- *    is a project: every compose file in it (overrides, `docker-compose.prod.yml` variants,
- *    which `-f` merges), its `.env` and every file below it belong to it; a nested project
- *    directory is a project of its own. A directory with only one compose file of another
+ *    is a project: the compose files compose merges for it (the default file, its
+ *    `*.override.*` file and the variants named after it with a dot, `docker-compose.prod.yml`,
+ *    written for `-f` over it; or the files `COMPOSE_FILE` in the directory's `.env` lists), its
+ *    `.env` and every file below it belong to it; a nested project directory is a project of
+ *    its own. Any other compose file beside the default one
+ *    (`docker-compose-separate-containers.yml`) is an alternative stack, a project of its own. A directory with only one compose file of another
  *    name is a project the same way. A directory with several compose files and no default
  *    one (`tests/mysql.yml`, `tests/redis.yml`, or `examples/standalone.yaml`,
  *    `examples/distributed.yaml`) holds alternatives that compose only ever loads through
