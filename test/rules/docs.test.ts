@@ -153,6 +153,24 @@ describe('port reference documents', () => {
   });
 
   describe('doc-conflict near misses', () => {
+    const table = '| Component | Port |\n|---|---:|\n| main | `service.port` (default `5678`) |\n| webhook-processor | `service.port` (default `5678`) |\n';
+    it('a port table in a Helm chart (Chart.yaml beside or above it) or in a Kubernetes guide gives no doc-conflict', () => {
+      const chart = analyze({ '/ws/charts/n8n/Chart.yaml': 'apiVersion: v2\nname: n8n\n', '/ws/charts/n8n/docs/PORTS.md': `## Ports\n\n${table}` });
+      assert.deepEqual(chart.byRule('doc-conflict'), []);
+      assert.equal(chart.snap.files.size > 0 && portDocuments(chart.snap).length, 1, 'the table is still read as a port document');
+      const titled = analyze({ '/ws/README.md': `# n8n Helm Chart\n\n## Ports\n\n${table}` });
+      assert.deepEqual(titled.byRule('doc-conflict'), []);
+      const k8s = analyze({ '/ws/PORTS.md': `# n8n\n\nRuns on Kubernetes.\n\n\`\`\`bash\nkubectl apply -f n8n.yaml\n\`\`\`\n\n## Ports\n\n${table}` });
+      assert.deepEqual(k8s.byRule('doc-conflict'), []);
+    });
+
+    it('near miss: the same table in a plain port guide (no chart, Kubernetes only mentioned) still conflicts', () => {
+      const plain = analyze({ '/ws/PORTS.md': `# n8n ports\n\nOne host; see also our Kubernetes notes.\n\n## Ports\n\n${table}` });
+      assert.equal(plain.byRule('doc-conflict').length, 2);
+      const chartElsewhere = analyze({ '/ws/charts/n8n/Chart.yaml': 'apiVersion: v2\nname: n8n\n', '/ws/docs/PORTS.md': `# n8n ports\n\n${table}` });
+      assert.equal(chartElsewhere.byRule('doc-conflict').length, 2, 'a chart in a sibling directory does not cover the guide');
+    });
+
     it('stays silent for the same service in two tables, different protocols, an OUT row, fence alternatives', () => {
       checkDiagnostics(`
         //- /PORTS.md

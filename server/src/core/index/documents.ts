@@ -39,6 +39,25 @@ export function portDocuments(snap: Snapshot): PortDocument[] {
   return out;
 }
 
+/**
+ * Why a port document describes Kubernetes workloads rather than one host, or `undefined` when
+ * it does not plainly do so: it lies in a Helm chart (a `Chart.yaml` in its directory or one
+ * above it, within its root), or its title (first `#` heading) names a Helm chart or Kubernetes,
+ * or it both names Kubernetes and runs `helm install`/`helm upgrade`/`kubectl apply`. In such a
+ * document each component is its own Deployment with its own pod IP, so two rows on one port
+ * are not a clash. `file` is an absolute path of the snapshot; `text` its Markdown.
+ */
+export function kubernetesDocument(snap: Pick<Snapshot, 'textOf' | 'roots'>, file: string, text: string): string | undefined {
+  const root = snap.roots.filter((r) => file.startsWith(r.path.replace(/\/+$/, '') + '/')).map((r) => r.path.replace(/\/+$/, '')).sort((a, b) => b.length - a.length)[0];
+  for (let dir = file.slice(0, file.lastIndexOf('/')); root !== undefined && dir.length >= root.length; dir = dir.slice(0, dir.lastIndexOf('/'))) {
+    if (snap.textOf(`${dir}/Chart.yaml`) !== undefined) return `it is in the Helm chart ${dir.slice(root.length + 1) || '.'}/`;
+  }
+  const title = /^#[ \t]+(.+)$/m.exec(text)?.[1] ?? '';
+  if (/\bhelm\s+chart\b|\bkubernetes\b|\bk8s\b/i.test(title)) return `its title is "${title.trim()}"`;
+  if (/\bkubernetes\b/i.test(text) && /^\s*(?:\$\s*)?(?:helm\s+(?:install|upgrade)|kubectl\s+apply)\b/m.test(text)) return 'it is about Kubernetes (helm install / kubectl apply)';
+  return undefined;
+}
+
 const STOP = new Set(['http', 'https', 'tcp', 'udp', 'tls', 'ssl', 'the', 'a', 'an', 'port', 'ports', 'server', 'service', 'default', 'main', 'required', 'optional']);
 
 /** Lower-case alphanumeric words of a name. */

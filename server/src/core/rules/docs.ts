@@ -2,7 +2,7 @@ import { formatRange, rangesOverlap } from '../model/ports';
 import type { Snapshot } from '../index/workspace';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
-import { configuredPorts, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
+import { configuredPorts, kubernetesDocument, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
 import { portsMarkdown, regionEdits } from '../index/documents';
 
 function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
@@ -40,6 +40,8 @@ export const docConflict: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     for (const doc of portDocuments(snap)) {
+      // Components of a Helm chart or Kubernetes guide are separate Deployments, each with its own pod IP.
+      if (kubernetesDocument(snap, doc.file, snap.textOf(doc.file) ?? '') !== undefined) continue;
       const binds = statedBinds(doc.facts);
       for (const a of binds) {
         const others = binds.filter((b) => b !== a && overlap(a, b) && !sameService(a.service, b.service));
