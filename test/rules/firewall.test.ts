@@ -187,4 +187,44 @@ describe('rule firewall-stale', () => {
       ufw allow 22/tcp
     `);
   });
+
+  it('is information for a default port of a server the script installs or starts, naming it; other ports stay warnings', () => {
+    const a = checkDiagnostics(`
+      //- /scripts/install.sh
+      #!/bin/bash
+      sudo DEBIAN_FRONTEND=noninteractive apt-get install -y libevent-dev
+      sudo bash -c "cat > /etc/turnserver.conf << EOL
+      listening-port=3478
+      EOL"
+      sudo systemctl enable coturn.service
+      sudo ufw allow 80/tcp
+                     ^^ firewall-stale warning: ufw allows 80/tcp, but nothing on host "ws" binds it
+      sudo ufw allow 3478/udp
+                     ^^^^ firewall-stale information: ufw allows 3478/udp, and nothing on host "ws" that Portolan can read binds it; it is a default port of coturn, which scripts/install.sh sets up (systemctl enable coturn.service), with a configuration Portolan does not read
+      sudo ufw allow 5349/tcp
+                     ^^^^ firewall-stale information
+      sudo ufw allow 5350/tcp
+                     ^^^^ firewall-stale warning
+    `);
+    assert.equal(at(a.files, a.diagnostics.find((d) => d.severity === 'information')!.related[0]!.location), 'coturn.service');
+  });
+
+  it('near misses: apt-get install of the package counts, a package named only in echo or apt-get remove does not', () => {
+    checkDiagnostics(`
+      //- /setup.sh
+      #!/bin/sh
+      apt-get install -y coturn
+      ufw allow 3478/udp
+                ^^^^ firewall-stale information
+    `);
+    checkDiagnostics(`
+      //- /setup.sh
+      #!/bin/sh
+      echo "installing coturn"
+      apt-get remove -y coturn
+      systemctl stop coturn
+      ufw allow 3478/udp
+                ^^^^ firewall-stale warning
+    `);
+  });
 });

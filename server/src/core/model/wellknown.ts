@@ -220,6 +220,24 @@ export function imagePorts(image: string | undefined): { port: number; protocol:
   return IMAGE_PORTS.find((e) => e.image.test(image))?.ports ?? [];
 }
 
+/**
+ * Ports a system package's server listens on with its packaged configuration, by package or
+ * systemd service name (Debian and Red Hat names). Sources: coturn's turnserver.conf
+ * (`listening-port=3478`, `tls-listening-port=5349`, both UDP and TCP; RFC 8489 / RFC 8656),
+ * the Debian nginx, apache2 and Fedora httpd default sites (80; 443 once TLS is set up).
+ */
+export const PACKAGE_PORTS: readonly { name: RegExp; label: string; ports: { port: number; protocol: Protocol }[] }[] = [
+  { name: /^(coturn|turnserver)$/, label: 'coturn', ports: [{ port: 3478, protocol: 'both' }, { port: 5349, protocol: 'both' }] },
+  { name: /^nginx(-full|-light|-extras|-core)?$/, label: 'nginx', ports: [{ port: 80, protocol: 'tcp' }, { port: 443, protocol: 'tcp' }] },
+  { name: /^(apache2|httpd)$/, label: 'Apache httpd', ports: [{ port: 80, protocol: 'tcp' }, { port: 443, protocol: 'tcp' }] },
+];
+
+/** The package entry of {@link PACKAGE_PORTS} for a package or service name ("coturn", "coturn.service"); undefined when unknown. */
+export function packagePorts(name: string): (typeof PACKAGE_PORTS)[number] | undefined {
+  const bare = name.replace(/\.service$/, '').replace(/[=:].*$/, '').toLowerCase();
+  return PACKAGE_PORTS.find((e) => e.name.test(bare));
+}
+
 /** Port/protocol pairs a firewall rule may allow without anything in the workspace binding them. */
 export const OUTSIDE_SERVICES: readonly { port: number; protocol: Protocol; name: string }[] = [{ port: 22, protocol: 'tcp', name: 'SSH' }];
 

@@ -12,7 +12,10 @@
  *   host-network containers and units (a Home Assistant container on `network_mode: host`
  *   accounts for 8123/tcp). On a host with listeners Portolan cannot read (see
  *   ../index/unseen.ts) the rule may be right after all: the finding is then `information` and
- *   names those workloads, and no quick fix deletes the rule.
+ *   names those workloads, and no quick fix deletes the rule. The same holds, port by port, for
+ *   a default port of a server that a script on the host installs or starts (`apt-get install
+ *   coturn`, `systemctl enable coturn.service`: 3478 and 5349), whose configuration the script
+ *   writes where Portolan cannot read it; the script's other ports stay warnings.
  */
 import { isLoopback } from '../model/addresses';
 import type { PortFact } from '../model/facts';
@@ -108,6 +111,17 @@ export const firewallStale: Rule = {
       const hint = other.length > 0 ? `; ${other[0]!.owner} binds ${portLabel(other[0]!)} (${snap.where(other[0]!.location)})` : '';
       const related = other.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` }));
       const action = r.firewall?.action ?? 'allow';
+      const scripted = seen.scripted.filter((l) => l.ports.some((d) => d.port >= r.ports.start && d.port <= r.ports.end && protocolsOverlap(d.protocol, r.protocol)));
+      if (scripted.length > 0) {
+        const s = scripted[0]!;
+        out.push({
+          rule: 'firewall-stale', severity: 'information', location: r.location,
+          message: `ufw ${action}s ${portLabel(r)}, and nothing on host "${r.host}" that Portolan can read binds it${hint}; it is a default port of ${s.label}, which ${snap.display(s.location.file)} sets up (${s.how}), with a configuration Portolan does not read`,
+          related: [...related, ...scripted.map((l) => ({ location: l.location, message: `${l.how}: ${l.label} listens on ${l.ports.map((p) => `${p.port}/${p.protocol === 'both' ? 'tcp+udp' : p.protocol}`).join(', ')} by default` }))],
+          data: { unseen: scripted.map((l) => l.label) },
+        });
+        continue;
+      }
       if (seen.unseen.length > 0) {
         out.push({
           rule: 'firewall-stale', severity: 'information', location: r.location,
