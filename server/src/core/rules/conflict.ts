@@ -2,7 +2,8 @@
  * `port-conflict` (error): two binds on one host and in one network namespace overlap in
  * protocol, address and port, and belong to different processes. Both sides are reported.
  * Docker-published host ports are host binds; container-side ports are not (unless
- * `network_mode: host`, which the compose module already turns into host binds).
+ * `network_mode: host`, which the compose module already turns into host binds). Transient binds
+ * (a foreground `docker run --rm`) are held only while a one-shot command runs and are skipped.
  */
 import type { PortFact } from '../model/facts';
 import { type PortDiagnostic, type Rule } from './rule';
@@ -20,6 +21,7 @@ export const portConflict: Rule = {
     const out: PortDiagnostic[] = [];
     const groups = new Map<string, PortFact[]>();
     for (const b of effectiveBinds(snap)) {
+      if (b.transient) continue;
       const key = `${b.host}\u0000${b.netns ?? ''}`;
       const g = groups.get(key) ?? [];
       g.push(b);
