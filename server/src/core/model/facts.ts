@@ -162,6 +162,12 @@ export interface ExtractedFact {
    * without `-d`/`--detach`): it takes part in no port-conflict.
    */
   transient?: boolean;
+  /**
+   * True when the bind's address is written but unknown here (`"$HOST_IP:2375:2375"` with the
+   * variable set in no env file Portolan reads); `address` is then `undefined`. Such a bind is not
+   * called public: the operator sets the address somewhere Portolan cannot see.
+   */
+  addressUnknown?: boolean;
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */

@@ -9,6 +9,11 @@ import type { PortFact } from '../model/facts';
 import { type PortDiagnostic, type Rule } from './rule';
 import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap } from '../index/queries';
 
+/** How a bind's address reads in a message. */
+function where(b: PortFact): string {
+  return b.address ?? (b.addressUnknown ? 'an unknown address' : 'all interfaces');
+}
+
 function sameProcess(a: PortFact, b: PortFact): boolean {
   return a.instance !== undefined && a.instance === b.instance;
 }
@@ -47,8 +52,8 @@ export const portConflict: Rule = {
           rule: 'port-conflict',
           severity: 'error',
           location: a.location,
-          message: `${portLabel(a)} on ${a.address ?? 'all interfaces'} is also bound by ${describe(snap, first)}${more}`,
-          related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${o.address ?? 'all interfaces'}` })),
+          message: `${portLabel(a)} on ${where(a)} is also bound by ${describe(snap, first)}${more}`,
+          related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${where(o)}` })),
         });
       }
     }

@@ -166,7 +166,7 @@ function publish(out: RunOutput, file: string, c: Container, o: Opt): void {
   const { spec, problems } = parsePublishSpec(valueOf(o));
   if (!spec || problems.length) return report(out, o, problems);
   const side = (p: PortPart | undefined) => (p?.range ? { range: p.range, place: place(file, o, p.from, p.to) } : undefined);
-  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, published: side(spec.published), target: side(spec.target) };
+  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, hostIpUnknown: spec.hostIpUnknown === true, published: side(spec.published), target: side(spec.target) };
   out.facts.push(...publishFacts(c, mapping, o.flag));
 }
 
