@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { checkDiagnostics } from '../check';
-import { at } from '../memory';
+import { analyze, at } from '../memory';
+import { hoverAt } from '../../server/src/core/features/hover';
 
 describe('rule public-exposure', () => {
   it('does not call a network_mode: host container "published by Docker": Docker publishes nothing there', () => {
@@ -131,6 +132,16 @@ describe('rule public-exposure', () => {
         #!/bin/sh
         docker run -d --name pg -p "$PG_IP:5433:5432" postgres:16
       `);
+    });
+
+    it('hover calls an unset host_ip variable unknown, and a defaulted one all interfaces', () => {
+      const file = '/ws/app/docker-compose.yml';
+      const text = 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "$ZEROTIER_IP:5432:5432"\n      - "${IP:-}:5433:5432"\n';
+      const a = analyze({ [file]: text });
+      const unknown = hoverAt(a.snap, file, text.indexOf('5432'), (_l, t) => t)!;
+      assert.match(unknown.markdown, /address: unknown \(an unset variable\)/);
+      const empty = hoverAt(a.snap, file, text.indexOf('5433'), (_l, t) => t)!;
+      assert.match(empty.markdown, /address: all interfaces/);
     });
 
     it('a database port only exposed to the compose network', () => {
