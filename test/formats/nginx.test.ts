@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { MAX_BLOCK_DEPTH, nginxFormat, parseNginx, resolveInclude } from '../../server/src/core/formats/nginx';
 import type { ExtractedFact, ExtractResult } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice, textAt } from '../helpers';
+import { checkDiagnostics } from '../check';
 
 const F = '/ws/nginx/conf.d/site.conf';
 
@@ -490,6 +491,78 @@ describe('nginx format', () => {
       const r = run('server { listen 80; }');
       assert.equal(r.failed, undefined);
       assert.deepEqual(r.findings, []);
+    });
+  });
+
+  describe('templates (gomplate, Jinja)', () => {
+    const template = [
+      '{{ $ENABLE_IPV6 := .Env.ENABLE_IPV6 | default "true" | toBool -}}',
+      'worker_processes {{ .Env.NGINX_WORKER_PROCESSES | default "4" }};',
+      'events { worker_connections {{ .Env.CONNECTIONS | default "768" }}; }',
+      'http {',
+      '  {# the public site #}',
+      '  server {',
+      '    listen 80;',
+      '    {{ if $ENABLE_IPV6 }}',
+      '    listen [::]:80;',
+      '    {{ end -}}',
+      '    listen {{ .Env.HTTPS_PORT }} ssl;',
+      '    {% if tls %}listen 8443 ssl;{% endif %}',
+      '    location / { proxy_pass http://127.0.0.1:{{ .Env.APP_PORT }}; }',
+      '    location /api { proxy_pass http://127.0.0.1:9000; }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+
+    it('reads tags as unknown values: no parse-error, no invalid-port, no fact where a tag gives the port', () => {
+      const r = run(template, '/ws/web/rootfs/defaults/nginx.conf');
+      assert.equal(r.failed, undefined);
+      assert.deepEqual(r.findings, []);
+      assert.deepEqual(
+        r.facts.map((f) => `${f.kind} ${f.address ?? '*'}:${f.ports.start} ${slice(template, f.location.span)}`),
+        ['bind *:80 80', 'bind :::80 80', 'bind *:8443 8443', 'reference 127.0.0.1:9000 9000'],
+      );
+      assert.equal(nginxFormat.detect('/ws/web/rootfs/defaults/nginx.conf', template), 'strong');
+    });
+
+    it('still reports a real syntax error and an invalid port next to tags (near-miss)', () => {
+      const broken = 'server {\n  listen {{ .Env.PORT }};\n  listen { .Env.PORT };\n}\n';
+      const r = run(broken);
+      assert.deepEqual(r.findings.map((f) => [f.rule, f.message]), [['parse-error', 'unexpected "}"']]);
+      const unclosed = 'server {\n  listen {{ .Env.PORT;\n}\n';
+      assert.equal(run(unclosed).failed, true);
+      const bad = 'server {\n  {{ if .Env.X }}\n  listen 99999;\n  {{ end }}\n}\n';
+      assert.deepEqual(run(bad).findings.map((f) => [f.rule, slice(bad, f.span)]), [['invalid-port', '99999']]);
+    });
+
+    it('a weakly recognised file that fails to parse yields no facts, a strongly recognised one keeps them', () => {
+      const weak = 'server {\n    listen 8080;\n    location / { root /srv; }\n    location /x { {{ broken\n}\n';
+      assert.equal(nginxFormat.detect('/ws/opt/misc/site.conf', weak), 'weak');
+      assert.equal(run(weak, '/ws/opt/misc/site.conf').failed, true);
+      checkDiagnostics(`
+        //- /opt/app/docker-compose.yml
+        services:
+          web:
+            image: caddy:2
+            ports:
+              - "8080:80"
+                 ^^^^ port-conflict error: 8080/tcp on all interfaces is also bound by nginx (etc/nginx/conf.d/site.conf:2)
+        //- /opt/misc/site.conf
+        server {
+            listen 8080;
+            location / { root /srv; }
+            location /x { {{ broken
+        }
+        //- /etc/nginx/conf.d/site.conf
+        server {
+            listen 8080;
+                   ^^^^ port-conflict error: 8080/tcp on all interfaces is also bound by web (opt/app/docker-compose.yml:5)
+            location / { root /srv; }
+            location /x { {{ broken
+                          ^ parse-error error: unexpected "{"
+        }
+      `);
     });
   });
 

@@ -204,6 +204,22 @@ describe('ufw', () => {
       assert.deepEqual(findings('ufw allow to any port 80 proto esp'), ['invalid-port esp']);
       assert.deepEqual(findings('ufw allow 80,,443/tcp'), ['invalid-port 80,,443']);
     });
+
+    it('treats a shell variable in the port or protocol as unknown: no finding and no fact', () => {
+      assert.deepEqual(facts('ufw insert 1 allow "${pivpnPORT}"/"${pivpnPROTO}"'), []);
+      assert.deepEqual(facts('ufw allow 51820/"$PROTO"'), []);
+      assert.deepEqual(facts('ufw allow "$PORT"/udp'), []);
+      assert.deepEqual(facts('ufw allow $(cat port)/tcp'), []);
+      assert.deepEqual(facts('ufw allow to any port 443 proto "${PROTO}"'), []);
+      assert.deepEqual(facts('ufw allow to any port "$PORT" proto tcp'), []);
+    });
+
+    it('still reports a literal unknown protocol next to a variable port (near-miss)', () => {
+      assert.deepEqual(findings('ufw allow "$PORT"/xyz'), ['invalid-port xyz']);
+      assert.deepEqual(findings('ufw allow 51820/PROTO'), ['invalid-port PROTO']);
+      assert.deepEqual(findings('ufw allow 51820/{PROTO}'), ['invalid-port {PROTO}']);
+      assert.deepEqual(findings('ufw allow to any port 443 proto PROTO'), ['invalid-port PROTO']);
+    });
   });
 
   describe('user.rules (ufw-rules)', () => {

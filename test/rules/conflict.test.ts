@@ -52,6 +52,43 @@ describe('rule port-conflict', () => {
     `);
   });
 
+  it('leaves a foreground docker run --rm (a one-shot certbot --standalone) out of port conflicts', () => {
+    checkDiagnostics(`
+      //- /opt/app/docker-compose.yml
+      services:
+        nginx:
+          image: nginx:alpine
+          ports:
+            - "80:80"
+      //- /opt/app/scripts/issue-certificate.sh
+      #!/bin/sh
+      sudo docker run -it --rm --name certbot -p 80:80 \\
+        -v /etc/letsencrypt:/etc/letsencrypt \\
+        certbot/certbot certonly --standalone -d "$DOMAIN"
+    `);
+  });
+
+  it('still reports a docker run --rm that detaches, and a foreground docker run without --rm', () => {
+    checkDiagnostics(`
+      //- /opt/app/docker-compose.yml
+      services:
+        nginx:
+          image: nginx:alpine
+          ports:
+            - "80:80"
+               ^^ port-conflict error: 80/tcp on all interfaces is also bound by certbot (opt/app/scripts/run.sh:2) and 1 more
+            - "8080:80"
+               ^^^^ port-conflict error: 8080/tcp on all interfaces is also bound by web (opt/app/scripts/run.sh:3)
+      //- /opt/app/scripts/run.sh
+      #!/bin/sh
+      docker run -d --rm --name certbot -p 80:80 certbot/certbot certonly --standalone
+                                           ^^ port-conflict error: 80/tcp on all interfaces is also bound by nginx (opt/app/docker-compose.yml:5) and 1 more
+      docker run -it --name web -p 8080:80 -p 80:80 nginx
+                                   ^^^^ port-conflict error: 8080/tcp on all interfaces is also bound by nginx (opt/app/docker-compose.yml:6)
+                                              ^^ port-conflict error: 80/tcp on all interfaces is also bound by nginx (opt/app/docker-compose.yml:5) and 1 more
+    `);
+  });
+
   it('treats a wildcard bind as overlapping a specific address', () => {
     checkDiagnostics(`
       //- /etc/nginx/sites-enabled/app

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { checkDiagnostics } from '../check';
-import { at } from '../memory';
+import { analyze, at } from '../memory';
+import { hoverAt } from '../../server/src/core/features/hover';
 
 describe('rule public-exposure', () => {
   it('does not call a network_mode: host container "published by Docker": Docker publishes nothing there', () => {
@@ -53,6 +54,25 @@ describe('rule public-exposure', () => {
     `);
   });
 
+  it('reports a host_ip variable with a default of all interfaces, or set to all interfaces in .env (near-miss of an unknown host_ip)', () => {
+    checkDiagnostics(`
+      //- /app/.env
+      LISTEN_IP=0.0.0.0
+      //- /app/docker-compose.yml
+      services:
+        db:
+          image: postgres:16
+          ports:
+            - "\${DB_IP:-0.0.0.0}:5432:5432"
+                                 ^^^^ public-exposure warning: PostgreSQL port 5432 of db is published on all interfaces, and Docker bypasses ufw; publish it on loopback only: "127.0.0.1:5432:5432"
+        redis:
+          image: redis:7
+          ports:
+            - "$LISTEN_IP:6379:6379"
+                          ^^^^ public-exposure warning: Redis port 6379 of redis is published on all interfaces, and Docker bypasses ufw; publish it on loopback only: "127.0.0.1:6379:6379"
+    `);
+  });
+
   it('reports ufw allowing a database port from anywhere, naming the service it opens', () => {
     const a = checkDiagnostics(`
       //- /etc/ufw/setup-firewall.sh
@@ -92,6 +112,36 @@ describe('rule public-exposure', () => {
               - "8080:80"
       `);
       assert.equal(a.snap.facts.filter((f) => f.kind === 'bind').length, 2);
+    });
+
+    it('a database published on a host_ip variable that no env file sets (short and long syntax, docker run)', () => {
+      checkDiagnostics(`
+        //- /app/docker-compose.yml
+        services:
+          db:
+            image: postgres:16
+            ports:
+              - "$ZEROTIER_IP:5432:5432"
+          redis:
+            image: redis:7
+            ports:
+              - target: 6379
+                published: 6379
+                host_ip: \${REDIS_IP}
+        //- /opt/db/run.sh
+        #!/bin/sh
+        docker run -d --name pg -p "$PG_IP:5433:5432" postgres:16
+      `);
+    });
+
+    it('hover calls an unset host_ip variable unknown, and a defaulted one all interfaces', () => {
+      const file = '/ws/app/docker-compose.yml';
+      const text = 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "$ZEROTIER_IP:5432:5432"\n      - "${IP:-}:5433:5432"\n';
+      const a = analyze({ [file]: text });
+      const unknown = hoverAt(a.snap, file, text.indexOf('5432'), (_l, t) => t)!;
+      assert.match(unknown.markdown, /address: unknown \(an unset variable\)/);
+      const empty = hoverAt(a.snap, file, text.indexOf('5433'), (_l, t) => t)!;
+      assert.match(empty.markdown, /address: all interfaces/);
     });
 
     it('a database port only exposed to the compose network', () => {

@@ -45,7 +45,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden by an environment variable, or an rtcd URL is set)*' : ''}`);
   lines.push('');
   const where = f.netns ? `inside container ${f.netns.replace(/^[a-z-]+:/, '')}` : `host "${f.host}"`;
-  lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : 'all interfaces')} · ${where} · \`${f.detail}\``);
+  lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : f.addressUnknown ? 'unknown (an unset variable)' : 'all interfaces')} · ${where} · \`${f.detail}\``);
   // Which host and why (index/deployments.ts); a resolver fact placed by its launcher may sit on another host than its file.
   const placed = snap.placementOf(f.location.file);
   lines.push(placed.host === f.host ? `Host **${f.host}**: ${placed.reason}` : `Host **${f.host}**`);

@@ -40,19 +40,26 @@ export interface PlacementInput {
   result: ExtractResult;
   /** The last extraction that did not fail; its facts stand in while the file does not parse. */
   lastGood?: ExtractResult;
-  /** Parse errors are placed only for confidently recognized files. */
+  /**
+   * Parse errors are placed only for confidently recognized files; a file recognized only weakly
+   * whose text fails to parse yields nothing at all (it may not be that format).
+   */
   confident: boolean;
 }
+
+const NOTHING: ExtractResult = { facts: [], findings: [], env: [], workloads: [], dependencies: [] };
 
 /**
  * Places a file on `host`: facts get `host`, `format` and the id `"<path>#<n>"` (n counts from 0
  * in extraction order); workloads get `host` and `file`; findings get `file`. Facts, workloads
  * and env come from `lastGood` while the current result failed; findings always from the
- * current result.
+ * current result. A weakly recognized file (`confident` false) whose current text fails places
+ * no facts, workloads, env or findings of the current text (only `lastGood`'s facts, if any).
  */
 export function placeFile(s: PlacementInput, host: string): PlacedFile {
   const current = s.result;
-  const effective = current.failed && s.lastGood ? s.lastGood : current;
+  const weakFailure = current.failed === true && !s.confident;
+  const effective = current.failed ? s.lastGood ?? (weakFailure ? NOTHING : current) : current;
   const { path, format } = s;
   let n = 0;
   return {
@@ -60,6 +67,6 @@ export function placeFile(s: PlacementInput, host: string): PlacedFile {
     facts: effective.facts.map((f) => ({ ...f, host, format, id: `${path}#${n++}` })),
     workloads: effective.workloads.map((w) => ({ ...w, host, file: path })),
     env: effective.env.map((e) => ({ ...e, host })),
-    findings: current.findings.filter((f) => f.rule !== 'parse-error' || s.confident).map((f) => ({ ...f, file: path })),
+    findings: weakFailure ? [] : current.findings.filter((f) => f.rule !== 'parse-error' || s.confident).map((f) => ({ ...f, file: path })),
   };
 }

@@ -157,6 +157,17 @@ export interface ExtractedFact {
    * listener and a proxy_pass belong together.
    */
   block?: string;
+  /**
+   * True for a bind held only while a one-shot command runs in the foreground (`docker run --rm`
+   * without `-d`/`--detach`): it takes part in no port-conflict.
+   */
+  transient?: boolean;
+  /**
+   * True when the bind's address is written but unknown here (`"$HOST_IP:2375:2375"` with the
+   * variable set in no env file Portolan reads); `address` is then `undefined`. Such a bind is not
+   * called public: the operator sets the address somewhere Portolan cannot see.
+   */
+  addressUnknown?: boolean;
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */
@@ -239,6 +250,8 @@ export interface Workload {
   networkMode?: string;
   /** The workload's network namespace as used in facts (`undefined` for systemd: the host's). */
   netns?: string;
+  /** `docker run --rm` without `-d`: a one-shot foreground run whose binds are transient. */
+  transient?: boolean;
   /** The instance key used on this workload's binds. */
   instance: string;
   /** Span of the service name, `[Service]` section or `docker run` word. */

@@ -2,11 +2,17 @@
  * `port-conflict` (error): two binds on one host and in one network namespace overlap in
  * protocol, address and port, and belong to different processes. Both sides are reported.
  * Docker-published host ports are host binds; container-side ports are not (unless
- * `network_mode: host`, which the compose module already turns into host binds).
+ * `network_mode: host`, which the compose module already turns into host binds). Transient binds
+ * (a foreground `docker run --rm`) are held only while a one-shot command runs and are skipped.
  */
 import type { PortFact } from '../model/facts';
 import { type PortDiagnostic, type Rule } from './rule';
 import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap } from '../index/queries';
+
+/** How a bind's address reads in a message. */
+function where(b: PortFact): string {
+  return b.address ?? (b.addressUnknown ? 'an unknown address' : 'all interfaces');
+}
 
 function sameProcess(a: PortFact, b: PortFact): boolean {
   return a.instance !== undefined && a.instance === b.instance;
@@ -20,6 +26,7 @@ export const portConflict: Rule = {
     const out: PortDiagnostic[] = [];
     const groups = new Map<string, PortFact[]>();
     for (const b of effectiveBinds(snap)) {
+      if (b.transient) continue;
       const key = `${b.host}\u0000${b.netns ?? ''}`;
       const g = groups.get(key) ?? [];
       g.push(b);
@@ -45,8 +52,8 @@ export const portConflict: Rule = {
           rule: 'port-conflict',
           severity: 'error',
           location: a.location,
-          message: `${portLabel(a)} on ${a.address ?? 'all interfaces'} is also bound by ${describe(snap, first)}${more}`,
-          related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${o.address ?? 'all interfaces'}` })),
+          message: `${portLabel(a)} on ${where(a)} is also bound by ${describe(snap, first)}${more}`,
+          related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${where(o)}` })),
         });
       }
     }

@@ -3,7 +3,8 @@
  * compose or `docker run` (Docker bypasses ufw), or allowed from anywhere by ufw. The message
  * says how to bind it to 127.0.0.1. A number several products share (9000, 8123, 8080, 9443)
  * counts only when the container's image (or the unit's program that binds the port the rule
- * opens) identifies the product whose admin or database port it is; see `exposureRisk`.
+ * opens) identifies the product whose admin or database port it is; see `exposureRisk`. A bind
+ * whose host address is written but unknown (`addressUnknown`: an unset `$HOST_IP`) is not public.
  */
 import { isLoopback, isWildcard } from '../model/addresses';
 import { formatRange, rangesOverlap } from '../model/ports';
@@ -20,7 +21,7 @@ export const publicExposure: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     for (const b of snap.facts) {
-      if (!isDockerPublished(snap, b) || !isWildcard(b.address) || b.shadowed) continue;
+      if (!isDockerPublished(snap, b) || !isWildcard(b.address) || b.addressUnknown || b.shadowed) continue;
       const owner = portOwner(snap.lookup().workload(b.instance));
       const target = publishedTarget(snap, b);
       const inside = target?.ports.start ?? b.ports.start;

@@ -37,7 +37,7 @@ export const projectConflict: Rule = {
     };
     const binds: { f: PortFact; p: Placement; root: string; rootName: string }[] = [];
     for (const f of snap.lookup().effectiveBinds) {
-      if (f.netns !== undefined || f.format === 'markdown') continue;
+      if (f.netns !== undefined || f.format === 'markdown' || f.transient) continue;
       const p = snap.placementOf(f.location.file);
       const root = rootOf(f.location.file);
       if (root && INFERRED.has(p.rule) && p.host === f.host) binds.push({ f, p, root: root.path, rootName: root.name });

@@ -8,7 +8,7 @@ import { emptyResult } from '../../model/facts';
 import { dockerNetns, exposeFact, parseNetworkMode, publishFacts, type Container, type PlacedPorts } from '../docker/container';
 import { parseExpose } from '../docker/expose';
 import { UNSET_MARK } from '../docker/interpolation';
-import { longHostIp, longProtocol, parsePublishField, parsePublishSpec, type PortPart } from '../docker/publish';
+import { isUnknown, longHostIp, longProtocol, parsePublishField, parsePublishSpec, type PortPart } from '../docker/publish';
 import { placePart } from './place';
 import { ComposeFile } from './scope';
 import { entries, keyName, nodeSpan, parseComposeYaml } from './syntax';
@@ -101,7 +101,7 @@ function portShort(f: ComposeFile, c: Container, node: Scalar): void {
   }
   const side = (p: PortPart | undefined): PlacedPorts | undefined =>
     p?.range ? { range: p.range, place: placePart(interp, f.file, p.from, p.to) } : undefined;
-  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, published: side(spec.published), target: side(spec.target) };
+  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, hostIpUnknown: spec.hostIpUnknown === true, published: side(spec.published), target: side(spec.target) };
   f.result.facts.push(...publishFacts(c, mapping, 'ports'));
 }
 
@@ -127,8 +127,11 @@ function portLong(f: ComposeFile, c: Container, m: Map<string, Pair>): void {
   const published = longField(f, m.get('published')?.value);
   if (target === null || published === null) return;
   const protocol = longProtocol(f.str(m.get('protocol')?.value));
-  const hostIp = longHostIp(f.str(m.get('host_ip')?.value));
-  f.result.facts.push(...publishFacts(c, { protocol, hostIp, published, target }, 'ports'));
+  const ipNode = f.deref(m.get('host_ip')?.value);
+  const ipText = isScalar(ipNode) && ipNode.value !== null ? f.interp(ipNode, UNSET_MARK).value : undefined;
+  const hostIpUnknown = ipText !== undefined && isUnknown(ipText);
+  const hostIp = hostIpUnknown ? undefined : longHostIp(ipText);
+  f.result.facts.push(...publishFacts(c, { protocol, hostIp, hostIpUnknown, published, target }, 'ports'));
 }
 
 /** An `expose` entry, e.g. `"9000-9001/udp"`. */

@@ -8,7 +8,8 @@
  * published host port in the host namespace (instance "docker-run:<name or image>") and a
  * `reference` to the container target in the container's namespace ("docker:<name or image>").
  * With `--network host`, `-p` is ignored by Docker and the targets (and `--expose` ports) are
- * host binds (see `../docker/container.ts`).
+ * host binds (see `../docker/container.ts`). With `--rm` and without `-d`/`--detach` the run is a
+ * one-shot in the foreground: its binds and workload are marked `transient`.
  */
 import type { EnvAssignment, ExtractContext, ExtractedFact, FileFinding, ShellWord, Span, Workload } from '../../model/facts';
 import { dockerNetns, exposeFact, parseNetworkMode, publishFacts, type Container, type PortPlace } from '../docker/container';
@@ -59,6 +60,21 @@ interface RunCommand {
   image?: ShellWord;
   /** The words after the image, unquoted. */
   args: string[];
+  /** Flags given without a value: `rm`, `detach` (from `-d`), `interactive`, ... (long names). */
+  flags: Set<string>;
+}
+
+/** Long names of the boolean short options that matter here. */
+const SHORT_FLAG: Record<string, string> = { d: 'detach', i: 'interactive', t: 'tty' };
+
+/**
+ * True when a boolean long flag is on: `--rm`, `--rm=true`; `--rm=false` turns it off.
+ * `undefined` when the word is not that flag.
+ */
+function boolFlag(v: string, name: string): boolean | undefined {
+  if (v === `--${name}`) return true;
+  if (!v.startsWith(`--${name}=`)) return undefined;
+  return v.slice(name.length + 3).toLowerCase() !== 'false';
 }
 
 /**
@@ -74,6 +90,7 @@ function readRunCommand(words: ShellWord[]): RunCommand | undefined {
   const runWord = words[i]!;
   i++;
   const opts: Opt[] = [];
+  const flags = new Set<string>();
   let image: ShellWord | undefined;
   for (; i < words.length; i++) {
     const w = words[i]!;
@@ -86,6 +103,11 @@ function readRunCommand(words: ShellWord[]): RunCommand | undefined {
     if (v.startsWith('--') && v.length > 2) {
       const eq = v.indexOf('=');
       const name = v.slice(2, eq < 0 ? v.length : eq);
+      if (!LONG_VALUE.has(name)) {
+        const on = boolFlag(v, name);
+        if (on === true) flags.add(name);
+        else if (on === false) flags.delete(name);
+      }
       if (eq >= 0) opts.push({ name, flag: `--${name}`, word: w, from: eq + 1 });
       else if (LONG_VALUE.has(name) && i + 1 < words.length) opts.push({ name, flag: v, word: words[++i]!, from: 0 });
       continue;
@@ -93,7 +115,10 @@ function readRunCommand(words: ShellWord[]): RunCommand | undefined {
     if (v.startsWith('-') && v.length > 1) {
       for (let k = 1; k < v.length; k++) {
         const c = v[k]!;
-        if (!SHORT_VALUE.has(c)) continue;
+        if (!SHORT_VALUE.has(c)) {
+          if (SHORT_FLAG[c]) flags.add(SHORT_FLAG[c]);
+          continue;
+        }
         const name = LONG_OF[c] ?? c;
         if (k + 1 < v.length) opts.push({ name, flag: `-${c}`, word: w, from: v[k + 1] === '=' ? k + 2 : k + 1 });
         else if (i + 1 < words.length) opts.push({ name, flag: `-${c}`, word: words[++i]!, from: 0 });
@@ -105,7 +130,7 @@ function readRunCommand(words: ShellWord[]): RunCommand | undefined {
     break;
   }
   const args = image ? words.slice(i + 1).map((w) => w.value) : [];
-  return image ? { runWord, opts, image, args } : { runWord, opts, args };
+  return image ? { runWord, opts, image, args, flags } : { runWord, opts, args, flags };
 }
 
 /** An option's value. */
@@ -141,7 +166,7 @@ function publish(out: RunOutput, file: string, c: Container, o: Opt): void {
   const { spec, problems } = parsePublishSpec(valueOf(o));
   if (!spec || problems.length) return report(out, o, problems);
   const side = (p: PortPart | undefined) => (p?.range ? { range: p.range, place: place(file, o, p.from, p.to) } : undefined);
-  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, published: side(spec.published), target: side(spec.target) };
+  const mapping = { protocol: spec.protocol, hostIp: spec.hostIp?.text, hostIpUnknown: spec.hostIpUnknown === true, published: side(spec.published), target: side(spec.target) };
   out.facts.push(...publishFacts(c, mapping, o.flag));
 }
 
@@ -234,6 +259,10 @@ export function dockerRunFacts(
   };
   const out: RunOutput = { facts: [], findings: [], env: [], volumes: [] };
   for (const o of cmd.opts) option(out, ctx, c, o);
+  // `--rm` without `-d`: a one-shot run in the foreground (certbot --standalone, a migration);
+  // its ports are held only while the command runs, so it conflicts with no long-running service.
+  const transient = cmd.flags.has('rm') && !cmd.flags.has('detach');
+  if (transient) for (const f of out.facts) if (f.kind === 'bind') f.transient = true;
   for (const a of out.env) if (a.valueOffsets && isPlain(a)) delete a.valueOffsets;
   if (!cmd.image) return { facts: out.facts, findings: out.findings };
   const workload: Workload = {
@@ -247,6 +276,7 @@ export function dockerRunFacts(
     location: { file: ctx.path, span: { start: words[0]!.span.start, end: cmd.runWord.span.end } },
   };
   if (networkMode !== undefined) workload.networkMode = networkMode;
+  if (transient) workload.transient = true;
   if (c.netns !== undefined) workload.netns = c.netns;
   return { facts: out.facts, findings: out.findings, workload };
 }

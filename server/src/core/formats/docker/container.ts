@@ -40,8 +40,10 @@ export interface PlacedPorts {
 /** One published mapping whose parts are known (an unknown side is absent). */
 export interface PublishedMapping {
   protocol: DockerProtocol;
-  /** compose-spec `host_ip`; `undefined` for all interfaces. */
+  /** compose-spec `host_ip`; `undefined` for all interfaces or when unknown. */
   hostIp: string | undefined;
+  /** True when the `host_ip` is written but unknown (an unset variable): the bind gets `addressUnknown`. */
+  hostIpUnknown?: boolean;
   published: PlacedPorts | undefined;
   target: PlacedPorts | undefined;
 }
@@ -60,6 +62,7 @@ export function publishFacts(c: Container, m: PublishedMapping, detail: string):
   if (m.published) {
     const bind: ExtractedFact = { ...base, kind: 'bind', ports: m.published.range, ...m.published.place, detail };
     if (m.hostIp !== undefined) bind.address = m.hostIp;
+    else if (m.hostIpUnknown) bind.addressUnknown = true;
     out.push(bind);
   }
   if (m.target) {

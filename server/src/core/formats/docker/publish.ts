@@ -35,8 +35,10 @@ export type DockerProtocol = 'tcp' | 'udp' | 'sctp';
 
 /** A parsed `[host_ip:][published:]target[/protocol]` spec. */
 export interface PublishSpec {
-  /** compose-spec `host_ip`, without brackets; absent for all interfaces (or unknown). */
+  /** compose-spec `host_ip`, without brackets; absent for all interfaces or when unknown. */
   hostIp?: SpecPart;
+  /** True when a `host_ip` is written but unknown ({@link isUnknown}: an unset variable, a shell `$`). */
+  hostIpUnknown?: boolean;
   /** compose-spec `published`: the host port(s); absent when Docker picks an ephemeral port. */
   published?: PortPart;
   /** compose-spec `target`: the container port(s). */
@@ -139,10 +141,12 @@ export function parsePublishSpec(text: string): PublishParse {
   const partAt = (k: number): [number, number] => [k === 0 ? 0 : cuts[k - 1]! + 1, k === n - 1 ? body : cuts[k]!];
   const problems: SpecProblem[] = [];
   let hostIp: SpecPart | undefined;
+  let hostIpUnknown = false;
   let published: PortPart | undefined;
   if (n >= 3) {
     const ip = bracketless(text, 0, cuts[n - 3]!);
-    if (ip.text !== '' && !isUnknown(ip.text)) {
+    if (isUnknown(ip.text)) hostIpUnknown = true;
+    else if (ip.text !== '') {
       if (!isIpAddress(ip.text)) return malformed(`"${text.slice(0, cuts[n - 3]!)}" is not an IP address`);
       hostIp = ip;
     }
@@ -163,6 +167,7 @@ export function parsePublishSpec(text: string): PublishParse {
   if (mismatch) return { problems: [mismatch] };
   const spec: PublishSpec = { target, protocol: protocol ?? 'tcp' };
   if (hostIp) spec.hostIp = hostIp;
+  if (hostIpUnknown) spec.hostIpUnknown = true;
   if (published) spec.published = published;
   if (protocolPart) spec.protocolPart = protocolPart;
   return { spec, problems };

@@ -4,6 +4,7 @@
  */
 import type { Detection } from '../../model/facts';
 import { basename } from '../../model/paths';
+import { maskEngineTags } from './syntax';
 
 /** Extensions that are never nginx configuration, whatever folder they sit in. */
 const FOREIGN_EXT = new Set([
@@ -50,7 +51,8 @@ function pathLooksNginx(path: string): boolean {
 
 /** Share of meaningful lines that end like nginx lines (`;`, `{`, `}`), and which signals occur. */
 function contentShape(text: string): { ratio: number; signals: number[] } {
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  // Template tags alone on a line (`{{ end }}`) are blanked, so a gomplate/Jinja template keeps its nginx shape.
+  const sample = maskEngineTags(text.length > 65536 ? text.slice(0, 65536) : text).text;
   let lines = 0;
   let shaped = 0;
   const stripped: string[] = [];

@@ -19,7 +19,7 @@ import { wordSpan } from '../context';
 import { serverInfo, walk, type Env } from './contexts';
 import { splitHostPort } from './hostport';
 import { resolveInclude, scanAround, type Scanner } from './includes';
-import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
+import { maskEngineTags, parseNginx, type NginxDirective, type NginxWord } from './syntax';
 
 const PASS_DIRECTIVES = new Set(['proxy_pass', 'grpc_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass']);
 /** Port of a `*_pass` URL without one, by lower-cased scheme. */
@@ -242,12 +242,14 @@ function listenAddress(v: string): { address: string | undefined; addrTo: number
  * Binds: `listen` (instance "nginx", owner the server's first server_name or "nginx", address
  * undefined for `*`/absent, brackets stripped, udp for `udp`/`quic`). References: the `*_pass`
  * directives, `upstream` servers (owner the upstream name), literal ports in `return`/`rewrite`
- * URLs. Invalid ports yield `invalid-port` findings instead of facts; a syntax error yields a
+ * URLs. A gomplate/Jinja template's tags (`{{ }}`, `{% %}`, `{# #}`) are read as unknown values
+ * ({@link maskEngineTags}): no parse-error or invalid-port for them, no fact where a tag gives the
+ * port. Invalid ports yield `invalid-port` findings instead of facts; a syntax error yields a
  * `parse-error` finding, `failed: true` and the facts read before it. `dependencies` lists every
  * other file read, sorted.
  */
 export function extractNginx(ctx: ExtractContext): ExtractResult {
-  const parsed = parseNginx(ctx.text);
+  const parsed = parseNginx(maskEngineTags(ctx.text).text);
   const { scanner, top } = scanAround(ctx, parsed.value);
   const ex = new Extractor(ctx, scanner);
   ex.run(parsed.value, top);

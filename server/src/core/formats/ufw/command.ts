@@ -5,6 +5,7 @@
  * Pure and total: never throws.
  */
 import type { ExtractedFact, FileFinding, FirewallAction, Protocol, ShellWord } from '../../model/facts';
+import { hasTemplateMarker } from '../../model/templates';
 import { wordSpan } from '../context';
 import { builtinApp, type AppLookup, type AppPorts } from './applications';
 import { KNOWN_PROTOCOLS, parsePortList, portProtocol, spanOf, type OffsetOf } from './ports';
@@ -76,7 +77,9 @@ function wordAt(word: ShellWord): OffsetOf {
  * `default`, `logging`, `reload`, ...) give no facts; rules without a destination port (only
  * addresses) give none either. Invalid ports (outside 1-65535, reversed ranges, a range or
  * list without /tcp or /udp, an unknown protocol) give `invalid-port` findings and no facts
- * for that command, as ufw rejects it. Never throws.
+ * for that command, as ufw rejects it. A port or protocol that holds a shell variable or another
+ * template marker (`"${PORT}"/"${PROTO}"`, `proto $PROTO`) is unknown: no finding and no fact for
+ * it. Never throws.
  */
 export function ufwCommandFacts(words: ShellWord[], file: string, apps?: AppLookup): UfwCommandResult {
   const none: UfwCommandResult = { facts: [], findings: [] };
@@ -145,6 +148,8 @@ function portSpec(word: ShellWord, rule: RuleShape, file: string, apps: AppLooku
   let protocol: Protocol | undefined = rule.protocol;
   if (slash >= 0) {
     const p = v.slice(slash + 1);
+    // "${PORT}/${PROTO}": the shell fills them in; unknown here, so no finding and no fact.
+    if (hasTemplateMarker(p)) return;
     const proto = portProtocol(p);
     if (proto === undefined || p === 'any') {
       const known = KNOWN_PROTOCOLS.includes(p);
@@ -159,6 +164,7 @@ function portSpec(word: ShellWord, rule: RuleShape, file: string, apps: AppLooku
     }
     protocol = proto;
   }
+  if (hasTemplateMarker(v.slice(0, portEnd))) return;
   const list = parsePortList(v, at, 0, portEnd);
   if (!list) {
     const name = v.slice(0, portEnd);
@@ -228,7 +234,7 @@ function extendedRule(
         break;
       case 'proto': {
         k++;
-        if (!next) return;
+        if (!next || hasTemplateMarker(next.value)) return; // `proto $PROTO`: unknown, no facts
         const p = portProtocol(next.value);
         if (p === undefined && !KNOWN_PROTOCOLS.includes(next.value)) {
           out.findings.push({ rule: 'invalid-port', span: wordSpan(next), message: `ufw: unknown protocol "${next.value}" (ufw(8): tcp, udp, ah, esp, gre, ipv6, igmp, any)` });
