@@ -18,6 +18,7 @@ import { renumberMain, RENUMBER_USAGE } from './renumber';
 import { toGithub, toSarif } from './report';
 import type { LineIndex } from '../core/model/lines';
 import { portTable } from '../core/index/table';
+import { oneLine } from '../core/features/markup';
 import { portsMarkdown, REGION_MARKERS, updateRegions } from '../core/index/documents';
 
 const USAGE = `Usage:
@@ -120,7 +121,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     } else if (format === 'github') {
       for (const line of toGithub(diagnostics, report)) io.out(line + '\n');
     } else {
-      for (const r of rows) io.out(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}\n`);
+      // Names in a file path or message come from the workspace: one line each, whatever they hold.
+      for (const r of rows) io.out(`${oneLine(r.file)}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${oneLine(r.message)}\n`);
       const count = (s: string) => rows.filter((r) => r.severity === s).length;
       io.out(`${rows.length === 0 ? 'no problems' : `${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes`} in ${snap.files.size} files\n`);
     }
@@ -159,7 +161,7 @@ function printPorts(snap: ReturnType<WorkspaceIndex['snapshot']>, format: string
     return;
   }
   const header = ['HOST', 'PORT', 'PROTO', 'KIND', 'OWNER', 'ROLE', 'ADDRESS', 'SOURCE'];
-  const table = rows.map((r) => [r.host, r.port, r.protocol, r.kind + (r.inEffect ? '' : '*'), r.owner, r.role ?? '', r.address, `${r.file}:${r.line}`]);
+  const table = rows.map((r) => [r.host, r.port, r.protocol, r.kind + (r.inEffect ? '' : '*'), r.owner, r.role ?? '', r.address, `${r.file}:${r.line}`].map(oneLine));
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   for (const line of [header, ...table]) io.out(line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
   if (rows.some((r) => !r.inEffect)) io.out('* not in effect: overridden by an environment variable or an rtcd URL\n');
@@ -202,10 +204,10 @@ function printLive(snap: ReturnType<WorkspaceIndex['snapshot']>, host: string | 
   }
   const r = liveReport(snap, live.sockets, host);
   io.out(r.taken.length === 0 ? 'No configured port is taken by another process.\n' : `Configured ports already taken on this machine (${r.taken.length}):\n`);
-  for (const t of r.taken) io.out(`  ${takenLine(snap, t)}\n`);
+  for (const t of r.taken) io.out(`  ${oneLine(takenLine(snap, t))}\n`);
   if (r.running.length > 0) io.out(`Configured ports held by their owner: ${r.running.length}\n`);
   io.out(r.undeclared.length === 0 ? 'Every listening socket is declared by a config.\n' : `Listening sockets no config declares (${r.undeclared.length}):\n`);
-  for (const s of r.undeclared) io.out(`  ${socketLabel(s)}  ${holderLabel(s)}\n`);
+  for (const s of r.undeclared) io.out(`  ${oneLine(socketLabel(s))}  ${oneLine(holderLabel(s))}\n`);
   return r.taken.length > 0 ? 1 : 0;
 }
 

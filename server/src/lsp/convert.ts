@@ -80,7 +80,8 @@ export function toLspDiagnostic(d: PortDiagnostic, textOf: (path: string) => str
 /** A Markdown link to a location (file URI with a #L line fragment, which VS Code opens). */
 export function markdownLink(textOf: (path: string) => string, loc: Location, label: string): string {
   const line = positionAt(textOf(loc.file), loc.span.start).line + 1;
-  return `[${label}](${pathToUri(loc.file)}#L${line})`;
+  // A file URL keeps `(` and `)`; encoded, a name cannot end the link destination early.
+  return `[${label}](${pathToUri(loc.file).replace(/\(/g, '%28').replace(/\)/g, '%29')}#L${line})`;
 }
 
 /** An LSP location of a core location; `textOf` gives each file's current text. */

@@ -5,7 +5,8 @@
  * program behind the mention identifies it (Home Assistant's 8123, Portainer's 9000), else the
  * generic meaning or the candidates (never one product's name for a number several products
  * use). Returns Markdown; links come from the caller so the core
- * never builds URIs.
+ * never builds URIs. Every name taken from the workspace (owner, host, file, image, comment,
+ * expression) is escaped (./markup.ts), so no workspace text becomes a link or markup.
  */
 import type { Location, PortFact } from '../model/facts';
 import { formatRange, rangesOverlap } from '../model/ports';
@@ -13,6 +14,7 @@ import { wellKnown } from '../model/wellknown';
 import type { Snapshot } from '../index/workspace';
 import { portLabel, roleLabel } from '../index/queries';
 import { ownerLabel, portOwner, publishedTarget, workloadOf } from '../index/owners';
+import { markdownCode as code, markdownText as text } from './markup';
 
 /** Facts whose mention (or written value) covers `offset` in `file`; the narrowest first. */
 export function factsAt(snap: Snapshot, file: string, offset: number): PortFact[] {
@@ -28,15 +30,18 @@ function derivationText(snap: Snapshot, f: PortFact, link: (l: Location, text: s
   switch (d.kind) {
     case 'literal': return 'written here';
     case 'default': return d.note;
-    case 'env': return `environment override ${d.variable} at ${link(d.location, snap.where(d.location))}`;
+    case 'env': return `environment override ${code(d.variable)} at ${link(d.location, text(snap.where(d.location)))}`;
     case 'interpolation':
-      if (d.source === 'env-file' && d.location) return `\`${d.expression}\` = ${formatRange(f.ports)}, from ${link(d.location, snap.where(d.location))}`;
-      if (d.source === 'expression-default') return `\`${d.expression}\`: ${d.variable} is not set, so its default ${formatRange(f.ports)} applies`;
-      return `\`${d.expression}\`: ${d.variable} is not set`;
+      if (d.source === 'env-file' && d.location) return `${code(d.expression)} = ${formatRange(f.ports)}, from ${link(d.location, text(snap.where(d.location)))}`;
+      if (d.source === 'expression-default') return `${code(d.expression)}: ${code(d.variable)} is not set, so its default ${formatRange(f.ports)} applies`;
+      return `${code(d.expression)}: ${code(d.variable)} is not set`;
   }
 }
 
-/** Markdown hover for the narrowest mention at an offset, or `undefined` when there is none. */
+/**
+ * Markdown hover for the narrowest mention at an offset, or `undefined` when there is none.
+ * `link(location, label)` gets an already escaped Markdown label and returns a link to it.
+ */
 export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: Location, text: string) => string): { markdown: string; location: Location } | undefined {
   const f = factsAt(snap, file, offset)[0];
   if (!f) return undefined;
@@ -44,21 +49,21 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   const role = roleLabel(f.role);
   lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden by an environment variable, or an rtcd URL is set)*' : ''}`);
   lines.push('');
-  const where = f.netns ? `inside container ${f.netns.replace(/^[a-z-]+:/, '')}` : `host "${f.host}"`;
-  lines.push(`Owner: **${f.owner}** · address: ${f.address ?? (f.kind === 'firewall' ? 'any' : f.addressUnknown ? 'unknown (an unset variable)' : 'all interfaces')} · ${where} · \`${f.detail}\``);
+  const where = f.netns ? `inside container ${text(f.netns.replace(/^[a-z-]+:/, ''))}` : `host "${text(f.host)}"`;
+  lines.push(`Owner: **${text(f.owner)}** · address: ${text(f.address ?? (f.kind === 'firewall' ? 'any' : f.addressUnknown ? 'unknown (an unset variable)' : 'all interfaces'))} · ${where} · ${code(f.detail)}`);
   // Which host and why (index/deployments.ts); a resolver fact placed by its launcher may sit on another host than its file.
   const placed = snap.placementOf(f.location.file);
-  lines.push(placed.host === f.host ? `Host **${f.host}**: ${placed.reason}` : `Host **${f.host}**`);
-  if (f.firewall) lines.push(`ufw ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${f.firewall.from}` : ' from anywhere'}${f.firewall.comment ? ` — “${f.firewall.comment}”` : ''}`);
+  lines.push(placed.host === f.host ? `Host **${text(f.host)}**: ${text(placed.reason)}` : `Host **${text(f.host)}**`);
+  if (f.firewall) lines.push(`ufw ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${text(f.firewall.from)}` : ' from anywhere'}${f.firewall.comment ? ` — “${text(f.firewall.comment)}”` : ''}`);
   lines.push(`Value: ${derivationText(snap, f, link)}`);
   const others = snap.facts
     .filter((o) => o !== f && o.host === f.host && rangesOverlap(o.ports, f.ports))
     .sort((a, b) => (a.location.file === b.location.file ? a.location.span.start - b.location.span.start : a.location.file < b.location.file ? -1 : 1));
   if (others.length > 0) {
-    lines.push('', `Other mentions of ${formatRange(f.ports)} on "${f.host}":`);
+    lines.push('', `Other mentions of ${formatRange(f.ports)} on "${text(f.host)}":`);
     for (const o of others.slice(0, 20)) {
       const r = roleLabel(o.role);
-      lines.push(`- ${o.kind} ${portLabel(o)} · ${o.owner}${r ? ` (${r})` : ''}${o.shadowed ? ' (not in effect)' : ''} · ${link(o.location, snap.where(o.location))}`);
+      lines.push(`- ${o.kind} ${portLabel(o)} · ${text(o.owner)}${r ? ` (${r})` : ''}${o.shadowed ? ' (not in effect)' : ''} · ${link(o.location, text(snap.where(o.location)))}`);
     }
     if (others.length > 20) lines.push(`- … and ${others.length - 20} more`);
   }
@@ -72,7 +77,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
     const inside = publishedTarget(snap, f)?.ports.start ?? f.ports.start;
     const own = wellKnown(inside, f.protocol, owner).filter((k) => k.product !== undefined);
     const by = ownerLabel(owner);
-    if (own.length > 0 && by) lines.push('', `Well-known use of ${inside}: ${own.map((k) => k.name).join('; ')} (${by}).`);
+    if (own.length > 0 && by) lines.push('', `Well-known use of ${inside}: ${own.map((k) => k.name).join('; ')} (${text(by)}).`);
   }
   return { markdown: lines.join('\n'), location: f.location };
 }
