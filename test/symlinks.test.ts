@@ -8,10 +8,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { main } from '../server/src/cli/main';
 import { nodeHost } from '../server/src/node/host';
+import { ROOT } from './helpers';
 import { startSession, type TestSession } from './lsp/session';
 
 const SECRET_CONF = 'server {\n  listen 31337;\n}\n';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
 
 describe('no reads through symbolic links or outside the workspace', function () {
   this.timeout(30000);
@@ -82,6 +91,50 @@ describe('no reads through symbolic links or outside the workspace', function ()
       await s.until(() => !s.server.snapshot().facts.some((f) => f.ports.start === 8082), 'the closed text dropped');
       assert.equal(secretSeen(), false);
       assert.ok(s.logs.some((l) => /not read .*outside\/secret\.conf: outside the workspace folders/.test(l.message)), JSON.stringify(s.logs));
+    });
+  });
+
+  describe('CLI writes', () => {
+    it('ports --write refuses a link, a dangling link and a file outside the folder, and writes a plain file', async () => {
+      const target = path.join(outside, 'PORTS.md');
+      fs.writeFileSync(target, 'mine\n');
+      fs.symlinkSync(target, path.join(ws, 'PORTS.md'));
+      fs.symlinkSync(path.join(outside, 'created.md'), path.join(ws, 'DANGLING.md'));
+      const linked = await cli('ports', ws, '--format', 'markdown', '--write', path.join(ws, 'PORTS.md'));
+      assert.equal(linked.code, 1);
+      assert.match(linked.err, /refused: PORTS\.md is a symbolic link; Portolan never writes through one; nothing was written/);
+      assert.equal((await cli('ports', ws, '--format', 'markdown', '--write', path.join(ws, 'DANGLING.md'))).code, 1);
+      assert.equal((await cli('ports', ws, '--format', 'markdown', '--write', path.join(outside, 'OUT.md'))).code, 1);
+      fs.symlinkSync(outside, path.join(ws, 'docs'));
+      assert.match((await cli('ports', ws, '--format', 'markdown', '--write', path.join(ws, 'docs', 'P.md'))).err, /in a folder reached through a symbolic link/);
+      assert.equal(fs.readFileSync(target, 'utf8'), 'mine\n');
+      assert.deepEqual(fs.readdirSync(outside).sort(), ['PORTS.md', 'secret.conf']);
+      const plain = await cli('ports', ws, '--format', 'markdown', '--write', path.join(ws, 'REAL.md'));
+      assert.equal(plain.code, 0, plain.err);
+      assert.match(fs.readFileSync(path.join(ws, 'REAL.md'), 'utf8'), /8080/);
+    });
+
+    it('renumber-rtcd refuses while a config it cannot read is a link, and renumbers once it is a plain file', async () => {
+      const host = path.join(base, 'host');
+      fs.cpSync(path.join(ROOT, 'examples', 'prochat-host'), host, { recursive: true });
+      const site = path.join(host, 'etc/nginx/sites-enabled/rtcd');
+      const away = path.join(outside, 'rtcd-site');
+      fs.renameSync(site, away);
+      fs.symlinkSync(away, site);
+      const siteText = fs.readFileSync(away, 'utf8');
+      const rtcd = fs.readFileSync(path.join(host, 'etc/rtcd/config.toml'), 'utf8');
+      const r = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.err, /refused: files Portolan does not read may mention rtcd's ports[^]*etc\/nginx\/sites-enabled\/rtcd: symbolic link to .*rtcd-site not followed[^]*no file was changed/);
+      assert.equal(fs.readFileSync(away, 'utf8'), siteText);
+      assert.equal(fs.readFileSync(path.join(host, 'etc/rtcd/config.toml'), 'utf8'), rtcd);
+      // Near miss: the same site as a plain file is renumbered with the rest.
+      fs.rmSync(site);
+      fs.copyFileSync(away, site);
+      const ok = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+      assert.equal(ok.code, 0, ok.err);
+      assert.match(fs.readFileSync(site, 'utf8'), /8045/);
+      assert.equal(fs.readFileSync(away, 'utf8'), siteText);
     });
   });
 });
