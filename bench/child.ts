@@ -44,7 +44,7 @@ async function parseOnly(root: string): Promise<{ files: number; parsed: number 
   const paths = await host.listFiles(root);
   let parsed = 0;
   for (const p of paths) {
-    const r = await host.readFile(p);
+    const r = await host.readFile(p, root);
     if (!('text' in r)) continue;
     const { mod } = classify(p, r.text);
     if (!mod) continue;

@@ -169,7 +169,7 @@ describe('hostile input', function () {
         fs.rmSync(victim);
         return files;
       },
-      readFile: (p) => base.readFile(p),
+      readFile: (p, r) => base.readFile(p, r),
     }, [{ path: dir, name: 'h' }], (m) => logs.push(m));
     assert.ok(logs.some((l) => /victim\.conf: gone: deleted after it was listed \(ENOENT\)/.test(l)), logs.join('\n'));
     assert.ok(idx.snapshot().facts.some((f) => f.location.file.endsWith('nginx/site.conf')));

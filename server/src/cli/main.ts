@@ -3,7 +3,7 @@
  * Same engine as the language server. Exit codes: 0 no error reported, 1 an error reported,
  * 2 bad usage.
  */
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runRules, withCrossProjectConflicts, type PortDiagnostic } from '../core/rules';
@@ -11,6 +11,7 @@ import { fileFilter } from '../core/index/filter';
 import { portReference } from '../core/features/table';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/index/workspace';
 import { nodeHost } from '../node/host';
+import { refusedWrite, writeNoFollow } from '../node/write';
 import { generatedRegions } from '../core/formats/markdown/portdoc';
 import { holderLabel, liveReport, socketLabel, takenLine } from '../core/features/live';
 import { readLiveSockets } from '../node/live';
@@ -105,7 +106,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const snap = index.snapshot();
     const diagnostics = runRules(snap, withCrossProjectConflicts({}, values['cross-project'] === true), (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     if (command === 'ports') {
-      if (values.write !== undefined) return writeRegion(resolve(values.write), portsMarkdown(snap), io);
+      if (values.write !== undefined) return writeRegion(resolve(values.write), dir, portsMarkdown(snap), io);
       if (format === 'markdown') io.out(portReference(snap, diagnostics, basename(dir)));
       else printPorts(snap, format, io);
       return 0;
@@ -172,11 +173,17 @@ const VERSION = '0.1.0';
 /**
  * Replaces the generated region(s) of `file` with `table`, leaving every other byte as it was.
  * A missing file is created with the markers around the table. Exit 1 when the file exists
- * without a complete region (nothing is written then).
+ * without a complete region, or is not a plain file inside the checked folder `dir` (a link, or
+ * outside: node/write.ts); nothing is written then.
  */
-function writeRegion(file: string, table: string, io: Io): number {
+function writeRegion(file: string, dir: string, table: string, io: Io): number {
+  const refused = refusedWrite(file, dir);
+  if (refused) {
+    io.err(`portolan: refused: ${refused}; nothing was written\n`);
+    return 1;
+  }
   if (!existsSync(file)) {
-    writeFileSync(file, `${REGION_MARKERS.begin}\n${table}${REGION_MARKERS.end}\n`);
+    writeNoFollow(file, `${REGION_MARKERS.begin}\n${table}${REGION_MARKERS.end}\n`);
     io.out(`portolan: created ${file}\n`);
     return 0;
   }
@@ -190,7 +197,7 @@ function writeRegion(file: string, table: string, io: Io): number {
     io.out(`portolan: ${file} is up to date\n`);
     return 0;
   }
-  writeFileSync(file, next);
+  writeNoFollow(file, next);
   io.out(`portolan: updated ${file}\n`);
   return 0;
 }

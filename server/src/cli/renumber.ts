@@ -6,7 +6,7 @@
  * Exit codes: 0 applied (or diff printed), 1 refused (invalid or taken port, a problem the
  * edit would cause; no file touched), 2 bad usage.
  */
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
@@ -17,6 +17,8 @@ import { fileFilter } from '../core/index/filter';
 import { runRules } from '../core/rules';
 import { loadWorkspace, WorkspaceIndex, type HostMapping } from '../core/index/workspace';
 import { decode, nodeHost } from '../node/host';
+import { refusedWrite, writeNoFollow } from '../node/write';
+import { isCandidatePath } from '../core/index/registry';
 
 /** Where output goes. */
 export interface RenumberIo {
@@ -96,7 +98,18 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
   const options = { roots, hostMap };
   const index = new WorkspaceIndex(options);
   const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
-  await loadWorkspace(index, nodeHost(), roots, undefined, (p) => accept(p.slice(dir.length + 1)));
+  const host = nodeHost();
+  await loadWorkspace(index, host, roots, undefined, (p) => accept(p.slice(dir.length + 1)));
+  // A link is never read, so a mention behind it could not be renumbered: say so before editing.
+  const links = ((await host.listSkipped?.(dir)) ?? []).filter((l) => isCandidatePath(l.path) && accept(l.path.slice(dir.length + 1)));
+  if (links.length > 0) {
+    const list = links.map((l) => `  ${l.path.slice(dir.length + 1)}: ${l.reason}`).join('\n');
+    if (!values.force) {
+      io.err(`portolan: refused: files Portolan does not read may mention rtcd's ports, and would keep the old ones:\n${list}\nno file was changed (--force applies anyway)\n`);
+      return 1;
+    }
+    io.err(`portolan: warning: not renumbered (not read):\n${list}\n`);
+  }
   const snap = index.snapshot();
   const textOf = (f: string) => index.textOf(f);
   const plan = planRenumber(snap, textOf, { api, media });
@@ -130,6 +143,11 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
   const grouped = groupEdits(plan.edits);
   const outputs = new Map<string, Buffer>();
   for (const [file, edits] of grouped) {
+    const refused = refusedWrite(file, dir);
+    if (refused) {
+      io.err(`portolan: refused: ${refused}; no file was changed\n`);
+      return 1;
+    }
     try {
       outputs.set(file, editBytes(readFileSync(file), index.textOf(file) ?? '', edits));
     } catch (e) {
@@ -145,7 +163,7 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
     io.out(`# rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files (dry run, nothing written)\n`);
     return 0;
   }
-  for (const [file, bytes] of outputs) writeFileSync(file, bytes);
+  for (const [file, bytes] of outputs) writeNoFollow(file, bytes);
   io.out(`rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files\n`);
   for (const file of grouped.keys()) io.out(`  ${rel(file)}\n`);
   return 0;

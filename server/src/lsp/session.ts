@@ -292,9 +292,16 @@ export class Session implements EditTarget {
       this.index.remove(path);
       return;
     }
-    const r = await this.host.readFile(path);
-    if ('text' in r) this.index.setText(path, r.text);
-    else this.index.remove(path);
+    // Only files of a workspace folder are ever read from disk (a didClose or a watched-file
+    // event may name any path); the host refuses links below the folder.
+    const root = this.index.rootOf(path);
+    const r = root ? await this.host.readFile(path, root.path) : { skipped: 'outside the workspace folders' };
+    if ('text' in r) {
+      this.index.setText(path, r.text);
+      return;
+    }
+    this.index.remove(path);
+    if (!r.skipped.startsWith('gone')) this.log(`not read ${path}: ${r.skipped}`);
   }
 
   /** Loads every accepted file of every folder, then lays open editors' texts over them. */

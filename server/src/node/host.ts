@@ -1,9 +1,9 @@
 /**
  * The Node.js implementation of the core's WorkspaceHost: lists candidate files with
  * tinyglobby (no symlink following, so a symlink loop cannot hang it) and reads them with
- * size and binary checks. Used by the CLI and the language server; the core never imports it.
+ * size and binary checks, never through a symbolic link or outside the folder. Used by the CLI and the language server; the core never imports it.
  */
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { glob } from 'tinyglobby';
@@ -24,6 +24,23 @@ export function decode(bytes: Buffer): string | undefined {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * Why `path` is not the file it names under the workspace folder `root`, or `undefined` when it
+ * is: its real path must be the folder's real path followed by the same relative path, so a
+ * symbolic link anywhere below the folder (the file, or a folder on the way) is refused, and so
+ * is a path outside the folder. The folder itself may be reached through a link. Throws the
+ * file system's error (ENOENT when the file is gone).
+ */
+async function notTheNamedFile(path: string, root: string): Promise<string | undefined> {
+  const base = posix.normalize(root).replace(/\/+$/, '');
+  const named = posix.normalize(path);
+  if (!named.startsWith(base + '/')) return `outside the workspace folder ${root}`;
+  const [real, realBase] = await Promise.all([fs.realpath(named), fs.realpath(base)]);
+  const rel = named.slice(base.length + 1);
+  if (real === `${realBase.replace(/\/+$/, '')}/${rel}`) return undefined;
+  return `symbolic link not followed (${rel} resolves to ${real})`;
+}
+
 /** A host over the local file system. `extraIgnore` adds globs (relative to each root) to skip. */
 export function nodeHost(extraIgnore: readonly string[] = []): WorkspaceHost {
   return {
@@ -31,19 +48,27 @@ export function nodeHost(extraIgnore: readonly string[] = []): WorkspaceHost {
       const rel = await glob(['**/*'], { cwd: root, dot: true, followSymbolicLinks: false, onlyFiles: true, ignore: [...IGNORED_DIRS, ...extraIgnore] });
       return rel.map((r) => `${root.replace(/\/+$/, '')}/${r}`).filter(isCandidatePath).sort();
     },
-    async readFile(path: string) {
+    async readFile(path: string, root: string) {
       try {
-        const st = await fs.stat(path);
-        if (!st.isFile()) return { skipped: 'not a regular file' };
-        if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
-        const bytes = await fs.readFile(path);
-        const text = decode(bytes);
-        if (text === undefined) return { skipped: 'binary content (NUL bytes)' };
-        return isUtf8(bytes) ? { text } : { text, note: 'not valid UTF-8; invalid bytes read as U+FFFD' };
+        const refused = await notTheNamedFile(path, root);
+        if (refused) return { skipped: refused };
+        // O_NOFOLLOW: a link put in place of the file after the check is refused (ELOOP), not read.
+        const handle = await fs.open(posix.normalize(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        try {
+          const st = await handle.stat();
+          if (!st.isFile()) return { skipped: 'not a regular file' };
+          if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
+          const bytes = await handle.readFile();
+          const text = decode(bytes);
+          if (text === undefined) return { skipped: 'binary content (NUL bytes)' };
+          return isUtf8(bytes) ? { text } : { text, note: 'not valid UTF-8; invalid bytes read as U+FFFD' };
+        } finally {
+          await handle.close();
+        }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return { skipped: 'gone: deleted after it was listed (ENOENT)' };
-        if (code === 'ELOOP') return { skipped: 'symbolic link loop (ELOOP)' };
+        if (code === 'ELOOP') return { skipped: 'symbolic link not followed (ELOOP)' };
         return { skipped: `unreadable: ${code ?? (e as Error).message}` };
       }
     },

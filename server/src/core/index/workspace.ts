@@ -23,10 +23,12 @@ export interface WorkspaceHost {
   /** Every file under `root` worth considering (absolute POSIX paths); hidden VCS folders and node_modules excluded. */
   listFiles(root: string): Promise<string[]>;
   /**
-   * The text of a file (UTF-8, BOM removed; `note` says what was repaired, e.g. invalid UTF-8),
-   * or why it was skipped (too large, binary, unreadable, gone).
+   * The text of the file `path` under the workspace folder `root` (UTF-8, BOM removed; `note`
+   * says what was repaired, e.g. invalid UTF-8), or why it was skipped (too large, binary,
+   * unreadable, gone, or not the file it names: a symbolic link anywhere below `root`, or a
+   * path outside `root`). A workspace may be hostile: a host never reads through a link.
    */
-  readFile(path: string): Promise<{ text: string; note?: string } | { skipped: string }>;
+  readFile(path: string, root: string): Promise<{ text: string; note?: string } | { skipped: string }>;
   /** Entries under `root` the listing left out on purpose (symbolic links), with why. Optional. */
   listSkipped?(root: string): Promise<{ path: string; reason: string }[]>;
 }
@@ -278,7 +280,7 @@ export async function loadWorkspace(
     const paths = await host.listFiles(root.path);
     for (const p of paths) {
       if (!accept(p)) continue;
-      const r = await host.readFile(p);
+      const r = await host.readFile(p, root.path);
       if ('skipped' in r) {
         log?.(`skipped ${p}: ${r.skipped}`);
         continue;
