@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dockerCopies } from '../server/src/core/formats/dockerfile';
+import { dockerCopies, dockerImage } from '../server/src/core/formats/dockerfile';
 import { checkDiagnostics } from './check';
 
 const ONLY = { only: ['port-conflict' as const] };
@@ -79,7 +79,9 @@ describe('configs inside containers', () => {
       ]);
     });
 
-    it('a stage built FROM another inherits its copies; only the last (or target) stage counts', () => {
+    it('a stage built FROM another inherits its copies and its ENTRYPOINT/CMD; only the last (or target) stage counts', () => {
+      assert.equal(dockerImage('FROM debian AS deps\nENTRYPOINT ["/init"]\nFROM deps AS dev\nCOPY x /x\n').ownProgram, true);
+      assert.equal(dockerImage('FROM debian AS deps\nENTRYPOINT ["/init"]\nFROM nginx\nCOPY x /x\n').ownProgram, false);
       const text = 'FROM nginx AS base\nCOPY a.conf /etc/nginx/conf.d/\nFROM base AS prod\nCOPY b.conf /etc/nginx/conf.d/\nFROM alpine AS tools\nCOPY tool.sh /usr/bin/\n';
       assert.deepEqual(dockerCopies(text).map((c) => c.source), ['tool.sh']);
       assert.deepEqual(dockerCopies(text, 'prod').map((c) => c.source), ['a.conf', 'b.conf']);
@@ -192,5 +194,67 @@ ${confs.map((c) => `        //- ${c}\n        server {\n            listen 80;\n
     it('near miss: the rest matches only outside the compose file\'s directory', () => {
       assert.deepEqual(inside(mounting('${MODULE_PATH}/custom.conf:/etc/nginx/conf.d/default.conf', ['/srv/other/custom.conf'])), [undefined]);
     });
+  });
+});
+
+describe('unresolved loopback references inside a container', () => {
+  it('inside an image whose workspace Dockerfile sets its own ENTRYPOINT, they are information: it starts processes Portolan does not read', () => {
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          build: .
+          ports:
+            - "8080:80"
+      //- /srv/app/Dockerfile
+      FROM debian:12
+      COPY rootfs/ /
+      ENTRYPOINT ["/init"]
+      //- /srv/app/rootfs/etc/nginx/nginx.conf
+      server {
+          listen 80;
+          location /api { proxy_pass http://127.0.0.1:5001; }
+                                                      ^^^^ unresolved-reference information: nothing on host "ws" (in this container) listens on 127.0.0.1:5001/tcp; the container's image is built from srv/app/Dockerfile, which may start processes Portolan does not read
+      }
+    `, { only: ['unresolved-reference'] });
+  });
+
+  it('near miss: inside a stock image (a mounted config), the reference stays a warning', () => {
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          image: nginx:1.27
+          ports:
+            - "8080:80"
+          volumes:
+            - ./nginx.conf:/etc/nginx/nginx.conf:ro
+      //- /srv/app/nginx.conf
+      server {
+          listen 80;
+          location /api { proxy_pass http://127.0.0.1:5001; }
+                                                      ^^^^ unresolved-reference warning: nothing on host "ws" (in this container) listens on 127.0.0.1:5001/tcp
+      }
+    `, { only: ['unresolved-reference'] });
+  });
+
+  it('near miss: a Dockerfile that only copies configs onto nginx runs nginx alone: the reference stays a warning', () => {
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          build: .
+          ports:
+            - "8080:80"
+      //- /srv/app/Dockerfile
+      FROM nginx:1.27-alpine
+      COPY nginx.conf /etc/nginx/nginx.conf
+      //- /srv/app/nginx.conf
+      server {
+          listen 80;
+          location /api { proxy_pass http://127.0.0.1:5001; }
+                                                      ^^^^ unresolved-reference warning: nothing on host "ws" (in this container) listens on 127.0.0.1:5001/tcp
+      }
+    `, { only: ['unresolved-reference'] });
   });
 });

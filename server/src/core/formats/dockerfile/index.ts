@@ -8,7 +8,7 @@ import type { Detection, FormatModule } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { basename } from '../../model/paths';
 
-export { dockerCopies, type DockerCopy } from './syntax';
+export { dockerCopies, dockerImage, type DockerCopy, type DockerImage } from './syntax';
 
 /** Whether `path` is named like a Dockerfile: `Dockerfile`, `Dockerfile.<x>`, `Dockerfile-<x>`, `<x>.Dockerfile` (case-insensitive). */
 export function isDockerfileName(path: string): boolean {

@@ -109,6 +109,18 @@ interface Stage {
   name?: string;
   workdir: string;
   copies: DockerCopy[];
+  /** True when this stage (or a stage of this file it is built FROM) sets ENTRYPOINT or CMD. */
+  ownProgram: boolean;
+}
+
+/** What the image of one stage holds of the context, and whether it starts a program of its own. */
+export interface DockerImage {
+  copies: DockerCopy[];
+  /**
+   * True when the stage, or a stage of this file it is built `FROM`, sets `ENTRYPOINT` or `CMD`:
+   * the container then starts what the Dockerfile says, not the base image's own program.
+   */
+  ownProgram: boolean;
 }
 
 /**
@@ -122,15 +134,27 @@ interface Stage {
  * Linear in `text` (a `--from` adds at most 1000 copies to a stage); never throws.
  */
 export function dockerCopies(text: string, target?: string): DockerCopy[] {
+  return dockerImage(text, target).copies;
+}
+
+/**
+ * {@link dockerCopies} and {@link DockerImage.ownProgram} of the target stage (`target`, else the
+ * last). An unknown target holds nothing. Linear in `text`; never throws.
+ */
+export function dockerImage(text: string, target?: string): DockerImage {
   const stages: Stage[] = [];
-  let cur: Stage = { workdir: '/', copies: [] };
+  let cur: Stage = { workdir: '/', copies: [], ownProgram: false };
   for (const { keyword, args } of instructions(text)) {
     if (keyword === 'FROM') {
       const words = args.split(/\s+/).filter((w) => !w.startsWith('--') && w !== '');
       const base = stages.find((st) => st.name !== undefined && st.name === words[0]?.toLowerCase());
-      cur = { workdir: base?.workdir ?? '/', copies: base ? [...base.copies] : [] };
+      cur = { workdir: base?.workdir ?? '/', copies: base ? [...base.copies] : [], ownProgram: base?.ownProgram ?? false };
       if (words[1]?.toUpperCase() === 'AS' && words[2]) cur.name = words[2].toLowerCase();
       stages.push(cur);
+      continue;
+    }
+    if (keyword === 'ENTRYPOINT' || keyword === 'CMD') {
+      cur.ownProgram = true;
       continue;
     }
     if (keyword === 'WORKDIR') {
@@ -158,9 +182,8 @@ export function dockerCopies(text: string, target?: string): DockerCopy[] {
       }
     }
   }
-  if (!stages.length) return cur.copies;
-  const chosen = target === undefined ? stages[stages.length - 1]! : stages.find((st) => st.name === target.toLowerCase());
-  return chosen?.copies ?? [];
+  const chosen = !stages.length ? cur : target === undefined ? stages[stages.length - 1]! : stages.find((st) => st.name === target.toLowerCase());
+  return chosen ? { copies: chosen.copies, ownProgram: chosen.ownProgram } : { copies: [], ownProgram: false };
 }
 
 /**

@@ -75,8 +75,8 @@ class PathNames {
  *
  * Dockerfile `COPY`/`ADD` sources are read relative to the build context: the `build.context` of
  * the compose service whose `build` names the Dockerfile (that service's netns then holds the
- * copied configs), else the Dockerfile's directory, with a netns `image:<Dockerfile path>` of
- * its own. A copy of the whole context (`COPY . /app`) says nothing about a config and moves
+ * copied configs; with `network_mode: host` they stay in the host's), else the Dockerfile's
+ * directory, with a netns `image:<Dockerfile path>` of its own. A copy of the whole context (`COPY . /app`) says nothing about a config and moves
  * nothing; a source outside the context or with glob characters moves nothing. A bind mount wins
  * over a copy. Returns the compose or `docker run` container each mounted or copied file ends up
  * in (for a mount, the last one that mounts it).
@@ -119,7 +119,9 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string,
   }
   for (const [path, record] of snap.files) {
     if (record.format !== 'dockerfile') continue;
-    const builder = snap.workloads.find((w) => w.netns !== undefined && w.build?.dockerfile === path);
+    const builder = snap.workloads.find((w) => w.build?.dockerfile === path);
+    // A service on the host network (`network_mode: host`) runs its image's programs in the host's netns.
+    if (builder && builder.netns === undefined) continue;
     const context = builder?.build?.context ?? dirname(path);
     const where: Inside = builder ? { netns: builder.netns!, instance: builder.instance } : { netns: `image:${path}`, instance: `image:${path}` };
     for (const copy of dockerCopies(record.text, builder?.build?.target)) {
