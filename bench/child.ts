@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { main } from '../server/src/cli/main';
+import { dockerCopies } from '../server/src/core/formats/dockerfile';
 import { parseDotenv } from '../server/src/core/formats/dotenv';
 import { fencedBlocks } from '../server/src/core/formats/markdown';
 import { parseNginx } from '../server/src/core/formats/nginx';
@@ -37,6 +38,7 @@ const PARSERS: Record<FormatId, (path: string, text: string) => unknown> = {
   'ufw-app': (_p, t) => t.split('\n'),
   markdown: (_p, t) => fencedBlocks(t),
   'mattermost-json': (_p, t) => parseTree(t, [], { allowTrailingComma: true, disallowComments: false }),
+  dockerfile: (_p, t) => dockerCopies(t),
 };
 
 async function parseOnly(root: string): Promise<{ files: number; parsed: number }> {

@@ -6,6 +6,7 @@
  * to) is caught here and nowhere else, logged, and reported as a `parse-error` of its file.
  */
 import { composeFormat } from '../formats/compose';
+import { dockerfileFormat } from '../formats/dockerfile';
 import { dotenvFormat } from '../formats/dotenv';
 import { markdownFormat } from '../formats/markdown';
 import { mattermostFormat } from '../formats/mattermost';
@@ -30,6 +31,7 @@ export const FORMATS: readonly FormatModule[] = [
   shellFormat,
   mattermostFormat,
   markdownFormat,
+  dockerfileFormat,
 ];
 
 /** Where the boundary reports a module's exception: one line naming the format, the file and the error. */
@@ -76,7 +78,7 @@ export function extractFile(mod: FormatModule, ctx: ExtractContext, log?: Format
   }), log);
 }
 
-const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)/i;
+const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)|(^(dockerfile([.-].+)?|.+\.dockerfile)$)/i;
 const CANDIDATE_DIR = /(^|\/)(nginx|sites-available|sites-enabled|conf\.d|applications\.d|snippets|ufw|bin|scripts)\//;
 
 /**

@@ -45,6 +45,7 @@ const COMMENTS: Record<FormatId, readonly RegExp[]> = {
   'ufw-app': [HASH_OR_SEMI],
   markdown: [HTML, HASH],
   'mattermost-json': [],
+  dockerfile: [HASH],
 };
 
 /**

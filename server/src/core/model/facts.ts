@@ -68,7 +68,8 @@ export type FormatId =
   | 'ufw-rules'
   | 'ufw-app'
   | 'markdown'
-  | 'mattermost-json';
+  | 'mattermost-json'
+  | 'dockerfile';
 
 /**
  * How the effective value of a fact was derived.
@@ -246,6 +247,17 @@ export interface Workload {
   env: EnvAssignment[];
   /** Bind mounts: absolute host path (resolved against the defining file) to container path. */
   volumes: { source: string; target: string }[];
+  /**
+   * Bind mounts whose host path starts with a variable (`${DIR}/default.conf:/etc/nginx/conf.d/default.conf`):
+   * `under` is the directory of the defining file (absolute), `suffix` the known rest ("default.conf").
+   */
+  suffixVolumes?: { under: string; suffix: string; target: string }[];
+  /**
+   * compose `build`: the build context and the Dockerfile, both absolute POSIX paths (the Dockerfile
+   * resolved against the context, default `Dockerfile`), and the `target` stage when one is named.
+   * Absent for remote contexts and inline Dockerfiles.
+   */
+  build?: { context: string; dockerfile: string; target?: string };
   /** compose `network_mode` / docker `--network`, e.g. "host". */
   networkMode?: string;
   /** The workload's network namespace as used in facts (`undefined` for systemd: the host's). */

@@ -1,15 +1,36 @@
 /**
  * `unresolved-reference` (warning): a reference to a loopback address, or to a compose service
  * by name, whose port nothing in the workspace binds there. References to other host names are
- * not checked (they may live outside the workspace).
+ * not checked (they may live outside the workspace). A loopback reference inside a container
+ * whose image is built from a workspace Dockerfile is information, not a warning: that image may
+ * start processes (an s6 or supervisord tree, its own program) whose listeners Portolan does not
+ * read. Inside a container of a stock image, only what the workspace shows runs there.
  */
 import type { PortFact } from '../model/facts';
+import { dockerImage } from '../formats/dockerfile';
+import type { Snapshot } from '../index/snapshot';
 import { formatRange } from '../model/ports';
 import type { PortDiagnostic, Rule } from './rule';
 import { bindsOfPort, composeServices, containerPorts, isLoopbackReference, loopbackServers } from '../index/listeners';
 import { describe, portLabel, protocolsOverlap } from '../index/queries';
 
 const SKIP_ROLES = new Set<PortFact['role']>(['rtcd-ice-host-port-override']);
+
+/**
+ * The workspace Dockerfile whose image runs in network namespace `netns` and starts a program of
+ * its own (`ENTRYPOINT`/`CMD` in its target stage or a stage it is built from): the image of a
+ * compose service in that netns with a `build`, or the image's own netns (`image:<Dockerfile>`).
+ * `undefined` otherwise: no such image, or one that runs its base image's program (an
+ * `FROM nginx` that only copies configs runs nginx alone).
+ */
+function imageWithOwnProgram(snap: Snapshot, netns: string | undefined): string | undefined {
+  if (netns === undefined) return undefined;
+  const builder = netns.startsWith('image:') ? undefined : snap.workloads.find((w) => w.netns === netns && w.build !== undefined);
+  const path = netns.startsWith('image:') ? netns.slice('image:'.length) : builder?.build?.dockerfile;
+  const text = path === undefined ? undefined : snap.files.get(path)?.text;
+  if (path === undefined || text === undefined) return undefined;
+  return dockerImage(text, builder?.build?.target).ownProgram ? path : undefined;
+}
 
 export const unresolvedReference: Rule = {
   id: 'unresolved-reference',
@@ -23,9 +44,11 @@ export const unresolvedReference: Rule = {
         if (loopbackServers(snap, r).length > 0) continue;
         const elsewhere = bindsOfPort(snap, r.host, r.ports, r.protocol).filter((b) => b.netns !== r.netns || b.address !== undefined);
         const hint = elsewhere.length > 0 ? `; ${describe(snap, elsewhere[0]!)} binds ${portLabel(elsewhere[0]!)}${elsewhere[0]!.netns ? ' only inside its container' : ` on ${elsewhere[0]!.address}`}` : '';
+        const image = imageWithOwnProgram(snap, r.netns);
+        const unseen = image === undefined ? '' : `; the container's image is built from ${snap.where({ file: image, span: { start: 0, end: 0 } }).replace(/:\d+$/, '')}, which may start processes Portolan does not read`;
         out.push({
-          rule: 'unresolved-reference', severity: 'warning', location: r.location,
-          message: `nothing on host "${r.host}"${r.netns ? ' (in this container)' : ''} listens on ${r.address}:${formatRange(r.ports)}/${r.protocol === 'both' ? 'tcp' : r.protocol}${hint}`,
+          rule: 'unresolved-reference', severity: image === undefined ? 'warning' : 'information', location: r.location,
+          message: `nothing on host "${r.host}"${r.netns ? ' (in this container)' : ''} listens on ${r.address}:${formatRange(r.ports)}/${r.protocol === 'both' ? 'tcp' : r.protocol}${hint}${unseen}`,
           related: elsewhere.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` })),
         });
         continue;

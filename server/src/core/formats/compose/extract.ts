@@ -12,7 +12,7 @@ import { isUnknown, longHostIp, longProtocol, parsePublishField, parsePublishSpe
 import { placePart } from './place';
 import { ComposeFile } from './scope';
 import { entries, keyName, nodeSpan, parseComposeYaml } from './syntax';
-import { command, environment, envFiles, volumes } from './workload';
+import { build, command, environment, envFiles, suffixVolumes, volumes } from './workload';
 
 /**
  * Facts, findings and workloads of one compose file (see the module comment of `index.ts`). A
@@ -84,6 +84,10 @@ function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, P
     instance: c.instance,
     location: { file: f.file, span: keySpan },
   };
+  const sv = suffixVolumes(f, svc.get('volumes')?.value);
+  if (sv.length) workload.suffixVolumes = sv;
+  const b = build(f, svc.get('build')?.value);
+  if (b) workload.build = b;
   const image = f.str(svc.get('image')?.value);
   if (image !== undefined) workload.image = image;
   if (networkMode !== undefined) workload.networkMode = networkMode;

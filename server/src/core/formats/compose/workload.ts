@@ -122,6 +122,7 @@ export function volumes(f: ComposeFile, node: unknown): { source: string; target
       const v = f.str(item) ?? '';
       const parts = v.split(':');
       if (parts.length < 2 || !isHostPath(parts[0]!) || !parts[1]) continue;
+      if (unknownPrefix(item.value, parts[0]!)) continue;
       out.push({ source: hostPath(f.dir, parts[0]!), target: parts[1] });
     } else if (isMap(item)) {
       const m = entries(f.doc, item);
@@ -133,6 +134,62 @@ export function volumes(f: ComposeFile, node: unknown): { source: string; target
     }
   }
   return out;
+}
+
+/**
+ * Whether a short-syntax volume's raw text starts with a variable (`${DIR}/x.conf:…`, `$DIR/…`)
+ * that interpolated to nothing, leaving `host` (the interpolated host part) as only the known rest.
+ */
+function unknownPrefix(raw: unknown, host: string): boolean {
+  if (typeof raw !== 'string') return false;
+  const m = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(\/[^$:]+):/.exec(raw);
+  return m !== null && m[1] === host;
+}
+
+/**
+ * The bind mounts of `volumes` whose host path is an unknown variable followed by a literal rest
+ * (`${PYTEST_MODULE_PATH}/custom-fallback.conf:/etc/nginx/conf.d/default.conf`): `under` is the
+ * compose file's directory, `suffix` the rest without its leading `/`. Anything else (a second
+ * variable, `..` in the rest, a variable that has a value) yields nothing here.
+ */
+export function suffixVolumes(f: ComposeFile, node: unknown): { under: string; suffix: string; target: string }[] {
+  const n = f.deref(node);
+  const out: { under: string; suffix: string; target: string }[] = [];
+  if (!isSeq(n)) return out;
+  for (const raw of n.items) {
+    const item = f.deref(raw);
+    if (!isScalar(item)) continue;
+    const parts = (f.str(item) ?? '').split(':');
+    if (parts.length < 2 || !parts[1] || !unknownPrefix(item.value, parts[0]!)) continue;
+    const suffix = parts[0]!.replace(/^\/+|\/+$/g, '');
+    if (suffix === '' || suffix.split('/').some((s) => s === '..' || s === '.')) continue;
+    out.push({ under: f.dir, suffix, target: parts[1] });
+  }
+  return out;
+}
+
+/**
+ * compose `build` (compose-spec build.md): a string is the context; a map has `context` (default
+ * `.`), `dockerfile` (default `Dockerfile`, relative to the context) and `target` (the stage
+ * built). Paths come back absolute.
+ * `undefined` when absent, for a remote context (URL, `git@`) or a `dockerfile_inline`.
+ */
+export function build(f: ComposeFile, node: unknown): { context: string; dockerfile: string; target?: string } | undefined {
+  const n = f.deref(node);
+  let context: string | undefined;
+  let dockerfile = 'Dockerfile';
+  let target: string | undefined;
+  if (isScalar(n)) context = f.str(n);
+  else if (isMap(n)) {
+    const m = entries(f.doc, n);
+    if (m.has('dockerfile_inline')) return undefined;
+    context = m.has('context') ? f.str(m.get('context')?.value) : '.';
+    dockerfile = f.str(m.get('dockerfile')?.value) ?? dockerfile;
+    target = f.str(m.get('target')?.value);
+  }
+  if (context === undefined || context === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) return undefined;
+  const ctx = resolvePath(f.dir, context);
+  return { context: ctx, dockerfile: resolvePath(ctx, dockerfile), ...(target ? { target } : {}) };
 }
 
 /** `command` as words: a list as written, a string split like a shell ({@link splitCommand}). */

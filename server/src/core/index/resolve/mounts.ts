@@ -1,33 +1,143 @@
 /**
- * Bind mounts (compose `volumes`, `docker run -v`): a config file mounted into a container
- * describes that container, so its facts move into the container's network namespace.
+ * Configs inside containers: a config file bind-mounted into a container (compose `volumes`,
+ * `docker run -v`) or copied into an image by a Dockerfile's `COPY`/`ADD` describes that
+ * container, so its facts move into the container's network namespace.
+ *
+ * Where a mount's host path is not a workspace path, it is matched onto one: an absolute path
+ * (`/opt/app/nginx/conf.d`) by its longest suffix that exactly one workspace file or directory
+ * ends with; a path behind an unknown variable (`${DIR}/default.conf`) by the known rest below the
+ * compose file's directory, again only when exactly one path matches.
  */
+import { dockerCopies } from '../../formats/dockerfile';
 import { withPrefix } from '../../model/listing';
+import { basename, dirname, resolvePath } from '../../model/paths';
 import type { PlacedWorkload } from '../placed';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
 
+/** Where a moved file's facts go: the container's netns and the instance its binds take. */
+interface Inside {
+  netns: string;
+  instance: string;
+}
+
+/** The workspace's files and every directory holding one, indexed by last segment. */
+class PathNames {
+  private readonly byName = new Map<string, string[]>();
+
+  constructor(files: readonly string[]) {
+    const seen = new Set<string>();
+    for (const f of files) {
+      for (let p = f; p !== '/' && p !== '' && !seen.has(p); p = dirname(p)) {
+        seen.add(p);
+        const n = basename(p);
+        (this.byName.get(n) ?? this.byName.set(n, []).get(n)!).push(p);
+      }
+    }
+  }
+
+  /**
+   * The one workspace path sharing the longest run of trailing segments with `path` (at least
+   * the last), or `undefined` when none ends with its last segment or two tie at the longest.
+   * A match on one segment only counts for a file-like name (with a dot: `nginx.conf`), so a
+   * `/data` mount does not take the workspace's `data/` folder.
+   */
+  matchSuffix(path: string): string | undefined {
+    const segs = path.split('/').filter((s) => s !== '');
+    const last = segs[segs.length - 1];
+    if (last === undefined) return undefined;
+    let best: string | undefined;
+    let bestLen = 0;
+    let tie = false;
+    for (const cand of this.byName.get(last) ?? []) {
+      const cs = cand.split('/').filter((s) => s !== '');
+      let n = 0;
+      while (n < segs.length && n < cs.length && segs[segs.length - 1 - n] === cs[cs.length - 1 - n]) n++;
+      if (n > bestLen) [best, bestLen, tie] = [cand, n, false];
+      else if (n === bestLen) tie = true;
+    }
+    if (tie || best === undefined) return undefined;
+    return bestLen >= 2 || last.includes('.') ? best : undefined;
+  }
+
+  /** The workspace paths below `dir` (absolute) that end with `/<suffix>`; files and directories. */
+  endingWith(dir: string, suffix: string): string[] {
+    const segs = suffix.split('/');
+    const prefix = dir.endsWith('/') ? dir : dir + '/';
+    return (this.byName.get(segs[segs.length - 1]!) ?? []).filter((p) => p.startsWith(prefix) && p.endsWith('/' + suffix));
+  }
+}
+
 /**
- * Moves the facts of every file mounted into a container (the file itself, or every file below a
- * mounted directory) into that container's netns; its binds take the container's instance.
- * Compose, shell and dotenv facts stay: they describe the launcher, not the program. Returns the
- * container each mounted file is mounted into (the last one that mounts it).
+ * Moves the facts of every file mounted into a container, or copied into an image by a
+ * Dockerfile, into that container's netns; its binds take the container's instance. Compose,
+ * shell, dotenv and Dockerfile facts stay: they describe the launcher, not the program.
+ *
+ * Dockerfile `COPY`/`ADD` sources are read relative to the build context: the `build.context` of
+ * the compose service whose `build` names the Dockerfile (that service's netns then holds the
+ * copied configs; with `network_mode: host` they stay in the host's), else the Dockerfile's
+ * directory, with a netns `image:<Dockerfile path>` of its own. A copy of the whole context (`COPY . /app`) says nothing about a config and moves
+ * nothing; a source outside the context or with glob characters moves nothing. A bind mount wins
+ * over a copy. Returns the compose or `docker run` container each mounted or copied file ends up
+ * in (for a mount, the last one that mounts it).
  */
 export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string, PlacedWorkload> {
   const mounted = new Map<string, PlacedWorkload>();
+  const inside = new Map<string, Inside>();
   const sortedFiles = [...snap.files.keys()].sort();
+  let names: PathNames | undefined;
+  const pathNames = (): PathNames => (names ??= new PathNames(sortedFiles));
+  /** The file itself, or every file below the directory (a sorted run). */
+  const filesAt = (source: string): string[] => {
+    const hits = snap.files.has(source) ? [source] : [];
+    hits.push(...withPrefix(sortedFiles, source.endsWith('/') ? source : source + '/'));
+    return hits;
+  };
+  const isLauncher = (file: string): boolean => {
+    const format = snap.files.get(file)?.format;
+    return format === 'compose' || format === 'dockerfile';
+  };
   for (const w of snap.workloads) {
     if (!w.netns) continue;
+    const put = (file: string): void => {
+      if (file === w.file || isLauncher(file)) return;
+      mounted.set(file, w);
+      inside.set(file, { netns: w.netns!, instance: w.instance });
+    };
     for (const v of w.volumes) {
-      // The mounted file itself, or every file below the mounted directory (a sorted run).
-      const hits = snap.files.has(v.source) ? [v.source] : [];
-      hits.push(...withPrefix(sortedFiles, v.source.endsWith('/') ? v.source : v.source + '/'));
-      for (const file of hits) if (file !== w.file) mounted.set(file, w);
+      let hits = filesAt(v.source);
+      if (hits.length === 0 && v.source.startsWith('/')) {
+        const match = pathNames().matchSuffix(v.source);
+        if (match !== undefined) hits = filesAt(match);
+      }
+      hits.forEach(put);
+    }
+    for (const v of w.suffixVolumes ?? []) {
+      const matches = pathNames().endingWith(v.under, v.suffix);
+      if (matches.length === 1) filesAt(matches[0]!).forEach(put);
+    }
+  }
+  for (const [path, record] of snap.files) {
+    if (record.format !== 'dockerfile') continue;
+    const builder = snap.workloads.find((w) => w.build?.dockerfile === path);
+    // A service on the host network (`network_mode: host`) runs its image's programs in the host's netns.
+    if (builder && builder.netns === undefined) continue;
+    const context = builder?.build?.context ?? dirname(path);
+    const where: Inside = builder ? { netns: builder.netns!, instance: builder.instance } : { netns: `image:${path}`, instance: `image:${path}` };
+    for (const copy of dockerCopies(record.text, builder?.build?.target)) {
+      if (/[*?[\]$]/.test(copy.source)) continue;
+      const abs = resolvePath(context, copy.source);
+      if (abs === context || !abs.startsWith(context === '/' ? '/' : context + '/')) continue;
+      for (const file of filesAt(abs)) {
+        if (inside.has(file) || isLauncher(file)) continue;
+        inside.set(file, where);
+        if (builder) mounted.set(file, builder);
+      }
     }
   }
   const facts = draft.facts;
-  for (let i = 0; i < facts.length && mounted.size > 0; i++) {
-    const w = mounted.get(facts[i]!.location.file);
+  for (let i = 0; i < facts.length && inside.size > 0; i++) {
+    const w = inside.get(facts[i]!.location.file);
     const format = facts[i]!.format;
     if (!w || format === 'compose' || format === 'shell' || format === 'dotenv') continue;
     const f = draft.own(i);
