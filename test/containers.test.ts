@@ -258,3 +258,42 @@ describe('unresolved loopback references inside a container', () => {
     `, { only: ['unresolved-reference'] });
   });
 });
+describe('nginx files of a compose project that runs one nginx container', () => {
+  /** A project `examples/` whose service(s) publish 443, a server block beside them, and a second project. */
+  const layout = (services: string, marks: Marks = { compose: '', nginx: '' }) => `
+    //- /examples/docker-compose.yml
+    services:
+${services}
+${marks.compose}
+    //- /examples/example_server.conf
+    server {
+        listen 443 ssl;
+${marks.nginx}
+        server_name yourdomain.org;
+    }
+    //- /app/docker-compose.yml
+    services:
+      api:
+        image: api:1
+        ports:
+          - "127.0.0.1:8080:8080"
+  `;
+  const nginxService = (name: string, image: string) => `        ${name}:\n          image: ${image}\n          ports:\n            - "443:443"`;
+  const CONFLICT443: Marks = {
+    compose: '               ^^^ port-conflict error: 443/tcp on all interfaces is also bound by...',
+    nginx: '               ^^^ port-conflict error: 443/tcp on all interfaces is also bound by...',
+  };
+
+  it('are that container\'s configuration: the publish and the listen are one nginx', () => {
+    checkDiagnostics(layout(nginxService('nginx', 'jonasal/nginx-certbot:latest')), ONLY);
+  });
+
+  it('near miss: a container that is not nginx leaves the server block on the host, and the conflict stays', () => {
+    checkDiagnostics(layout(nginxService('web', 'httpd:2.4'), CONFLICT443), ONLY);
+  });
+
+  it('near miss: with two nginx containers the file belongs to neither, and the conflict stays', () => {
+    const two = `${nginxService('a', 'nginx:alpine')}\n${CONFLICT443.compose}\n${nginxService('b', 'nginx:alpine').replace('"443:443"', '"127.0.0.1:8443:443"')}`;
+    checkDiagnostics(layout(two, { compose: '', nginx: CONFLICT443.nginx }), ONLY);
+  });
+});

@@ -78,7 +78,8 @@ class PathNames {
  * copied configs; with `network_mode: host` they stay in the host's), else the Dockerfile's
  * directory, with a netns `image:<Dockerfile path>` of its own. A copy of the whole context (`COPY . /app`) says nothing about a config and moves
  * nothing; a source outside the context or with glob characters moves nothing. A bind mount wins
- * over a copy. Returns the compose or `docker run` container each mounted or copied file ends up
+ * over a copy. Last, nginx files of a compose project that runs one nginx container on a host
+ * of its own go into that container ({@link projectNginxSnippets}). Returns the compose or `docker run` container each mounted or copied file ends up
  * in (for a mount, the last one that mounts it).
  */
 export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string, PlacedWorkload> {
@@ -135,6 +136,10 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string,
       }
     }
   }
+  for (const [file, w] of projectNginxSnippets(snap, inside)) {
+    inside.set(file, { netns: w.netns!, instance: w.instance });
+    mounted.set(file, w);
+  }
   const facts = draft.facts;
   for (let i = 0; i < facts.length && inside.size > 0; i++) {
     const w = inside.get(facts[i]!.location.file);
@@ -145,4 +150,35 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string,
     if (f.kind === 'bind') f.instance = w.instance;
   }
   return mounted;
+}
+
+/** An image whose name (last path segment, before the tag) says it runs nginx: `nginx:1.27`, `jonasal/nginx-certbot`. */
+const NGINX_IMAGE = /(?:^|\/)[^/:@]*nginx[^/:@]*(?:[:@]|$)/i;
+
+/**
+ * nginx files of a compose project that runs exactly one nginx container and that nothing
+ * mounts or copies: on a host of their own (placement `project` or `test-tree`, so no host-level
+ * nginx, unit or script ties the project to the folder's host), such files are that
+ * container's configuration (a `user_conf.d` the README tells users to fill, a conf.d next to
+ * the compose file), not a second nginx on the host. Returns each file with that container.
+ */
+function projectNginxSnippets(snap: PlacedSnapshot, inside: ReadonlyMap<string, Inside>): Map<string, PlacedWorkload> {
+  const out = new Map<string, PlacedWorkload>();
+  const byProject = new Map<string, PlacedWorkload[]>();
+  for (const w of snap.workloads) {
+    if (!w.netns || w.image === undefined || !NGINX_IMAGE.test(w.image)) continue;
+    const p = snap.placementOf(w.file);
+    if (p.project === undefined || (p.rule !== 'project' && p.rule !== 'test-tree')) continue;
+    const key = `${p.host}\u0000${p.project}`;
+    (byProject.get(key) ?? byProject.set(key, []).get(key)!).push(w);
+  }
+  if (byProject.size === 0) return out;
+  for (const [file, record] of snap.files) {
+    if (record.format !== 'nginx' || inside.has(file)) continue;
+    const p = snap.placementOf(file);
+    if (p.project === undefined || (p.rule !== 'project' && p.rule !== 'test-tree')) continue;
+    const ws = byProject.get(`${p.host}\u0000${p.project}`);
+    if (ws?.length === 1) out.set(file, ws[0]!);
+  }
+  return out;
 }
