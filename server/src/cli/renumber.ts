@@ -54,6 +54,35 @@ function port(name: string, v: string | undefined): number {
   return Number(v);
 }
 
+/**
+ * The new bytes of every file `grouped` edits (its bytes on disk with the edits applied), or why
+ * not: a file that may not be written (node/write.ts: a link, outside `dir`) or whose bytes no
+ * longer match the indexed text. Reads every file before anything is written.
+ */
+function newBytes(grouped: ReadonlyMap<string, Parameters<typeof applyEdits>[1]>, dir: string, textOf: (file: string) => string): Map<string, Buffer> | string {
+  const outputs = new Map<string, Buffer>();
+  for (const [file, edits] of grouped) {
+    const refused = refusedWrite(file, dir);
+    if (refused) return refused;
+    try {
+      outputs.set(file, editBytes(readFileSync(file), textOf(file), edits));
+    } catch (e) {
+      return `${file.slice(dir.length + 1)}: ${(e as Error).message}`;
+    }
+  }
+  return outputs;
+}
+
+/**
+ * The symbolic links under `dir` that name files a format could read (and that `accept`
+ * keeps), one `  path: reason` line each, or `undefined` when there are none. A link is never
+ * read, so a mention of rtcd's ports behind it could not be renumbered.
+ */
+async function unreadLinks(host: ReturnType<typeof nodeHost>, dir: string, accept: (rel: string) => boolean): Promise<string | undefined> {
+  const links = ((await host.listSkipped?.(dir)) ?? []).filter((l) => isCandidatePath(l.path) && accept(l.path.slice(dir.length + 1)));
+  return links.length === 0 ? undefined : links.map((l) => `  ${l.path.slice(dir.length + 1)}: ${l.reason}`).join('\n');
+}
+
 /** Runs `renumber-rtcd` with its arguments (after the command name). Resolves to the exit code. */
 export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap: (v: readonly string[]) => HostMapping[]): Promise<number> {
   let values;
@@ -100,10 +129,8 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
   const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
   const host = nodeHost();
   await loadWorkspace(index, host, roots, undefined, (p) => accept(p.slice(dir.length + 1)));
-  // A link is never read, so a mention behind it could not be renumbered: say so before editing.
-  const links = ((await host.listSkipped?.(dir)) ?? []).filter((l) => isCandidatePath(l.path) && accept(l.path.slice(dir.length + 1)));
-  if (links.length > 0) {
-    const list = links.map((l) => `  ${l.path.slice(dir.length + 1)}: ${l.reason}`).join('\n');
+  const list = await unreadLinks(host, dir, accept);
+  if (list !== undefined) {
     if (!values.force) {
       io.err(`portolan: refused: files Portolan does not read may mention rtcd's ports, and would keep the old ones:\n${list}\nno file was changed (--force applies anyway)\n`);
       return 1;
@@ -141,19 +168,10 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
     io.err(`portolan: warning: the renumber causes:\n${list}\n`);
   }
   const grouped = groupEdits(plan.edits);
-  const outputs = new Map<string, Buffer>();
-  for (const [file, edits] of grouped) {
-    const refused = refusedWrite(file, dir);
-    if (refused) {
-      io.err(`portolan: refused: ${refused}; no file was changed\n`);
-      return 1;
-    }
-    try {
-      outputs.set(file, editBytes(readFileSync(file), index.textOf(file) ?? '', edits));
-    } catch (e) {
-      io.err(`portolan: refused: ${rel(file)}: ${(e as Error).message}; no file was changed\n`);
-      return 1;
-    }
+  const outputs = newBytes(grouped, dir, (f) => index.textOf(f) ?? '');
+  if (typeof outputs === 'string') {
+    io.err(`portolan: refused: ${outputs}; no file was changed\n`);
+    return 1;
   }
   if (values['dry-run']) {
     for (const [file, edits] of grouped) {
