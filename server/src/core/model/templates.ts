@@ -52,26 +52,71 @@ export interface EngineTag {
 /** Go template actions and assignments that print nothing (text/template "Actions"). */
 const GO_SILENT = /^\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|\$[\w]*\s*:?=|\/\*)/;
 
-/** `{{ ... }}` and `{% ... %}` may span lines (up to 4,000 characters); `{# ... #}` stays on one line. */
-const TAG = /\{\{[\s\S]{0,4000}?\}\}|\{%[\s\S]{0,4000}?%\}|\{#[^\n]{0,4000}?#\}/g;
+/** The longest tag body read (characters between the delimiters); a longer one is no tag. */
+const MAX_TAG_BODY = 4000;
+
+/** `next[i]`: the first offset `>= i` where `needle` (two characters) starts in `text`, or -1. One backward pass. */
+function nextOccurrence(text: string, needle: string): Int32Array {
+  const next = new Int32Array(text.length + 1).fill(-1);
+  for (let i = text.length - 2; i >= 0; i--) next[i] = text.startsWith(needle, i) ? i : next[i + 1]!;
+  return next;
+}
+
+/** `next[i]`: the first offset `>= i` holding a line feed, or `text.length`. */
+function nextNewline(text: string): Int32Array {
+  const next = new Int32Array(text.length + 1).fill(text.length);
+  for (let i = text.length - 1; i >= 0; i--) next[i] = text.charCodeAt(i) === 10 ? i : next[i + 1]!;
+  return next;
+}
+
+/**
+ * The closed tags of `text` in order: `{{ }}` and `{% %}` (may span lines), `{# #}` (one line),
+ * each with a body of at most {@link MAX_TAG_BODY} characters and closed by the first closing
+ * delimiter after it; an opening without one is skipped. Linear in `text`.
+ */
+function findTags(text: string): { start: number; end: number; comment: boolean }[] {
+  const found: { start: number; end: number; comment: boolean }[] = [];
+  if (!/\{[{%#]/.test(text)) return found;
+  const close = { '{': nextOccurrence(text, '}}'), '%': nextOccurrence(text, '%}'), '#': nextOccurrence(text, '#}') };
+  const newline = nextNewline(text);
+  for (let i = text.indexOf('{'); i >= 0 && i < text.length - 1; i = text.indexOf('{', i)) {
+    const kind = text[i + 1];
+    if (kind !== '{' && kind !== '%' && kind !== '#') {
+      i++;
+      continue;
+    }
+    const j = close[kind][i + 2] ?? -1;
+    const ok = j >= 0 && j - (i + 2) <= MAX_TAG_BODY && (kind !== '#' || newline[i + 2]! >= j);
+    if (!ok) {
+      i++;
+      continue;
+    }
+    found.push({ start: i, end: j + 2, comment: kind === '#' });
+    i = j + 2;
+  }
+  return found;
+}
 
 /**
  * The closed template engine tags of `text` (gomplate/Go templates and Jinja: `{{ }}`, `{% %}`,
  * `{# #}`), in order, as offsets into `text`. An opening without its closing delimiter is no tag.
- * Empty for text without tags.
+ * Empty for text without tags. Linear in `text`, whatever it holds.
  */
 export function engineTags(text: string): EngineTag[] {
-  const found: { start: number; end: number; comment: boolean }[] = [];
-  for (const m of text.matchAll(TAG)) found.push({ start: m.index, end: m.index + m[0].length, comment: m[0].startsWith('{#') });
+  const found = findTags(text);
   if (found.length === 0) return [];
   // A line is "tags only" when removing every tag leaves only blanks on it.
-  const blanked = [...text];
+  const blanked = text.split('');
   for (const t of found) for (let i = t.start; i < t.end; i++) if (blanked[i] !== '\n') blanked[i] = ' ';
   const rest = blanked.join('');
+  const starts = [0];
+  for (let i = 0; i < rest.length; i++) if (rest.charCodeAt(i) === 10) starts.push(i + 1);
+  const blank = starts.map((from, k) => rest.slice(from, k + 1 < starts.length ? starts[k + 1]! - 1 : rest.length).trim() === '');
+  // Tags are in order and do not overlap, so the line of each queried offset only moves forward.
+  let line = 0;
   const lineBlank = (at: number): boolean => {
-    const from = rest.lastIndexOf('\n', at - 1) + 1;
-    const nl = rest.indexOf('\n', at);
-    return rest.slice(from, nl < 0 ? rest.length : nl).trim() === '';
+    while (line + 1 < starts.length && starts[line + 1]! <= at) line++;
+    return blank[line]!;
   };
   return found.map((t) => {
     const raw = text.slice(t.start, t.end);
