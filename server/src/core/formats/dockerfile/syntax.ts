@@ -14,6 +14,7 @@
  *
  * One pass over the text, linear in its length. Never throws.
  */
+import { resolvePath } from '../../model/paths';
 
 /**
  * One context path copied into the image: `source` relative to the build context (as written,
@@ -89,18 +90,6 @@ function copyWords(args: string): { from?: string; words: string[] } | undefined
   return words.length < 2 ? undefined : from === undefined ? { words } : { from, words };
 }
 
-/** An absolute image path: `p` against the stage's working directory, without `.`/`..`/trailing `/`. */
-function imagePath(workdir: string, p: string): string {
-  const parts = (p.startsWith('/') ? p : `${workdir}/${p}`).split('/');
-  const out: string[] = [];
-  for (const x of parts) {
-    if (x === '' || x === '.') continue;
-    if (x === '..') out.pop();
-    else out.push(x);
-  }
-  return '/' + out.join('/');
-}
-
 /** At most this many copies are kept per stage, so chains of `COPY --from=` stay linear. */
 const MAX_STAGE_COPIES = 1000;
 
@@ -158,7 +147,7 @@ export function dockerImage(text: string, target?: string): DockerImage {
       continue;
     }
     if (keyword === 'WORKDIR') {
-      if (args.trim()) cur.workdir = imagePath(cur.workdir, args.trim());
+      if (args.trim()) cur.workdir = resolvePath(cur.workdir, args.trim());
       continue;
     }
     if (keyword !== 'COPY' && keyword !== 'ADD') continue;
@@ -166,7 +155,7 @@ export function dockerImage(text: string, target?: string): DockerImage {
     if (!parsed) continue;
     const { words } = parsed;
     const destWord = words[words.length - 1]!;
-    const dest = imagePath(cur.workdir, destWord);
+    const dest = resolvePath(cur.workdir, destWord);
     for (const source of words.slice(0, -1)) {
       if (parsed.from === undefined) {
         if (keyword === 'ADD' && isRemote(source)) continue;
@@ -176,7 +165,7 @@ export function dockerImage(text: string, target?: string): DockerImage {
       const from = parsed.from.toLowerCase();
       const stage = /^\d+$/.test(from) ? stages[Number(from)] : stages.find((st) => st.name === from);
       if (!stage || stage === cur) continue;
-      const path = imagePath(stage.workdir, source);
+      const path = resolvePath(stage.workdir, source);
       for (const c of stage.copies) {
         for (const src of contextSources(c, path)) if (cur.copies.length < MAX_STAGE_COPIES) cur.copies.push({ instruction: keyword, source: src, dest });
       }
