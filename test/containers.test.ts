@@ -257,6 +257,66 @@ describe('unresolved loopback references inside a container', () => {
       }
     `, { only: ['unresolved-reference'] });
   });
+  it('an image built FROM a workspace base (not a server image) may start what it likes: information, even without ENTRYPOINT', () => {
+    // penpot/penpot docker/gitpod: FROM gitpod/workspace-postgres, nginx.conf copied in, the backend started by hand.
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          build: .
+          ports:
+            - "8080:80"
+      //- /srv/app/Dockerfile
+      FROM gitpod/workspace-postgres
+      COPY nginx.conf /etc/nginx/nginx.conf
+      //- /srv/app/nginx.conf
+      server {
+          listen 80;
+          location /api { proxy_pass http://127.0.0.1:5001; }
+                                                      ^^^^ unresolved-reference information: nothing on host "ws" (in this container) listens on 127.0.0.1:5001/tcp; the container's image is built from srv/app/Dockerfile, which may start processes Portolan does not read
+      }
+    `, { only: ['unresolved-reference'] });
+  });
+
+  it('a published container port the image\'s known configs do not listen on is information when the image starts its own program', () => {
+    // penpot/penpot docker/devenv: ENTRYPOINT entrypoint.sh starts Caddy on 3449 beside nginx on 4449.
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          build: .
+          ports:
+            - \${PUBLIC_HTTPS_PORT}:3449
+                                   ^^^^ unresolved-reference information: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449; it listens on 4449/tcp; the container's image is built from srv/app/Dockerfile, which may start processes Portolan does not read
+      //- /srv/app/Dockerfile
+      FROM debian:12
+      COPY nginx.conf /etc/nginx/nginx.conf
+      ENTRYPOINT ["/home/entrypoint.sh"]
+      //- /srv/app/nginx.conf
+      server {
+          listen 4449;
+      }
+    `, { only: ['unresolved-reference'] });
+  });
+
+  it('near miss: the same published port on an image FROM nginx without a program of its own stays a warning', () => {
+    checkDiagnostics(`
+      //- /srv/app/docker-compose.yml
+      services:
+        app:
+          build: .
+          ports:
+            - \${PUBLIC_HTTPS_PORT}:3449
+                                   ^^^^ unresolved-reference warning: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449; it listens on 4449/tcp
+      //- /srv/app/Dockerfile
+      FROM nginx:1.27-alpine
+      COPY nginx.conf /etc/nginx/nginx.conf
+      //- /srv/app/nginx.conf
+      server {
+          listen 4449;
+      }
+    `, { only: ['unresolved-reference'] });
+  });
 });
 describe('nginx files of a compose project that runs one nginx container', () => {
   /** A project `examples/` whose service(s) publish 443, a server block beside them, and a second project. */

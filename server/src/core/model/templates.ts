@@ -124,3 +124,70 @@ export function engineTags(text: string): EngineTag[] {
     return { ...t, alone: lineBlank(t.start) && lineBlank(Math.max(t.start, t.end - 1)), silent };
   });
 }
+
+/** A block-opening statement: Jinja `{% if|for|with|macro|block|call|filter|raw %}`, Go `{{ if|range|with|define|block }}`. */
+const OPENS_BLOCK = /^\{[{%]-?\s*(if|for|with|macro|block|call|filter|raw|range|define)\b/;
+/** A branch of the innermost open block: Jinja `{% elif %}`/`{% else %}`, Go `{{ else }}`/`{{ else if }}`. */
+const STARTS_BRANCH = /^\{[{%]-?\s*(elif|else)\b/;
+/** The end of the innermost open block: Jinja `{% endif %}`/`{% endfor %}`…, Go `{{ end }}`. */
+const ENDS_BLOCK = /^\{[{%]-?\s*end\w*\s*-?[}%]\}$/;
+
+/**
+ * Offsets `[start, end)` of every branch after the first of each conditional or loop block
+ * (`{% if a %}x{% elif b %}y{% else %}z{% endif %}` gives the spans of `{% elif b %}y` and
+ * `{% else %}z`; Go `{{ if }}…{{ else }}…{{ end }}` likewise), outermost only, in order. Reading
+ * a template as if every first branch were taken keeps its braces balanced where the branches
+ * each open the same block. Unbalanced tags are tolerated (an extra end is ignored, an open
+ * block at the end ends nothing). Linear in the number of tags.
+ */
+function laterBranches(text: string, tags: readonly EngineTag[]): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  // One entry per open block: the offset where its first later branch starts, or -1.
+  const open: number[] = [];
+  for (const t of tags) {
+    if (t.comment) continue;
+    const raw = text.slice(t.start, Math.min(t.end, t.start + 40));
+    if (OPENS_BLOCK.test(raw)) open.push(-1);
+    else if (STARTS_BRANCH.test(raw)) {
+      if (open.length > 0 && open[open.length - 1] === -1) open[open.length - 1] = t.start;
+    } else if (ENDS_BLOCK.test(text.slice(t.start, t.end))) {
+      const from = open.pop();
+      // Only outermost spans are kept: an inner block's later branch lies inside its parent's.
+      if (from !== undefined && from >= 0 && !open.some((o) => o >= 0)) out.push({ start: from, end: t.start });
+    }
+  }
+  return out;
+}
+
+/**
+ * `text` with its template engine tags masked, same length and same line breaks so that every
+ * offset stays valid: a tag alone on its lines and a tag that prints nothing become blanks, every
+ * branch after the first of a conditional or loop becomes blanks (the template is read as if each
+ * first branch were taken, see {@link laterBranches}), and a tag that prints a value inline
+ * becomes `inline(length)`, which must return exactly `length` characters (a format's
+ * unknown-value word, such as nginx's `$___`). `masked` tells whether there was any tag. Linear.
+ */
+export function maskTemplateTags(text: string, inline: (length: number) => string): { text: string; masked: boolean } {
+  const tags = engineTags(text);
+  if (tags.length === 0) return { text, masked: false };
+  const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
+  const branches = laterBranches(text, tags);
+  let out = '';
+  let at = 0;
+  let b = 0;
+  for (const t of tags) {
+    if (t.start < at) continue; // inside a blanked branch
+    const branch = branches[b];
+    if (branch !== undefined && branch.start === t.start) {
+      out += text.slice(at, branch.start) + blank(text.slice(branch.start, branch.end));
+      at = branch.end;
+      b++;
+      continue;
+    }
+    out += text.slice(at, t.start);
+    const raw = text.slice(t.start, t.end);
+    out += t.alone || t.silent ? blank(raw) : inline(raw.length);
+    at = t.end;
+  }
+  return { text: out + text.slice(at), masked: true };
+}

@@ -214,6 +214,18 @@ export const IMAGE_PORTS: readonly { image: RegExp; ports: { port: number; proto
   { image: /jvb/, ports: [{ port: 10000, protocol: 'udp' }, { port: 8080, protocol: 'tcp' }] },
 ];
 
+/**
+ * Images whose own program is the server whose configuration Portolan reads (nginx and its
+ * variants, OpenResty, Caddy, HAProxy, Traefik, Apache httpd), by image name: an image built `FROM`
+ * one of them without an `ENTRYPOINT`/`CMD` of its own runs that server alone.
+ */
+const SERVER_IMAGE = /(^|\/)(nginx(-unprivileged)?|openresty|caddy|haproxy|traefik|httpd)(:|@|$)/;
+
+/** True when `image` (as written in `FROM` or `image:`) is one of the server images of {@link SERVER_IMAGE}. */
+export function isServerImage(image: string): boolean {
+  return SERVER_IMAGE.test(image.toLowerCase());
+}
+
 /** Ports a container image listens on inside its container, from {@link IMAGE_PORTS}; empty when unknown. */
 export function imagePorts(image: string | undefined): { port: number; protocol: Protocol }[] {
   if (!image) return [];

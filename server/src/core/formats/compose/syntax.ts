@@ -6,17 +6,28 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { FileFinding, Span } from '../../model/facts';
 import type { SourcedText } from '../docker/interpolation';
+import { maskTemplateTags } from '../../model/templates';
 
 /**
- * Parses a compose file's YAML. `value` is the document when it has no errors; otherwise
+ * Parses a compose file's YAML. A file that fails to parse and holds template engine tags is
+ * parsed again with them masked (`maskTemplateTags`: first branches, printed values as `$___`);
+ * offsets are unchanged. `value` is the document when it has no errors; otherwise
  * `errors` holds one `parse-error` per YAML error (duplicate keys included, as compose rejects
  * them), spanning the word where yaml found it, with a one-line message. Aliases are bounded:
  * more than 100 resolutions of one anchor is an error. Never throws: yaml reports even a
  * too-deep nesting ("call stack") as a document error.
  */
 export function parseComposeYaml(text: string): { value?: Document; errors: FileFinding[] } {
-  const doc = parseDocument(text, { prettyErrors: false, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1]);
+  const options = { prettyErrors: false, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1];
+  const doc = parseDocument(text, options);
   if (doc.errors.length === 0) return { value: doc, errors: [] };
+  // A Jinja/gomplate template of a compose file (`{% if %}` lines, `{{ var }}` values) is read as
+  // its first branches would render it; values a tag prints become unknown `$___` interpolations.
+  const masked = maskTemplateTags(text, (length) => '$' + '_'.repeat(length - 1));
+  if (masked.masked) {
+    const rendered = parseDocument(masked.text, options);
+    if (rendered.errors.length === 0) return { value: rendered, errors: [] };
+  }
   const errors: FileFinding[] = [];
   for (const err of doc.errors) {
     const [start, end] = err.pos;

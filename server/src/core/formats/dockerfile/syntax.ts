@@ -100,6 +100,8 @@ interface Stage {
   copies: DockerCopy[];
   /** True when this stage (or a stage of this file it is built FROM) sets ENTRYPOINT or CMD. */
   ownProgram: boolean;
+  /** The image the stage is built from, through this file's stages, as written (`nginx:1.27-alpine`). */
+  base?: string;
 }
 
 /** What the image of one stage holds of the context, and whether it starts a program of its own. */
@@ -110,6 +112,11 @@ export interface DockerImage {
    * the container then starts what the Dockerfile says, not the base image's own program.
    */
   ownProgram: boolean;
+  /**
+   * The image the stage is built `FROM`, followed through this file's own stages, as written
+   * (`nginx:1.27-alpine`, `${BASE}`); `undefined` for `FROM scratch` or no `FROM`.
+   */
+  base?: string;
 }
 
 /**
@@ -127,7 +134,7 @@ export function dockerCopies(text: string, target?: string): DockerCopy[] {
 }
 
 /**
- * {@link dockerCopies} and {@link DockerImage.ownProgram} of the target stage (`target`, else the
+ * {@link dockerCopies}, {@link DockerImage.ownProgram} and {@link DockerImage.base} of the target stage (`target`, else the
  * last). An unknown target holds nothing. Linear in `text`; never throws.
  */
 export function dockerImage(text: string, target?: string): DockerImage {
@@ -138,6 +145,8 @@ export function dockerImage(text: string, target?: string): DockerImage {
       const words = args.split(/\s+/).filter((w) => !w.startsWith('--') && w !== '');
       const base = stages.find((st) => st.name !== undefined && st.name === words[0]?.toLowerCase());
       cur = { workdir: base?.workdir ?? '/', copies: base ? [...base.copies] : [], ownProgram: base?.ownProgram ?? false };
+      const image = base ? base.base : words[0] === undefined || words[0].toLowerCase() === 'scratch' ? undefined : words[0];
+      if (image !== undefined) cur.base = image;
       if (words[1]?.toUpperCase() === 'AS' && words[2]) cur.name = words[2].toLowerCase();
       stages.push(cur);
       continue;
@@ -172,7 +181,8 @@ export function dockerImage(text: string, target?: string): DockerImage {
     }
   }
   const chosen = !stages.length ? cur : target === undefined ? stages[stages.length - 1]! : stages.find((st) => st.name === target.toLowerCase());
-  return chosen ? { copies: chosen.copies, ownProgram: chosen.ownProgram } : { copies: [], ownProgram: false };
+  if (!chosen) return { copies: [], ownProgram: false };
+  return chosen.base === undefined ? { copies: chosen.copies, ownProgram: chosen.ownProgram } : { copies: chosen.copies, ownProgram: chosen.ownProgram, base: chosen.base };
 }
 
 /**

@@ -14,28 +14,18 @@
  * call stack. It never throws: every syntax error is a value.
  */
 import type { ShellWord, Span } from '../../model/facts';
-import { engineTags } from '../../model/templates';
+import { maskTemplateTags } from '../../model/templates';
 
 /**
  * `text` with its template engine tags (gomplate/Jinja `{{ }}`, `{% %}`, `{# #}`, see
- * `engineTags`) masked, same length so that every offset stays valid: a tag alone on its lines
- * and a tag that prints nothing (`{{ if .Env.X }}`, `{{ end }}`, `{% if %}`, `{# #}`) become
- * blanks; a tag inside a directive
+ * `maskTemplateTags`) masked, same length so that every offset stays valid: a tag alone on its lines,
+ * a tag that prints nothing (`{{ if .Env.X }}`, `{{ end }}`, `{% if %}`, `{# #}`) and every branch
+ * after a conditional's first become blanks; a tag inside a directive
  * (`listen {{ .Env.PORT }};`) becomes one nginx-variable-like word (`$___...`), which the
  * extractor already treats as an unknown value. `masked` tells whether there was any tag.
  */
 export function maskEngineTags(text: string): { text: string; masked: boolean } {
-  const tags = engineTags(text);
-  if (tags.length === 0) return { text, masked: false };
-  let out = '';
-  let at = 0;
-  for (const t of tags) {
-    out += text.slice(at, t.start);
-    const raw = text.slice(t.start, t.end);
-    out += t.alone || t.silent ? raw.replace(/[^\n]/g, ' ') : '$' + '_'.repeat(raw.length - 1);
-    at = t.end;
-  }
-  return { text: out + text.slice(at), masked: true };
+  return maskTemplateTags(text, (length) => '$' + '_'.repeat(length - 1));
 }
 
 /**
