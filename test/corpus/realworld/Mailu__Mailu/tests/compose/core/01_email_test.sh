@@ -1,0 +1,2 @@
+set -e
+python3 tests/email_test.py message-core

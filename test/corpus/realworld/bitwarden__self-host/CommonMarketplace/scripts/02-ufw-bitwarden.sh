@@ -1,0 +1,6 @@
+#!/bin/sh
+
+ufw allow ssh
+ufw allow 'Bitwarden'
+
+ufw --force enable

@@ -1,0 +1,4 @@
+#!/bin/sh
+
+cd /root
+php ./unlock_admin.php $1
