@@ -13,7 +13,7 @@ import { isDockerPublished } from '../index/listeners';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
 import { portOwner, publishedTarget, workloadOf } from '../index/owners';
-import { adminApiExposures } from './admin';
+import { adminApiExposures } from './frontends';
 
 export const publicExposure: Rule = {
   id: 'public-exposure',

@@ -1,5 +1,12 @@
 /**
- * The `public-exposure` findings for front ends' admin APIs (facts with role `admin-api`): a
+ * What the rules need to know about front ends (Caddy, HAProxy, Traefik).
+ *
+ * Their public listeners (`isFrontEndListener`) must be reachable from outside, as nginx's are
+ * (`firewall-missing`): Caddy site addresses, binds of HAProxy `frontend` sections and Traefik
+ * entry points, on the host and not on loopback; not admin APIs, not HAProxy `listen` sections
+ * (often a stats page kept private).
+ *
+ * And `public-exposure` findings for front ends' admin APIs (facts with role `admin-api`): a
  * Caddy `admin` address (Caddyfile global option or JSON `admin.listen`; Caddy's default is
  * localhost:2019, caddyserver.com/docs/caddyfile/options#admin) or a Traefik `api.insecure`
  * dashboard (doc.traefik.io/traefik/operations/api/) that listens on all interfaces of the host.
@@ -7,7 +14,8 @@
  * published-port check of `exposure.ts` (the port is public only when it is published), binds on
  * a written but unknown address are not called public.
  */
-import { isWildcard } from '../model/addresses';
+import { isLoopback, isWildcard } from '../model/addresses';
+import type { PortFact } from '../model/facts';
 import { formatRange } from '../model/ports';
 import type { Snapshot } from '../index/snapshot';
 import type { PortDiagnostic } from './rule';
@@ -34,4 +42,12 @@ export function adminApiExposures(snap: Snapshot): PortDiagnostic[] {
     });
   }
   return out;
+}
+
+/** True for a front end's public listener (see the module comment). */
+export function isFrontEndListener(b: PortFact): boolean {
+  if (b.kind !== 'bind' || b.netns !== undefined || b.role === 'admin-api' || isLoopback(b.address)) return false;
+  if (b.format === 'caddy') return b.detail === 'site address' || b.detail === 'listen';
+  if (b.format === 'haproxy') return b.block?.startsWith('frontend@') === true;
+  return b.format === 'traefik' && b.detail.startsWith('entryPoints.');
 }
