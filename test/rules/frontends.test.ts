@@ -221,5 +221,28 @@ describe('rules fed by front ends', () => {
             address: "127.0.0.1:9000"
       `, { only: ['firewall-missing'] });
     });
+
+    it('is silent when ufw allows the front end\'s ports, or the host has no ufw rules at all', () => {
+      const sites = `
+        //- /etc/caddy/Caddyfile
+        example.com {
+        \treverse_proxy localhost:8080
+        }
+        //- /etc/haproxy/haproxy.cfg
+        frontend fe
+          bind :8443
+        backend app
+          server a 127.0.0.1:8080`;
+      checkDiagnostics(`
+        //- /etc/ufw/setup-firewall.sh
+        #!/bin/sh
+        ufw default deny incoming
+        ufw allow 80/tcp
+        ufw allow 443/tcp
+        ufw allow 8443/tcp
+        ufw --force enable${sites}
+      `, { only: ['firewall-missing'] });
+      checkDiagnostics(sites, { only: ['firewall-missing'] });
+    });
   });
 });

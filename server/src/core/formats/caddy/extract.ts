@@ -117,7 +117,7 @@ function upstream(x: CaddyExtraction, tok: CaddyToken, detail: string, owner: st
 
 /** The upstreams of the directives in a site's body (any depth: `handle`, `route`, …). */
 function directives(x: CaddyExtraction, body: readonly CaddyLine[], owner: string, block: string): void {
-  for (const { line } of walkLines(body)) {
+  for (const line of walkLines(body)) {
     const [name, ...args] = line.tokens;
     if (!name || name.quoted) continue;
     if (name.text === 'reverse_proxy' || name.text === 'php_fastcgi') {

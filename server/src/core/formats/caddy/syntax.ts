@@ -101,9 +101,9 @@ export function parseCaddyfile(text: string): { value: CaddyLine[]; errors: Cadd
   return { value: root, errors };
 }
 
-/** Every line in `lines` and their blocks, depth first, with the chain of enclosing lines. */
-export function* walkLines(lines: readonly CaddyLine[], parents: readonly CaddyLine[] = []): Generator<{ line: CaddyLine; parents: readonly CaddyLine[] }> {
-  const stack: { lines: readonly CaddyLine[]; i: number; parents: readonly CaddyLine[] }[] = [{ lines, i: 0, parents }];
+/** Every line in `lines` and in their blocks, depth first (an explicit stack: no recursion on deep nesting). */
+export function* walkLines(lines: readonly CaddyLine[]): Generator<CaddyLine> {
+  const stack: { lines: readonly CaddyLine[]; i: number }[] = [{ lines, i: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.i >= top.lines.length) {
@@ -111,7 +111,7 @@ export function* walkLines(lines: readonly CaddyLine[], parents: readonly CaddyL
       continue;
     }
     const line = top.lines[top.i++]!;
-    yield { line, parents: top.parents };
-    if (line.block) stack.push({ lines: line.block, i: 0, parents: [...top.parents, line] });
+    yield line;
+    if (line.block) stack.push({ lines: line.block, i: 0 });
   }
 }
