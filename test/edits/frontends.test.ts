@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { renamePort } from '../../server/src/core/features/edits/rename';
+import { planRenumber } from '../../server/src/core/features/edits/renumber';
 import { hoverAt } from '../../server/src/core/features/hover';
 import { portTree } from '../../server/src/core/features/table';
 import { analyze } from '../memory';
@@ -59,6 +60,23 @@ describe('rename, hover and Ports view on front-end formats', () => {
     const r = renamePort(a.snap, (f) => files[f as keyof typeof files], CADDY, files[CADDY].indexOf(':9000 {') + 1, '9100');
     assert.ok(!('error' in r), JSON.stringify(r));
     assert.equal(applied(files, r.edits)[CADDY], ':8080 {\n\treverse_proxy localhost:9100\n}\n:9100 {\n}\n');
+  });
+
+  it('renumbers rtcd through a Caddy upstream and an HAProxy server that point at its API, and back', () => {
+    const files: Record<string, string> = {
+      '/ws/etc/rtcd/config.toml': '[api]\nhttp.listen_address = "127.0.0.1:8045"\n[rtc]\nice_port_udp = 8443\nice_port_tcp = 8443\n',
+      [CADDY]: 'rtc.example.com {\n\treverse_proxy localhost:8045\n}\n',
+      [HAPROXY]: 'frontend fe\n  bind 127.0.0.1:9000\n  default_backend rtcd\nbackend rtcd\n  server r1 127.0.0.1:8045 check\n',
+    };
+    const a = analyze(files);
+    const plan = planRenumber(a.snap, (f) => files[f], { api: 8046, media: 8443 });
+    assert.equal(plan.invalid, undefined);
+    const out = applied(files, plan.edits);
+    assert.equal(out[CADDY], files[CADDY]!.replace('8045', '8046'));
+    assert.equal(out[HAPROXY], files[HAPROXY]!.replace('8045', '8046'));
+    const back = planRenumber(analyze(out).snap, (f) => out[f], { api: 8045, media: 8443 });
+    const again = applied(out, back.edits);
+    for (const f of Object.keys(files)) assert.equal(again[f], files[f], f);
   });
 
   it('hovers over the new formats\' digits and lists them in the Ports view', () => {
