@@ -8,6 +8,7 @@ import { renamePort } from '../../server/src/core/features/edits/rename';
 import { planRenumber } from '../../server/src/core/features/edits/renumber';
 import { hoverAt } from '../../server/src/core/features/hover';
 import { portTree } from '../../server/src/core/features/table';
+import { checkFix } from '../check';
 import { analyze } from '../memory';
 import { corpusText } from '../helpers';
 import { applied } from './util';
@@ -77,6 +78,30 @@ describe('rename, hover and Ports view on front-end formats', () => {
     const back = planRenumber(analyze(out).snap, (f) => out[f], { api: 8045, media: 8443 });
     const again = applied(out, back.edits);
     for (const f of Object.keys(files)) assert.equal(again[f], files[f], f);
+  });
+
+  it('quick-fixes a front end\'s missing firewall rule: the ufw script gets the Caddy site\'s port', () => {
+    checkFix(
+      `
+      //- /fw.sh
+      #!/bin/sh
+      ufw allow 22/tcp
+      ufw allow 80/tcp
+      ufw enable
+      //- /etc/caddy/Caddyfile
+      example.com {
+      ^^^^^^^^^^^ firewall-missing warning: 443/tcp (example.com's site address) must be reachable from outside, but no ufw rule on host "ws" allows it ...
+      }
+      `,
+      `
+      //- /fw.sh
+      #!/bin/sh
+      ufw allow 22/tcp
+      ufw allow 80/tcp
+      ufw allow 443/tcp
+      ufw enable
+      `,
+    );
   });
 
   it('hovers over the new formats\' digits and lists them in the Ports view', () => {
