@@ -14,7 +14,9 @@ import * as fs from 'node:fs';
 import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { main } from '../server/src/cli/main';
+import { parseCaddyfile } from '../server/src/core/formats/caddy';
 import { dockerCopies } from '../server/src/core/formats/dockerfile';
+import { parseHaproxy } from '../server/src/core/formats/haproxy';
 import { parseDotenv } from '../server/src/core/formats/dotenv';
 import { fencedBlocks } from '../server/src/core/formats/markdown';
 import { parseNginx } from '../server/src/core/formats/nginx';
@@ -39,6 +41,9 @@ const PARSERS: Record<FormatId, (path: string, text: string) => unknown> = {
   markdown: (_p, t) => fencedBlocks(t),
   'mattermost-json': (_p, t) => parseTree(t, [], { allowTrailingComma: true, disallowComments: false }),
   dockerfile: (_p, t) => dockerCopies(t),
+  caddy: (p, t) => (/\.json$/i.test(p) ? parseTree(t, [], { allowTrailingComma: true, disallowComments: false }) : parseCaddyfile(t)),
+  haproxy: (_p, t) => parseHaproxy(t),
+  traefik: (p, t) => (/\.toml$/i.test(p) ? listToml(t) : parseDocument(t, { prettyErrors: false, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1])),
 };
 
 async function parseOnly(root: string): Promise<{ files: number; parsed: number }> {

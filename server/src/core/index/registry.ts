@@ -5,9 +5,11 @@
  * one boundary where the index calls a module: a module that throws (a bug: the contract is never
  * to) is caught here and nowhere else, logged, and reported as a `parse-error` of its file.
  */
+import { caddyFormat } from '../formats/caddy';
 import { composeFormat } from '../formats/compose';
 import { dockerfileFormat } from '../formats/dockerfile';
 import { dotenvFormat } from '../formats/dotenv';
+import { haproxyFormat } from '../formats/haproxy';
 import { markdownFormat } from '../formats/markdown';
 import { mattermostFormat } from '../formats/mattermost';
 import { nginxFormat } from '../formats/nginx';
@@ -15,6 +17,7 @@ import { rtcdFormat } from '../formats/rtcd';
 import { shellFormat } from '../formats/shell';
 import { systemdFormat } from '../formats/systemd';
 import { tomlFormat } from '../formats/toml';
+import { traefikFormat } from '../formats/traefik';
 import { ufwAppFormat, ufwRulesFormat } from '../formats/ufw';
 import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../model/facts';
 
@@ -32,6 +35,10 @@ export const FORMATS: readonly FormatModule[] = [
   mattermostFormat,
   markdownFormat,
   dockerfileFormat,
+  // Front ends, last: they recognize strongly only names and contents no module above takes.
+  caddyFormat,
+  haproxyFormat,
+  traefikFormat,
 ];
 
 /** Where the boundary reports a module's exception: one line naming the format, the file and the error. */
@@ -78,7 +85,7 @@ export function extractFile(mod: FormatModule, ctx: ExtractContext, log?: Format
   }), log);
 }
 
-const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf)$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)|(^(dockerfile([.-].+)?|.+\.dockerfile)$)/i;
+const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf|cfg|caddyfile)$)|(^caddyfile(\..+)?$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)|(^(dockerfile([.-].+)?|.+\.dockerfile)$)/i;
 const CANDIDATE_DIR = /(^|\/)(nginx|sites-available|sites-enabled|conf\.d|applications\.d|snippets|ufw|bin|scripts)\//;
 
 /**

@@ -46,6 +46,9 @@ const COMMENTS: Record<FormatId, readonly RegExp[]> = {
   markdown: [HTML, HASH],
   'mattermost-json': [],
   dockerfile: [HASH],
+  caddy: [HASH],
+  traefik: [HASH],
+  haproxy: [HASH],
 };
 
 /**

@@ -54,7 +54,8 @@ export type Role =
   | 'calls-rtcd-url' // Calls plugin RTCDServiceURL / MM_CALLS_RTCD_SERVICE_URL
   | 'calls-udp' // Calls plugin UDPServerPort (binds only when no rtcd URL is set)
   | 'calls-tcp' // Calls plugin TCPServerPort (binds only when no rtcd URL is set)
-  | 'mattermost-http'; // Mattermost ServiceSettings.ListenAddress (default :8065)
+  | 'mattermost-http' // Mattermost ServiceSettings.ListenAddress (default :8065)
+  | 'admin-api'; // an admin API that reconfigures a front end: Caddy `admin` (default localhost:2019), Traefik `api.insecure` (8080)
 
 /** Format modules; one module in `core/formats/` per id. */
 export type FormatId =
@@ -69,7 +70,10 @@ export type FormatId =
   | 'ufw-app'
   | 'markdown'
   | 'mattermost-json'
-  | 'dockerfile';
+  | 'dockerfile'
+  | 'caddy'
+  | 'traefik'
+  | 'haproxy';
 
 /**
  * How the effective value of a fact was derived.

@@ -13,6 +13,7 @@ import { isDockerPublished } from '../index/listeners';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
 import { portOwner, publishedTarget, workloadOf } from '../index/owners';
+import { adminApiExposures } from './frontends';
 
 export const publicExposure: Rule = {
   id: 'public-exposure',
@@ -51,6 +52,7 @@ export const publicExposure: Rule = {
         related: opened.map((b) => ({ location: b.location, message: `${b.owner} binds ${formatRange(b.ports)}/${b.protocol}` })),
       });
     }
+    out.push(...adminApiExposures(snap));
     return out as PortDiagnostic[];
   },
 };

@@ -5,7 +5,8 @@
  * makes a host "firewalled" nor gets its rules called stale: documents often list alternatives.
  *
  * - missing: a port that must be reachable from outside (rtcd media UDP and TCP, a public
- *   nginx listener, the Calls plugin's own RTC ports) has no allow rule for its protocol.
+ *   nginx listener or front-end listener (Caddy, HAProxy, Traefik: see ./frontends.ts), the
+ *   Calls plugin's own RTC ports) has no allow rule for its protocol.
  *   Docker-published ports bypass ufw, so none is demanded for them.
  * - stale: an allow rule for a port and protocol nothing on the host binds, except services
  *   that normally live outside such configs (22/tcp, SSH) and the documented default ports of
@@ -23,6 +24,7 @@ import { formatRange, rangesOverlap } from '../model/ports';
 import { OUTSIDE_SERVICES } from '../model/wellknown';
 import type { Snapshot } from '../index/workspace';
 import { isDockerPublished } from '../index/listeners';
+import { isFrontEndListener } from './frontends';
 import { type PortDiagnostic, type Rule } from './rule';
 import { effectiveBinds, portLabel, protocolCovers, protocolsOverlap, roleLabel } from '../index/queries';
 import { hostListeners, type HostListeners, type UnseenListener } from '../index/unseen';
@@ -51,7 +53,7 @@ function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
 function mustBePublic(snap: Snapshot, b: PortFact): boolean {
   if (b.netns !== undefined || isDockerPublished(snap, b)) return false;
   if (PUBLIC_ROLES.has(b.role)) return true;
-  return b.format === 'nginx' && !isLoopback(b.address);
+  return (b.format === 'nginx' && !isLoopback(b.address)) || isFrontEndListener(b);
 }
 
 export const firewallMissing: Rule = {

@@ -9,6 +9,7 @@ import { dockerNetns, exposeFact, parseNetworkMode, publishFacts, type Container
 import { parseExpose } from '../docker/expose';
 import { UNSET_MARK } from '../docker/interpolation';
 import { isUnknown, longHostIp, longProtocol, parsePublishField, parsePublishSpec, type PortPart } from '../docker/publish';
+import { traefikServiceFacts } from '../traefik/compose';
 import { placePart } from './place';
 import { ComposeFile } from './scope';
 import { entries, keyName, nodeSpan, parseComposeYaml } from './syntax';
@@ -93,6 +94,7 @@ function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, P
   if (networkMode !== undefined) workload.networkMode = networkMode;
   if (c.netns !== undefined) workload.netns = c.netns;
   f.result.workloads.push(workload);
+  f.result.facts.push(...traefikServiceFacts(f, c, svc, image, workload.env));
 }
 
 /** A `ports` entry in the short syntax, e.g. `"127.0.0.1:${HTTP_PORT:-8080}:80/tcp"`. */
