@@ -169,6 +169,12 @@ export interface ExtractedFact {
    * called public: the operator sets the address somewhere Portolan cannot see.
    */
   addressUnknown?: boolean;
+  /**
+   * Compose: the profiles of a service none of whose profiles `COMPOSE_PROFILES` enables, so
+   * the service runs only when asked for (`--profile`); its conflicts are warnings. Set by the
+   * resolver; absent for services that always run.
+   */
+  profiles?: string[];
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */
@@ -266,6 +272,18 @@ export interface Workload {
   transient?: boolean;
   /** The instance key used on this workload's binds. */
   instance: string;
+  /** compose `profiles` of the service, as written (absent when none: the service always runs). */
+  profiles?: string[];
+  /**
+   * compose: the profiles `COMPOSE_PROFILES` enables in the project environment this file was
+   * read with (comma-separated in `.env`); absent when the variable is not set there.
+   */
+  enabledProfiles?: string[];
+  /**
+   * compose keys of this service tagged `!reset` or `!override` (compose-spec 13-merge.md): the
+   * values earlier compose files of the project gave them are discarded ("ports", "expose").
+   */
+  resets?: string[];
   /** Span of the service name, `[Service]` section or `docker run` word. */
   location: Location;
 }
@@ -281,6 +299,11 @@ export interface ExtractResult {
   dependencies: string[];
   /** True when the file could not be parsed; the index then keeps its last good facts. */
   failed?: boolean;
+  /**
+   * compose `include:` (compose-spec 14-include.md): the absolute paths of the compose files this
+   * file includes, whose services are part of its project.
+   */
+  includes?: string[];
 }
 
 /** Empty result helper for modules that find nothing. */

@@ -9,9 +9,10 @@ import { dockerNetns, exposeFact, parseNetworkMode, publishFacts, type Container
 import { parseExpose } from '../docker/expose';
 import { UNSET_MARK } from '../docker/interpolation';
 import { isUnknown, longHostIp, longProtocol, parsePublishField, parsePublishSpec, type PortPart } from '../docker/publish';
+import { resolvePath } from '../../model/paths';
 import { placePart } from './place';
 import { ComposeFile } from './scope';
-import { entries, keyName, nodeSpan, parseComposeYaml } from './syntax';
+import { entries, keyName, mergeTag, nodeSpan, parseComposeYaml } from './syntax';
 import { build, command, environment, envFiles, suffixVolumes, volumes } from './workload';
 
 /**
@@ -31,9 +32,13 @@ export function extractCompose(ctx: ExtractContext): ExtractResult {
   const f = new ComposeFile(ctx, doc);
   const root = doc.contents;
   if (!isMap(root)) return f.result;
-  const services = f.deref(entries(doc, root).get('services')?.value);
-  if (!isMap(services)) return f.result;
+  const top = entries(doc, root);
+  const services = f.deref(top.get('services')?.value);
+  if (!isMap(services) && !top.has('include')) return f.result;
   f.loadEnv();
+  const included = includes(f, top.get('include')?.value);
+  if (included.length) f.result.includes = included;
+  if (!isMap(services)) return f.result;
   for (const item of services.items) {
     const pair = item as Pair;
     const name = keyName(pair);
@@ -42,6 +47,27 @@ export function extractCompose(ctx: ExtractContext): ExtractResult {
     service(f, name, nodeSpan(pair.key as Node), isMap(body) ? entries(doc, body) : new Map());
   }
   return f.result;
+}
+
+/**
+ * compose `include:` (compose-spec 14-include.md): each entry a path (short syntax) or a map
+ * whose `path` is a path or a list of paths (long syntax), resolved against this file's folder
+ * (absolute paths as written), interpolated with the project variables (`.env`).
+ * Remote includes (`oci://`, `git@`, URLs) are left out.
+ */
+function includes(f: ComposeFile, node: unknown): string[] {
+  const n = f.deref(node);
+  if (!isSeq(n)) return [];
+  const out: string[] = [];
+  for (const raw of n.items) {
+    const item = f.deref(raw);
+    const paths = isMap(item) ? f.deref(entries(f.doc, item).get('path')?.value) : item;
+    for (const p of isSeq(paths) ? paths.items : [paths]) {
+      const s = f.str(p);
+      if (s && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) && !s.startsWith('git@') && !out.includes(resolvePath(f.dir, s))) out.push(resolvePath(f.dir, s));
+    }
+  }
+  return out;
 }
 
 /** The container of a service: instance and namespace "compose:<dir>#<service>", or per `network_mode`. */
@@ -56,26 +82,120 @@ function container(f: ComposeFile, name: string, networkMode: string | undefined
   return { name, instance, netns, hostNetwork: mode.kind === 'host' };
 }
 
+/** A service as one compose file defines it: that file and the service's keys. */
+interface ServiceDef {
+  f: ComposeFile;
+  svc: Map<string, Pair>;
+}
+
+/** Definitions an `extends` chain follows at most (the service itself included). */
+const EXTENDS_DEPTH = 8;
+
+/** The keys of service `name` in file `f`, or `undefined` when it has no such service. */
+function serviceIn(f: ComposeFile, name: string): ServiceDef | undefined {
+  const root = f.doc.contents;
+  if (!isMap(root)) return undefined;
+  const services = f.deref(entries(f.doc, root).get('services')?.value);
+  if (!isMap(services)) return undefined;
+  const body = f.deref(entries(f.doc, services).get(name)?.value);
+  return isMap(body) ? { f, svc: entries(f.doc, body) } : undefined;
+}
+
+/** What a service's `extends` names (short form `extends: web`, or `service` and `file`). */
+function extendsOf(d: ServiceDef): { service: string; file?: string } | undefined {
+  const ext = d.f.deref(d.svc.get('extends')?.value);
+  if (isScalar(ext)) {
+    const service = d.f.str(ext);
+    return service ? { service } : undefined;
+  }
+  if (!isMap(ext)) return undefined;
+  const m = entries(d.f.doc, ext);
+  const service = d.f.str(m.get('service')?.value);
+  const file = d.f.str(m.get('file')?.value);
+  return service ? { service, ...(file ? { file } : {}) } : undefined;
+}
+
+/**
+ * The definitions a service's ports come from (compose-spec 05-services.md, `extends`): the
+ * service itself, then the service it extends (in the same file, or in `extends.file` resolved
+ * against the extending file's folder), and so on, nearest first. Ends at 8 definitions, at a
+ * cycle, and at a base that is missing or whose file is not in the workspace or does not parse.
+ */
+function extendsChain(f: ComposeFile, name: string, svc: Map<string, Pair>): ServiceDef[] {
+  const chain: ServiceDef[] = [{ f, svc }];
+  const seen = new Set([`${f.file}\u0000${name}`]);
+  for (let cur = chain[0]!; chain.length < EXTENDS_DEPTH; ) {
+    const ext = extendsOf(cur);
+    const bf = ext && (ext.file === undefined ? cur.f : f.otherFile(resolvePath(cur.f.dir, ext.file)));
+    if (!ext || !bf || seen.has(`${bf.file}\u0000${ext.service}`)) break;
+    seen.add(`${bf.file}\u0000${ext.service}`);
+    const base = serviceIn(bf, ext.service);
+    if (!base) break;
+    chain.push(base);
+    cur = base;
+  }
+  return chain;
+}
+
+/**
+ * The values of a sequence key (`ports`, `expose`) along an extends chain, base first: compose
+ * appends the extending service's entries to its base's (compose-spec 13-merge.md, sequences),
+ * unless the extending service tags its value `!reset` (nothing of the base) or `!override`
+ * (its own value only).
+ */
+function inherited(chain: readonly ServiceDef[], key: string): { f: ComposeFile; node: unknown }[] {
+  const out: { f: ComposeFile; node: unknown }[] = [];
+  for (const d of chain) {
+    const pair = d.svc.get(key);
+    if (!pair) continue;
+    out.unshift({ f: d.f, node: pair.value });
+    if (mergeTag(pair.value)) break;
+  }
+  return out;
+}
+
+/** The keys a service tags `!reset`/`!override` whose earlier values matter to ports. */
+function resetKeys(svc: Map<string, Pair>): string[] {
+  return ['ports', 'expose'].filter((k) => mergeTag(svc.get(k)?.value) !== undefined);
+}
+
+/** compose `profiles` (a list of names) as written; `COMPOSE_PROFILES` as the project sets it. */
+function profiles(f: ComposeFile, svc: Map<string, Pair>, w: Workload): void {
+  const n = f.deref(svc.get('profiles')?.value);
+  const names = isSeq(n) ? n.items.map((x) => f.str(x)).filter((x): x is string => x !== undefined && x !== '') : [];
+  if (names.length) w.profiles = names;
+  const enabled = f.lookup('COMPOSE_PROFILES');
+  if (enabled) w.enabledProfiles = enabled.value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+}
+
 /** Facts and the workload of one service. */
 function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, Pair>): void {
-  const networkMode = f.str(svc.get('network_mode')?.value);
+  const chain = extendsChain(f, name, svc);
+  const networkMode = chain.map((d) => d.f.str(d.svc.get('network_mode')?.value)).find((m) => m !== undefined);
   const c = container(f, name, networkMode);
-  const ports = f.deref(svc.get('ports')?.value);
-  if (isSeq(ports)) {
+  for (const { f: df, node } of inherited(chain, 'ports')) {
+    const ports = df.deref(node);
+    if (!isSeq(ports)) continue;
     for (const raw of ports.items) {
-      const item = f.deref(raw);
-      if (isScalar(item)) portShort(f, c, item);
-      else if (isMap(item)) portLong(f, c, entries(f.doc, item));
+      const item = df.deref(raw);
+      if (isScalar(item)) portShort(df, c, item);
+      else if (isMap(item)) portLong(df, c, entries(df.doc, item));
     }
   }
-  const expose = f.deref(svc.get('expose')?.value);
-  if (isSeq(expose)) {
+  for (const { f: df, node } of inherited(chain, 'expose')) {
+    const expose = df.deref(node);
+    if (!isSeq(expose)) continue;
     for (const raw of expose.items) {
-      const item = f.deref(raw);
-      if (isScalar(item)) exposeEntry(f, c, item);
+      const item = df.deref(raw);
+      if (isScalar(item)) exposeEntry(df, c, item);
     }
   }
-  const workload: Workload = {
+  f.result.workloads.push(workload(f, name, keySpan, svc, c, networkMode));
+}
+
+/** The workload of one service (its own keys; ports come from {@link service}). */
+function workload(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, Pair>, c: Container, networkMode: string | undefined): Workload {
+  const w: Workload = {
     kind: 'compose-service',
     name,
     args: command(f, svc.get('command')?.value),
@@ -85,14 +205,17 @@ function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, P
     location: { file: f.file, span: keySpan },
   };
   const sv = suffixVolumes(f, svc.get('volumes')?.value);
-  if (sv.length) workload.suffixVolumes = sv;
+  if (sv.length) w.suffixVolumes = sv;
   const b = build(f, svc.get('build')?.value);
-  if (b) workload.build = b;
+  if (b) w.build = b;
   const image = f.str(svc.get('image')?.value);
-  if (image !== undefined) workload.image = image;
-  if (networkMode !== undefined) workload.networkMode = networkMode;
-  if (c.netns !== undefined) workload.netns = c.netns;
-  f.result.workloads.push(workload);
+  if (image !== undefined) w.image = image;
+  if (networkMode !== undefined) w.networkMode = networkMode;
+  if (c.netns !== undefined) w.netns = c.netns;
+  profiles(f, svc, w);
+  const resets = resetKeys(svc);
+  if (resets.length) w.resets = resets;
+  return w;
 }
 
 /** A `ports` entry in the short syntax, e.g. `"127.0.0.1:${HTTP_PORT:-8080}:80/tcp"`. */

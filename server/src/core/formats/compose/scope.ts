@@ -11,27 +11,64 @@ import { interpolate, type EnvLookup, type Interpolation } from '../docker/inter
 import type { SpecProblem } from '../docker/publish';
 import { parseDotenv } from '../dotenv';
 import { placePart } from './place';
-import { deref, scalarText } from './syntax';
+import { deref, parseComposeYaml, scalarText } from './syntax';
 
 /** Env files tried, in order, when the compose file's folder has no `.env`. */
 const ENV_FALLBACKS = ['env.example', '.env.example'];
 
 /** A compose file's extraction state. */
 export class ComposeFile {
-  readonly result: ExtractResult = emptyResult();
+  readonly result: ExtractResult;
   /** The compose file's path and folder (the project directory). */
   readonly file: string;
   readonly dir: string;
-  private readonly vars = new Map<string, EnvAssignment>();
+  private readonly vars: Map<string, EnvAssignment>;
+  /** Files read for `extends.file`, by path (`null`: missing or not parsing), shared with `project`. */
+  private readonly others: Map<string, ComposeFile | null>;
   /** The project variables (from `.env`), for interpolation. */
   readonly lookup: EnvLookup = (name) => this.vars.get(name);
 
+  /**
+   * `ctx` and `doc` are the file being read; `project`, when given, is the compose file being
+   * extracted, whose result, dependencies and project variables this one shares (a file named by
+   * `extends.file`, read for the extending service).
+   */
   constructor(
     readonly ctx: ExtractContext,
     readonly doc: Document,
+    project?: ComposeFile,
   ) {
     this.file = ctx.path;
     this.dir = dirname(ctx.path);
+    this.result = project ? project.result : emptyResult();
+    this.vars = project ? project.vars : new Map();
+    this.others = project ? project.others : new Map();
+  }
+
+  /**
+   * The compose file at `path` read on behalf of this one (see {@link other}), parsed once per
+   * extraction; this file itself for its own path; `undefined` when it is not in the workspace
+   * or does not parse.
+   */
+  otherFile(path: string): ComposeFile | undefined {
+    if (path === this.file) return this;
+    let o = this.others.get(path);
+    if (o === undefined) {
+      const text = this.read(path);
+      const doc = text === undefined ? undefined : parseComposeYaml(text).value;
+      o = text === undefined || !doc ? null : this.other(path, text, doc);
+      this.others.set(path, o);
+    }
+    return o ?? undefined;
+  }
+
+  /**
+   * Another compose file (`path`, parsed `doc`) read on behalf of this one: spans and
+   * interpolation in its text, with this file's result and project variables.
+   */
+  other(path: string, text: string, doc: Document): ComposeFile {
+    const ctx = this.ctx;
+    return new ComposeFile({ path, text, read: (p) => ctx.read(p), files: () => ctx.files() }, doc, this);
   }
 
   /** Reads a file through the context and records it as a dependency (present or not). */
