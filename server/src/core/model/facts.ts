@@ -272,8 +272,16 @@ export interface Workload {
   transient?: boolean;
   /** The instance key used on this workload's binds. */
   instance: string;
-  /** compose `profiles` of the service, as written (absent when none: the service always runs). */
+  /**
+   * compose `profiles` of the service as it writes them, or, when it writes none, as it inherits
+   * them through `extends` (absent when none: the service always runs).
+   */
   profiles?: string[];
+  /**
+   * Profiles the service inherits through `extends` besides its own {@link profiles}: compose
+   * merges them (either enables the service), but they say what the base was written for.
+   */
+  extendedProfiles?: string[];
   /**
    * compose: the profiles `COMPOSE_PROFILES` enables in the project environment this file was
    * read with (comma-separated in `.env`); absent when the variable is not set there.

@@ -2,7 +2,7 @@
  * Extraction of a compose file's services: their ports (`ports`, `expose`, `network_mode`) as
  * facts and each service as a {@link Workload}. Grammar of the entries in `../docker/`.
  */
-import { isMap, isNode, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ExtractContext, ExtractResult, Span, Workload } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { dockerNetns, exposeFact, parseNetworkMode, publishFacts, type Container, type PlacedPorts } from '../docker/container';
@@ -36,6 +36,7 @@ export function extractCompose(ctx: ExtractContext): ExtractResult {
   const services = f.deref(top.get('services')?.value);
   if (!isMap(services) && !top.has('include')) return f.result;
   f.loadEnv();
+  if (isMap(services)) containerNames(f, services);
   const included = includes(f, top.get('include')?.value);
   if (included.length) f.result.includes = included;
   if (!isMap(services)) return f.result;
@@ -70,13 +71,26 @@ function includes(f: ComposeFile, node: unknown): string[] {
   return out;
 }
 
+/** Records each service's `container_name` (compose-spec 05-services.md) in `f.containerNames`. */
+function containerNames(f: ComposeFile, services: YAMLMap): void {
+  for (const item of services.items) {
+    const pair = item as Pair;
+    const name = keyName(pair);
+    const body = f.deref(pair.value);
+    const cn = name !== undefined && isMap(body) ? f.str(entries(f.doc, body).get('container_name')?.value) : undefined;
+    if (name !== undefined && cn) f.containerNames.set(cn, name);
+  }
+}
+
 /** The container of a service: instance and namespace "compose:<dir>#<service>", or per `network_mode`. */
 function container(f: ComposeFile, name: string, networkMode: string | undefined): Container {
   const instance = `compose:${f.dir}#${name}`;
   const mode = parseNetworkMode(networkMode);
+  // `container:<name>` naming a service's `container_name` of this file joins that service.
+  const joined = mode.kind === 'service' ? mode.name : mode.kind === 'container' ? f.containerNames.get(mode.name) : undefined;
   const netns =
     mode.kind === 'host' ? undefined
-    : mode.kind === 'service' ? `compose:${f.dir}#${mode.name}`
+    : joined !== undefined ? `compose:${f.dir}#${joined}`
     : mode.kind === 'container' ? dockerNetns(mode.name)
     : instance;
   return { name, instance, netns, hostNetwork: mode.kind === 'host' };
@@ -159,11 +173,23 @@ function resetKeys(svc: Map<string, Pair>): string[] {
   return ['ports', 'expose'].filter((k) => mergeTag(svc.get(k)?.value) !== undefined);
 }
 
-/** compose `profiles` (a list of names) as written; `COMPOSE_PROFILES` as the project sets it. */
-function profiles(f: ComposeFile, svc: Map<string, Pair>, w: Workload): void {
-  const n = f.deref(svc.get('profiles')?.value);
-  const names = isSeq(n) ? n.items.map((x) => f.str(x)).filter((x): x is string => x !== undefined && x !== '') : [];
-  if (names.length) w.profiles = names;
+/** The names of a `profiles` list. */
+function profileNames(d: ServiceDef): string[] {
+  const n = d.f.deref(d.svc.get('profiles')?.value);
+  return isSeq(n) ? n.items.map((x) => d.f.str(x)).filter((x): x is string => x !== undefined && x !== '') : [];
+}
+
+/**
+ * compose `profiles` along an extends chain (compose merges the lists: either enables the
+ * service) and `COMPOSE_PROFILES` as the project sets it: the service's own profiles (else the
+ * nearest base's) as `profiles`, the other inherited ones as `extendedProfiles`.
+ */
+function profiles(f: ComposeFile, chain: readonly ServiceDef[], w: Workload): void {
+  const lists = chain.map(profileNames);
+  const own = lists.find((l) => l.length > 0) ?? [];
+  const extended = [...new Set(lists.flat())].filter((p) => !own.includes(p));
+  if (own.length) w.profiles = own;
+  if (extended.length) w.extendedProfiles = extended;
   const enabled = f.lookup('COMPOSE_PROFILES');
   if (enabled) w.enabledProfiles = enabled.value.split(',').map((p) => p.trim()).filter((p) => p !== '');
 }
@@ -173,12 +199,15 @@ function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, P
   const chain = extendsChain(f, name, svc);
   const networkMode = chain.map((d) => d.f.str(d.svc.get('network_mode')?.value)).find((m) => m !== undefined);
   const c = container(f, name, networkMode);
+  const mode = parseNetworkMode(networkMode);
+  const joins = mode.kind === 'service' || mode.kind === 'container' ? networkMode : undefined;
   for (const { f: df, node } of inherited(chain, 'ports')) {
     const ports = df.deref(node);
     if (!isSeq(ports)) continue;
     for (const raw of ports.items) {
       const item = df.deref(raw);
-      if (isScalar(item)) portShort(df, c, item);
+      if (joins !== undefined && isNode(item)) unpublishable(df, item as Node, joins);
+      else if (isScalar(item)) portShort(df, c, item);
       else if (isMap(item)) portLong(df, c, entries(df.doc, item));
     }
   }
@@ -190,7 +219,9 @@ function service(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, P
       if (isScalar(item)) exposeEntry(df, c, item);
     }
   }
-  f.result.workloads.push(workload(f, name, keySpan, svc, c, networkMode));
+  const w = workload(f, name, keySpan, svc, c, networkMode);
+  profiles(f, chain, w);
+  f.result.workloads.push(w);
 }
 
 /** The workload of one service (its own keys; ports come from {@link service}). */
@@ -212,10 +243,23 @@ function workload(f: ComposeFile, name: string, keySpan: Span, svc: Map<string, 
   if (image !== undefined) w.image = image;
   if (networkMode !== undefined) w.networkMode = networkMode;
   if (c.netns !== undefined) w.netns = c.netns;
-  profiles(f, svc, w);
   const resets = resetKeys(svc);
   if (resets.length) w.resets = resets;
   return w;
+}
+
+/**
+ * A `ports` entry of a service that shares another container's network namespace
+ * (`network_mode: service:<name>` / `container:<name>`): Docker refuses to create such a
+ * container ("conflicting options: port publishing and the container type network mode", moby
+ * runconfig), so the entry publishes nothing and is reported as `invalid-port` on its text; the
+ * port belongs on the service whose namespace is shared. `docker-compose config` 1.29 accepts it.
+ */
+function unpublishable(f: ComposeFile, node: Node, mode: string): void {
+  const interp = isScalar(node) ? f.interp(node, UNSET_MARK) : undefined;
+  const span = interp ? placePart(interp, f.file, 0, interp.value.length).location.span : nodeSpan(node);
+  const owner = mode.slice(mode.indexOf(':') + 1);
+  f.result.findings.push({ rule: 'invalid-port', span, message: `Docker publishes no ports of a container that shares another's network namespace (network_mode: ${mode}); publish this port on ${owner} instead` });
 }
 
 /** A `ports` entry in the short syntax, e.g. `"127.0.0.1:${HTTP_PORT:-8080}:80/tcp"`. */

@@ -23,6 +23,8 @@ export class ComposeFile {
   readonly file: string;
   readonly dir: string;
   private readonly vars: Map<string, EnvAssignment>;
+  /** compose `container_name`s of this file's services, to the service name (filled by extraction). */
+  readonly containerNames = new Map<string, string>();
   /** Files read for `extends.file`, by path (`null`: missing or not parsing), shared with `project`. */
   private readonly others: Map<string, ComposeFile | null>;
   /** The project variables (from `.env`), for interpolation. */

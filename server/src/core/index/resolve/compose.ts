@@ -21,7 +21,9 @@ import type { Draft } from './draft';
 interface ServiceMerge {
   /** Per key (`ports`, `expose`): the latest file position that tags it `!reset`/`!override`. */
   resetAt: Map<string, number>;
+  /** The profiles facts name (`Workload.profiles`); with `extended`, those that enable the service. */
   profiles: Set<string>;
+  extended: Set<string>;
   enabled?: string[];
 }
 
@@ -48,11 +50,12 @@ function merges(snap: PlacedSnapshot): Map<string, ServiceMerge> {
   for (const w of snap.workloads) {
     if (w.kind !== 'compose-service' || (!w.resets && !w.profiles)) continue;
     const key = `${w.host}\u0000${w.instance}`;
-    const m = out.get(key) ?? { resetAt: new Map<string, number>(), profiles: new Set<string>() };
+    const m = out.get(key) ?? { resetAt: new Map<string, number>(), profiles: new Set<string>(), extended: new Set<string>() };
     out.set(key, m);
     const order = orderOf(snap, w.file);
     for (const k of w.resets ?? []) m.resetAt.set(k, Math.max(order, m.resetAt.get(k) ?? -1));
     for (const p of w.profiles ?? []) m.profiles.add(p);
+    for (const p of w.extendedProfiles ?? []) m.extended.add(p);
   }
   // COMPOSE_PROFILES is the project's; any of its files' readings of it will do.
   for (const w of snap.workloads) {
@@ -66,7 +69,7 @@ function merges(snap: PlacedSnapshot): Map<string, ServiceMerge> {
 function optional(m: ServiceMerge): boolean {
   if (m.profiles.size === 0) return false;
   const on = m.enabled ?? [];
-  return !on.includes('*') && ![...m.profiles].some((p) => on.includes(p));
+  return !on.includes('*') && ![...m.profiles, ...m.extended].some((p) => on.includes(p));
 }
 
 /** Applies the merge tags and profiles of every compose project to `draft` (see the module comment). */
