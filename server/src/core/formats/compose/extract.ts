@@ -93,7 +93,9 @@ function container(f: ComposeFile, name: string, networkMode: string | undefined
     : joined !== undefined ? `compose:${f.dir}#${joined}`
     : mode.kind === 'container' ? dockerNetns(mode.name)
     : instance;
-  return { name, instance, netns, hostNetwork: mode.kind === 'host' };
+  const c: Container = { name, instance, netns, hostNetwork: mode.kind === 'host' };
+  if (joined !== undefined) c.address = joined;
+  return c;
 }
 
 /** A service as one compose file defines it: that file and the service's keys. */
