@@ -4,7 +4,12 @@
  * `network_mode: service:`/`container:`. Each reading has a true finding and a near miss.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceIndex } from '../server/src/core/index/workspace';
+import { runRules } from '../server/src/core/rules/index';
 import { checkDiagnostics, checkFacts } from './check';
+import { CORPUS } from './helpers';
 
 const ONLY = { only: ['port-conflict' as const] };
 const PORTS = { only: ['port-conflict' as const, 'invalid-port' as const] };
@@ -174,6 +179,27 @@ ${marks[1]}
     });
   });
 
+  describe('profiles on a real stack (n8n-io/self-hosted-ai-starter-kit: Ollama for cpu, gpu-nvidia or gpu-amd on 11434)', () => {
+    const stack = fs.readFileSync(path.join(CORPUS, 'self-hosted-ai-starter-kit', 'docker-compose.yml'), 'utf8');
+    function conflicts(env?: string) {
+      const index = new WorkspaceIndex({ roots: [{ path: '/ws', name: 'ws' }] });
+      index.setText('/ws/docker-compose.yml', stack);
+      if (env !== undefined) index.setText('/ws/.env', env);
+      return runRules(index.snapshot()).filter((d) => d.rule === 'port-conflict');
+    }
+
+    it('the three alternative services are quiet, with no profile enabled or with one', () => {
+      assert.deepEqual(conflicts(), []);
+      assert.deepEqual(conflicts('COMPOSE_PROFILES=gpu-nvidia\n'), []);
+    });
+
+    it('near miss: COMPOSE_PROFILES enabling two of them makes their clash an error', () => {
+      const found = conflicts('COMPOSE_PROFILES=cpu,gpu-nvidia\n');
+      assert.equal(found.length, 2);
+      assert.ok(found.every((d) => d.severity === 'error' && /^11434\/tcp on all interfaces is also bound by ollama-(cpu|gpu) /.test(d.message)), found.map((d) => d.message).join('\n'));
+    });
+  });
+
   describe('include (compose-spec 14-include.md)', () => {
     it('an included file\'s services are part of the including project: a clash between them is real', () => {
       const a = checkDiagnostics(`
@@ -222,14 +248,14 @@ ${marks[1]}
       const a = checkDiagnostics(`
         //- stack/compose.yaml
         include:
-          - ../shared/monitoring.compose.yaml
+          - ../lib/monitoring.compose.yaml
         services:
           web:
             image: nginx
             ports:
               - "9090:80"
                  ^^^^ port-conflict error: 9090/tcp on all interfaces is also bound by prometheus...
-        //- shared/monitoring.compose.yaml
+        //- lib/monitoring.compose.yaml
         services:
           prometheus:
             image: prom/prometheus
@@ -237,14 +263,14 @@ ${marks[1]}
               - "9090:9090"
                  ^^^^ port-conflict error: 9090/tcp on all interfaces is also bound by web...
       `, ONLY);
-      assert.equal(a.snap.placementOf('/ws/shared/monitoring.compose.yaml').host, 'ws/stack');
+      assert.equal(a.snap.placementOf('/ws/lib/monitoring.compose.yaml').host, 'ws/stack');
     });
   });
 
   describe('extends', () => {
     it('extends.file: the extending service inherits the base\'s ports; facts keep the base file\'s span and the .env digits', () => {
-      // shared/common.yml is a compose file of its own too (webapp, on its own host, with
-      // shared/.env); web's facts are written in common.yml, with the digits in web's project .env.
+      // lib/common.yml is a compose file of its own too (webapp, on its own host, with
+      // lib/.env); web's facts are written in common.yml, with the digits in web's project .env.
       const a = checkFacts(`
         //- app/.env
         WEB_PORT=9090
@@ -252,12 +278,12 @@ ${marks[1]}
         services:
           web:
             extends:
-              file: ../shared/common.yml
+              file: ../lib/common.yml
               service: webapp
             image: nginx
-        //- shared/.env
+        //- lib/.env
         WEB_PORT=7070
-        //- shared/common.yml
+        //- lib/common.yml
         services:
           webapp:
             build: .
@@ -265,8 +291,8 @@ ${marks[1]}
               - "\${WEB_PORT:-8080}:80"
                  ^^^^^^^^^^^^^^^^^ bind tcp 9090 address=* owner=web detail=ports instance=compose:/ws/app#web via=interpolation:env-file valuefile=/ws/app/.env value=9090
                                    ^^ reference tcp 80 address=web owner=web detail="ports target" netns=compose:/ws/app#web published=9090
-                 ^^^^^^^^^^^^^^^^^ bind tcp 7070 address=* owner=webapp detail=ports instance=compose:/ws/shared#webapp via=interpolation:env-file valuefile=/ws/shared/.env value=7070
-                                   ^^ reference tcp 80 address=webapp owner=webapp detail="ports target" netns=compose:/ws/shared#webapp published=7070
+                 ^^^^^^^^^^^^^^^^^ bind tcp 7070 address=* owner=webapp detail=ports instance=compose:/ws/lib#webapp via=interpolation:env-file valuefile=/ws/lib/.env value=7070
+                                   ^^ reference tcp 80 address=webapp owner=webapp detail="ports target" netns=compose:/ws/lib#webapp published=7070
       `);
       const web = a.snap.facts.find((f) => f.owner === 'web' && f.kind === 'bind')!;
       assert.equal(web.host, 'ws/app', 'on the extending project\'s host');

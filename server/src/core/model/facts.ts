@@ -170,11 +170,15 @@ export interface ExtractedFact {
    */
   addressUnknown?: boolean;
   /**
-   * Compose: the profiles of a service none of whose profiles `COMPOSE_PROFILES` enables, so
-   * the service runs only when asked for (`--profile`); its conflicts are warnings. Set by the
-   * resolver; absent for services that always run.
+   * Compose: the profiles of the service (as `Workload.profiles`); absent for a service without
+   * profiles, which always runs. Set by the resolver.
    */
   profiles?: string[];
+  /**
+   * Compose: true when none of the service's profiles (inherited ones included) is enabled by
+   * `COMPOSE_PROFILES`, so it runs only when asked for (`--profile`); its conflicts are warnings.
+   */
+  optional?: boolean;
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */

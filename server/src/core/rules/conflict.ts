@@ -5,8 +5,8 @@
  * `network_mode: host`, which the compose module already turns into host binds). Transient binds
  * (a foreground `docker run --rm`) are held only while a one-shot command runs and are skipped.
  * A clash only with compose services in profiles `COMPOSE_PROFILES` does not enable (facts with
- * `profiles`, set by the resolver) is a warning whose message names the profile; two such
- * services with no profile in common are alternatives and never clash.
+ * `optional`, set by the resolver) is a warning whose message names the profile; two services
+ * with profiles but none in common are alternatives and never clash.
  */
 import type { PortFact } from '../model/facts';
 import { type PortDiagnostic, type Rule } from './rule';
@@ -19,18 +19,20 @@ function where(b: PortFact): string {
 
 /** Why a clash between `a` and `b`, one of them in compose profiles not enabled, is only possible. */
 function profileNote(a: PortFact, b: PortFact): string {
-  const [who, profiles] = a.profiles ? [a, a.profiles] : [b, b.profiles ?? []];
+  const [who, profiles] = a.optional ? [a, a.profiles ?? []] : [b, b.profiles ?? []];
   const names = profiles.map((p) => `"${p}"`).join(', ');
   return ` when ${who.owner}'s compose profile${profiles.length > 1 ? 's' : ''} ${names} ${profiles.length > 1 ? 'are' : 'is'} enabled (COMPOSE_PROFILES does not enable ${profiles.length > 1 ? 'them' : 'it'}, so ${who.owner} runs only with --profile)`;
 }
 
 /**
- * True for two compose services each in profiles that are not enabled, with no profile in common:
- * alternatives (`--profile cpu` or `--profile gpu`; a base service in a profile never enabled,
- * which others extend) that run together only if someone enables both on purpose.
+ * True for two compose services that both have profiles, with no profile in common, not both
+ * enabled by `COMPOSE_PROFILES`: alternatives
+ * (`--profile cpu` or `--profile gpu`; a base service in a profile never enabled, which others
+ * extend) that run together only if someone enables both on purpose.
  */
 function alternatives(a: PortFact, b: PortFact): boolean {
-  return a.profiles !== undefined && b.profiles !== undefined && !a.profiles.some((p) => b.profiles!.includes(p));
+  if (!a.profiles || !b.profiles || (!a.optional && !b.optional)) return false;
+  return !a.profiles.some((p) => b.profiles!.includes(p));
 }
 
 function sameProcess(a: PortFact, b: PortFact): boolean {
@@ -66,7 +68,7 @@ export const portConflict: Rule = {
       }
       for (const [a, others] of clashes) {
         // A clash with a service only a compose profile starts is a warning, unless another is certain.
-        const certain = a.profiles ? [] : others.filter((o) => !o.profiles);
+        const certain = a.optional ? [] : others.filter((o) => !o.optional);
         const first = certain[0] ?? others[0]!;
         const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
         out.push({

@@ -5,7 +5,8 @@
  * - `!reset` / `!override` on a service's `ports` or `expose` in a later file of the project
  *   discards what earlier files gave that key: their facts become `shadowed` (not in effect).
  * - A service with `profiles` none of which `COMPOSE_PROFILES` (the project's `.env`) enables
- *   runs only when asked for: its facts get `profiles`, which makes its conflicts warnings.
+ *   runs only when asked for: its facts get `optional`, which makes its conflicts warnings.
+ *   Every service with profiles gets them on its facts (`profiles`).
  *   `COMPOSE_PROFILES=*` enables every profile. A service without `profiles` always runs.
  *
  * The files' order is the project's merge order (`Placement.composeOrder`); for a compose file
@@ -85,6 +86,9 @@ export function applyComposeMerge(snap: PlacedSnapshot, draft: Draft): void {
     if (!m) continue;
     const resetAt = m.resetAt.get(keyOf(f));
     if (resetAt !== undefined && resetAt > orderOf(snap, file)) draft.own(i).shadowed = true;
-    if (optional(m)) draft.own(i).profiles = [...m.profiles];
+    if (m.profiles.size === 0) continue;
+    const own = draft.own(i);
+    own.profiles = [...m.profiles];
+    if (optional(m)) own.optional = true;
   }
 }
