@@ -200,6 +200,30 @@ ${marks[1]}
     });
   });
 
+  describe('extends and profiles on a real stack (nextcloud/all-in-one php/tests: app-base in profile "none", extended per profile)', () => {
+    const stack = fs.readFileSync(path.join(CORPUS, 'realworld', 'nextcloud__all-in-one', 'php', 'tests', 'compose.yaml'), 'utf8');
+    function analysed(env?: string) {
+      const index = new WorkspaceIndex({ roots: [{ path: '/ws', name: 'ws' }] });
+      index.setText('/ws/compose.yaml', stack);
+      if (env !== undefined) index.setText('/ws/.env', env);
+      const snap = index.snapshot();
+      return { snap, conflicts: runRules(snap).filter((d) => d.rule === 'port-conflict') };
+    }
+
+    it('the extending services inherit app-base\'s 8080 at its digits; alternatives are quiet', () => {
+      const { snap, conflicts } = analysed();
+      const owners = snap.facts.filter((f) => f.kind === 'bind' && f.ports.start === 8080).map((f) => f.owner).sort();
+      assert.deepEqual(owners, ['app-base', 'app-code-from-image', 'app-local-code']);
+      assert.equal(new Set(snap.facts.filter((f) => f.ports.start === 8080).map((f) => f.location.span.start)).size, 2, 'the published and the target digits of app-base, shared by all three');
+      assert.deepEqual(conflicts, []);
+    });
+
+    it('near miss: enabling both local-code and code-from-image makes their 8080 and 9323 clash errors', () => {
+      const { conflicts } = analysed('COMPOSE_PROFILES=local-code,code-from-image\n');
+      assert.deepEqual(conflicts.map((d) => `${d.severity} ${d.message.slice(0, d.message.indexOf(' on '))}`).sort(), ['error 8080/tcp', 'error 8080/tcp', 'error 9323/tcp', 'error 9323/tcp']);
+    });
+  });
+
   describe('include (compose-spec 14-include.md)', () => {
     it('an included file\'s services are part of the including project: a clash between them is real', () => {
       const a = checkDiagnostics(`

@@ -109,11 +109,7 @@ const EXTENDS_DEPTH = 8;
 
 /** The keys of service `name` in file `f`, or `undefined` when it has no such service. */
 function serviceIn(f: ComposeFile, name: string): ServiceDef | undefined {
-  const root = f.doc.contents;
-  if (!isMap(root)) return undefined;
-  const services = f.deref(entries(f.doc, root).get('services')?.value);
-  if (!isMap(services)) return undefined;
-  const body = f.deref(entries(f.doc, services).get(name)?.value);
+  const body = f.deref(f.serviceEntries()?.get(name)?.value);
   return isMap(body) ? { f, svc: entries(f.doc, body) } : undefined;
 }
 

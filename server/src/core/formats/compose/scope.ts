@@ -2,8 +2,8 @@
  * One compose file while it is extracted: its parsed document, the project variables read
  * from the `.env` beside it, the files read (dependencies) and the result being built.
  */
-import type { Document, Scalar } from 'yaml';
-import { isScalar } from 'yaml';
+import type { Document, Pair, Scalar } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { EnvAssignment, ExtractContext, ExtractResult, Span } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { dirname, resolvePath } from '../../model/paths';
@@ -11,7 +11,7 @@ import { interpolate, type EnvLookup, type Interpolation } from '../docker/inter
 import type { SpecProblem } from '../docker/publish';
 import { parseDotenv } from '../dotenv';
 import { placePart } from './place';
-import { deref, parseComposeYaml, scalarText } from './syntax';
+import { deref, entries, parseComposeYaml, scalarText } from './syntax';
 
 /** Env files tried, in order, when the compose file's folder has no `.env`. */
 const ENV_FALLBACKS = ['env.example', '.env.example'];
@@ -23,6 +23,19 @@ export class ComposeFile {
   readonly file: string;
   readonly dir: string;
   private readonly vars: Map<string, EnvAssignment>;
+  /** The `services` entries of this document, computed once (see {@link serviceEntries}). */
+  private servicesMemo: Map<string, Pair> | null | undefined;
+
+  /** The entries of the top-level `services` mapping (merge keys applied), `null` without one. */
+  serviceEntries(): Map<string, Pair> | null {
+    if (this.servicesMemo === undefined) {
+      const root = this.doc.contents;
+      const services = isMap(root) ? this.deref(entries(this.doc, root).get('services')?.value) : undefined;
+      this.servicesMemo = isMap(services) ? entries(this.doc, services) : null;
+    }
+    return this.servicesMemo;
+  }
+
   /** compose `container_name`s of this file's services, to the service name (filled by extraction). */
   readonly containerNames = new Map<string, string>();
   /** Files read for `extends.file`, by path (`null`: missing or not parsing), shared with `project`. */
