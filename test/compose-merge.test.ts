@@ -323,6 +323,21 @@ ${marks[1]}
       assert.deepEqual(web.valueLocation, { file: '/ws/app/.env', span: { start: 9, end: 13 } });
     });
 
+    it('follows edits: changing the base file re-reads the extending service; dropping the include makes db/ its own project again', () => {
+      const index = new WorkspaceIndex({ roots: [{ path: '/ws', name: 'ws' }] });
+      index.setText('/ws/app/compose.yaml', 'services:\n  web:\n    extends:\n      file: ../lib/common.yml\n      service: webapp\n');
+      index.setText('/ws/lib/common.yml', 'services:\n  webapp:\n    image: nginx\n    ports:\n      - "8080:80"\n');
+      const webPorts = () => index.snapshot().facts.filter((f) => f.owner === 'web' && f.kind === 'bind').map((f) => f.ports.start);
+      assert.deepEqual(webPorts(), [8080]);
+      index.setText('/ws/lib/common.yml', 'services:\n  webapp:\n    image: nginx\n    ports:\n      - "9090:80"\n');
+      assert.deepEqual(webPorts(), [9090]);
+      index.setText('/ws/compose.yaml', 'include:\n  - db/compose.yaml\nservices:\n  proxy:\n    image: nginx\n');
+      index.setText('/ws/db/compose.yaml', 'services:\n  db:\n    image: postgres\n');
+      assert.equal(index.snapshot().placementOf('/ws/db/compose.yaml').project, '');
+      index.setText('/ws/compose.yaml', 'services:\n  proxy:\n    image: nginx\n');
+      assert.equal(index.snapshot().placementOf('/ws/db/compose.yaml').project, 'db');
+    });
+
     it('a clash through extends is real; near miss: ports: !reset [] on the extending service inherits nothing', () => {
       const stack = (own: string, marks: [string, string]) => `
         //- app/compose.yaml
