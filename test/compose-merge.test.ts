@@ -154,6 +154,26 @@ ${marks[1]}
       `, ONLY);
     });
 
+    it('the env file the project documents (.env.example, when there is no .env) enables profiles too', () => {
+      checkDiagnostics(`
+        //- app/.env.example
+        COMPOSE_PROFILES=tools
+        //- app/compose.yaml
+        services:
+          web:
+            image: nginx
+            ports:
+              - "80:80"
+                 ^^ port-conflict error: 80/tcp on all interfaces is also bound by debug (app/compose.yaml:10)
+          debug:
+            image: caddy
+            profiles: [tools]
+            ports:
+              - "80:80"
+                 ^^ port-conflict error: 80/tcp on all interfaces is also bound by web (app/compose.yaml:5)
+      `, ONLY);
+    });
+
     it('services in different profiles not enabled are alternatives (cpu or gpu): no clash; in one profile they clash', () => {
       const stack = (second: string, marks: [string, string]) => `
         //- app/compose.yaml
