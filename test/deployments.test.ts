@@ -229,7 +229,7 @@ describe('deployments: which host a file is on', () => {
       const files = { '/ws/compose.yaml': 'include:\n  - app1/compose.yaml\nservices:\n  proxy:\n    image: nginx\n    ports:\n      - "80:80"\n', '/ws/app1/compose.yaml': compose('web', '8080:80') };
       const a = analyze(files);
       assert.equal(a.snap.placementOf('/ws/app1/compose.yaml').host, 'ws');
-      assert.match(a.snap.placementOf('/ws/app1/compose.yaml').reason, /compose\.yaml:2 names its directory \(include: app1\/compose\.yaml\)/);
+      assert.match(a.snap.placementOf('/ws/app1/compose.yaml').reason, /included by compose\.yaml \(compose include:\), so part of compose project at the top of the folder/);
       const plain = analyze({ ...files, '/ws/compose.yaml': 'services:\n  proxy:\n    image: nginx\n    ports:\n      - "80:80"\n' });
       assert.equal(plain.snap.placementOf('/ws/app1/compose.yaml').host, 'ws/app1');
     });

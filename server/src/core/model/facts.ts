@@ -173,6 +173,16 @@ export interface ExtractedFact {
    * called public: the operator sets the address somewhere Portolan cannot see.
    */
   addressUnknown?: boolean;
+  /**
+   * Compose: the profiles of the service (as `Workload.profiles`); absent for a service without
+   * profiles, which always runs. Set by the resolver.
+   */
+  profiles?: string[];
+  /**
+   * Compose: true when none of the service's profiles (inherited ones included) is enabled by
+   * `COMPOSE_PROFILES`, so it runs only when asked for (`--profile`); its conflicts are warnings.
+   */
+  optional?: boolean;
 }
 
 /** A fact in the workspace index: an extracted fact placed on a host. */
@@ -270,6 +280,26 @@ export interface Workload {
   transient?: boolean;
   /** The instance key used on this workload's binds. */
   instance: string;
+  /**
+   * compose `profiles` of the service as it writes them, or, when it writes none, as it inherits
+   * them through `extends` (absent when none: the service always runs).
+   */
+  profiles?: string[];
+  /**
+   * Profiles the service inherits through `extends` besides its own {@link profiles}: compose
+   * merges them (either enables the service), but they say what the base was written for.
+   */
+  extendedProfiles?: string[];
+  /**
+   * compose: the profiles `COMPOSE_PROFILES` enables in the project environment this file was
+   * read with (comma-separated in `.env`); absent when the variable is not set there.
+   */
+  enabledProfiles?: string[];
+  /**
+   * compose keys of this service tagged `!reset` or `!override` (compose-spec 13-merge.md): the
+   * values earlier compose files of the project gave them are discarded ("ports", "expose").
+   */
+  resets?: string[];
   /** Span of the service name, `[Service]` section or `docker run` word. */
   location: Location;
 }
@@ -285,6 +315,11 @@ export interface ExtractResult {
   dependencies: string[];
   /** True when the file could not be parsed; the index then keeps its last good facts. */
   failed?: boolean;
+  /**
+   * compose `include:` (compose-spec 14-include.md): the absolute paths of the compose files this
+   * file includes, whose services are part of its project.
+   */
+  includes?: string[];
 }
 
 /** Empty result helper for modules that find nothing. */

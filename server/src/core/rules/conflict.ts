@@ -4,6 +4,9 @@
  * Docker-published host ports are host binds; container-side ports are not (unless
  * `network_mode: host`, which the compose module already turns into host binds). Transient binds
  * (a foreground `docker run --rm`) are held only while a one-shot command runs and are skipped.
+ * A clash only with compose services in profiles `COMPOSE_PROFILES` does not enable (facts with
+ * `optional`, set by the resolver) is a warning whose message names the profile; two services
+ * with profiles but none in common are alternatives and never clash.
  */
 import type { PortFact } from '../model/facts';
 import { type PortDiagnostic, type Rule } from './rule';
@@ -12,6 +15,24 @@ import { addressesOverlap, describe, effectiveBinds, portLabel, protocolsOverlap
 /** How a bind's address reads in a message. */
 function where(b: PortFact): string {
   return b.address ?? (b.addressUnknown ? 'an unknown address' : 'all interfaces');
+}
+
+/** Why a clash between `a` and `b`, one of them in compose profiles not enabled, is only possible. */
+function profileNote(a: PortFact, b: PortFact): string {
+  const [who, profiles] = a.optional ? [a, a.profiles ?? []] : [b, b.profiles ?? []];
+  const names = profiles.map((p) => `"${p}"`).join(', ');
+  return ` when ${who.owner}'s compose profile${profiles.length > 1 ? 's' : ''} ${names} ${profiles.length > 1 ? 'are' : 'is'} enabled (COMPOSE_PROFILES does not enable ${profiles.length > 1 ? 'them' : 'it'}, so ${who.owner} runs only with --profile)`;
+}
+
+/**
+ * True for two compose services that both have profiles, with no profile in common, not both
+ * enabled by `COMPOSE_PROFILES`: alternatives
+ * (`--profile cpu` or `--profile gpu`; a base service in a profile never enabled, which others
+ * extend) that run together only if someone enables both on purpose.
+ */
+function alternatives(a: PortFact, b: PortFact): boolean {
+  if (!a.profiles || !b.profiles || (!a.optional && !b.optional)) return false;
+  return !a.profiles.some((p) => b.profiles!.includes(p));
 }
 
 function sameProcess(a: PortFact, b: PortFact): boolean {
@@ -40,19 +61,21 @@ export const portConflict: Rule = {
         const a = binds[i]!;
         for (let j = i + 1; j < binds.length && binds[j]!.ports.start <= a.ports.end; j++) {
           const b = binds[j]!;
-          if (sameProcess(a, b) || !protocolsOverlap(a.protocol, b.protocol) || !addressesOverlap(a.address, b.address)) continue;
+          if (sameProcess(a, b) || alternatives(a, b) || !protocolsOverlap(a.protocol, b.protocol) || !addressesOverlap(a.address, b.address)) continue;
           clashes.set(a, [...(clashes.get(a) ?? []), b]);
           clashes.set(b, [...(clashes.get(b) ?? []), a]);
         }
       }
       for (const [a, others] of clashes) {
-        const first = others[0]!;
+        // A clash with a service only a compose profile starts is a warning, unless another is certain.
+        const certain = a.optional ? [] : others.filter((o) => !o.optional);
+        const first = certain[0] ?? others[0]!;
         const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
         out.push({
           rule: 'port-conflict',
-          severity: 'error',
+          severity: certain.length ? 'error' : 'warning',
           location: a.location,
-          message: `${portLabel(a)} on ${where(a)} is also bound by ${describe(snap, first)}${more}`,
+          message: `${portLabel(a)} on ${where(a)} is also bound by ${describe(snap, first)}${more}${certain.length ? '' : profileNote(a, first)}`,
           related: others.map((o) => ({ location: o.location, message: `${o.owner} binds ${portLabel(o)} on ${where(o)}` })),
         });
       }

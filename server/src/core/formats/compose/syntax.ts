@@ -3,7 +3,7 @@
  * UTF-16 offsets), and the few node helpers extraction needs: aliases, merge keys, spans and
  * scalar values with the source offset of each character.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { FileFinding, Span } from '../../model/facts';
 import type { SourcedText } from '../docker/interpolation';
 import { maskTemplateTags } from '../../model/templates';
@@ -148,4 +148,15 @@ export function scalarText(text: string, node: Scalar): SourcedText {
   const lo = quoted ? s + 1 : s;
   const hi = Math.max(lo, (quoted ? e - 1 : e) - 1);
   return { value, offsets: Array.from(value, (_, i) => Math.min(lo + i, hi)) };
+}
+
+/**
+ * The compose merge tag of a node (compose-spec 13-merge.md, "Reset value" and "Replace
+ * value"): `reset` for `!reset` (the value earlier files gave is removed), `override` for
+ * `!override` (it is replaced by this one), `undefined` for any other node. yaml keeps such
+ * unknown tags on the node and reports them only as warnings.
+ */
+export function mergeTag(node: unknown): 'reset' | 'override' | undefined {
+  if (!isNode(node)) return undefined;
+  return node.tag === '!reset' ? 'reset' : node.tag === '!override' ? 'override' : undefined;
 }

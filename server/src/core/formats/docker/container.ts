@@ -22,6 +22,11 @@ export interface Container {
   netns: string | undefined;
   /** True with host networking: publishing is ignored. */
   hostNetwork: boolean;
+  /**
+   * The name its listeners are reached by when it shares another container's namespace
+   * (compose `network_mode: service:<name>`): that service's name. Absent: its own `name`.
+   */
+  address?: string;
 }
 
 /** Where a port part is written and how its value was derived (see {@link ExtractedFact}). */
@@ -96,7 +101,7 @@ export function exposeFact(c: Container, ports: PlacedPorts, protocol: DockerPro
     ...ports.place,
     detail,
   };
-  if (!c.hostNetwork) fact.address = c.name;
+  if (!c.hostNetwork) fact.address = c.address ?? c.name;
   if (c.netns !== undefined) fact.netns = c.netns;
   return fact;
 }

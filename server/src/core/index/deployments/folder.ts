@@ -54,6 +54,8 @@ export function mirrorEvidence(folder: Folder): string | undefined {
 export interface Scope {
   project?: Project;
   tree?: string;
+  /** For a compose file another one includes (`include:`): the including file's relative path. */
+  includedBy?: string;
 }
 
 /** Rules 2 and 3: the folder's compose projects and the scope of each path. */
@@ -64,11 +66,14 @@ export class Projects {
   /** Single-file projects by the file's relative path. */
   readonly singles = new Map<string, Project>();
   private readonly scopes = new Map<string, Scope>();
+  /** Compose files another one includes, by relative path: the including file's relative path and its project. */
+  private readonly included = new Map<string, { by: string; project: Project }>();
 
   constructor(folder: Folder) {
     const composeByDir = new Map<string, FolderFile[]>();
+    const includedBy = includesOf(folder);
     for (const f of folder.files) {
-      if (f.format !== 'compose') continue;
+      if (f.format !== 'compose' || includedBy.has(f.rel)) continue;
       const d = relDir(f.rel);
       composeByDir.set(d, [...(composeByDir.get(d) ?? []), f]);
     }
@@ -86,6 +91,31 @@ export class Projects {
           this.all.push(p);
           this.singles.set(f.rel, p);
         }
+      }
+    }
+    this.addIncluded(includedBy);
+  }
+
+  /**
+   * Puts each included compose file into the project of the file that includes it (compose-spec
+   * 14-include.md: its services are part of that project), following includes of included files
+   * (a file included by a file in no project stays out). The included file's directory joins
+   * that project too when it holds no project and is not above the project's directory.
+   */
+  private addIncluded(includedBy: ReadonlyMap<string, { file: FolderFile; by: FolderFile }>): void {
+    const projectOf = new Map<string, Project>();
+    for (const p of this.all) for (const file of p.files) projectOf.set(file, p);
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const [rel, { file, by }] of includedBy) {
+        const p = this.included.has(rel) ? undefined : projectOf.get(by.path);
+        if (!p) continue;
+        p.files.push(file.path);
+        projectOf.set(file.path, p);
+        this.included.set(rel, { by: by.rel, project: p });
+        const dir = relDir(rel);
+        if (dir !== '' && !this.byDir.has(dir) && !isUnder(p.dir, dir)) this.byDir.set(dir, p);
+        progress = true;
       }
     }
   }
@@ -109,7 +139,9 @@ export class Projects {
     let s = this.scopes.get(rel);
     if (s) return s;
     const single = this.singles.get(rel);
-    if (single) s = { project: single };
+    const inc = this.included.get(rel);
+    if (inc) s = { project: inc.project, includedBy: inc.by };
+    else if (single) s = { project: single };
     else {
       const p = this.dirProjectOf(rel, false);
       const tree = deepestTestTree(rel);
@@ -121,11 +153,30 @@ export class Projects {
 }
 
 /**
+ * The compose files that another compose file of the folder includes (`include:`, read by the
+ * compose format into `ExtractResult.includes`), by relative path, each with the first file (in
+ * folder order) that includes it, both as folder files. A file that includes itself is left out.
+ */
+function includesOf(folder: Folder): Map<string, { file: FolderFile; by: FolderFile }> {
+  const out = new Map<string, { file: FolderFile; by: FolderFile }>();
+  for (const f of folder.files) {
+    if (f.format !== 'compose') continue;
+    for (const path of f.result?.includes ?? []) {
+      const target = folder.byPath.get(path);
+      if (target && target.format === 'compose' && target !== f && !out.has(target.rel)) out.set(target.rel, { file: target, by: f });
+    }
+  }
+  return out;
+}
+
+/**
  * The compose files of one directory that belong to its directory project: what compose loads
  * without `-f` (a default file, its `*.override.*` file) and the variants named after the
  * default file with a dot (`compose.prod.yaml`, `docker-compose.dev.yml`), which are written to
  * be merged over it with `-f`; when the directory's `.env` sets `COMPOSE_FILE`, the files it
  * lists (separated by `:`, `;` or `,`, compose's `COMPOSE_PATH_SEPARATOR` defaults) instead.
+ * In merge order: the files `COMPOSE_FILE` lists in its order, else the default file, its
+ * override file, then the variants (folder order among equals).
  * Any other compose file beside them (`docker-compose-separate-containers.yml`, `stack.yml`) is
  * an alternative stack that runs only through `-f`, so it is left out. An empty list when the
  * directory has no default file and no `COMPOSE_FILE`.
@@ -136,17 +187,20 @@ function mergedByDefault(folder: Folder, dir: string, list: readonly FolderFile[
   const listed = env?.filter((e) => e.name === 'COMPOSE_FILE').at(-1)?.value;
   if (listed !== undefined && listed.trim() !== '') {
     const names = new Set(listed.split(/[:;,]/).map((n) => n.trim().replace(/^\.\//, '')).filter((n) => n !== ''));
-    const hit = list.filter((f) => names.has(base(f)));
+    const hit = [...names].map((n) => list.find((f) => base(f) === n)).filter((f): f is FolderFile => f !== undefined);
     if (hit.length > 0) return hit;
   }
   const stems = new Set(list.map(base).filter((n) => DEFAULT_COMPOSE.test(n)).map((n) => n.replace(/\.ya?ml$/i, '').toLowerCase()));
   if (stems.size === 0) return [];
-  return list.filter((f) => {
+  // In the order compose merges them: the default file, its override file, then the variants.
+  const rank = (f: FolderFile) => {
     const n = base(f).toLowerCase();
-    if (DEFAULT_COMPOSE.test(n)) return true;
+    if (DEFAULT_COMPOSE.test(n)) return 0;
     const dot = n.indexOf('.');
-    return dot > 0 && stems.has(n.slice(0, dot)) && /\.[^.]+\.ya?ml$/.test(n.slice(dot));
-  });
+    if (!(dot > 0 && stems.has(n.slice(0, dot)) && /\.[^.]+\.ya?ml$/.test(n.slice(dot)))) return -1;
+    return /\.override\.ya?ml$/.test(n) ? 1 : 2;
+  };
+  return list.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b));
 }
 
 function newProject(folder: Folder, id: string, dir: string, single: boolean, files: string[]): Project {

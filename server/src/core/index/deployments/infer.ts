@@ -56,7 +56,7 @@
  * transitive; a port two projects publish ties neither.
  */
 import { folderOf, joinsOf, mirrorEvidence, Projects, type Folder, type Join } from './folder';
-import type { DeploymentLayout, DeploymentMemo, LayoutFile, LayoutRoot, Placement } from './model';
+import type { DeploymentLayout, DeploymentMemo, LayoutFile, LayoutRoot, Placement, Project } from './model';
 import { tieProjects } from './ties';
 
 /**
@@ -82,6 +82,13 @@ function mirrorPlacement(folder: Folder, projects: Projects, mirror: string, pat
   const p: Placement = { host: folder.root.name, rule: 'mirror', reason: `the folder mirrors a machine's file system (${mirror}), so all of it is one host` };
   const project = projects.scopeOf(folder.relOf(path) ?? '').project;
   if (project) p.project = project.id;
+  return withOrder(p, project, path);
+}
+
+/** `p` with the position of `path` among `project`'s compose files, when it is one of them. */
+function withOrder(p: Placement, project: Project | undefined, path: string): Placement {
+  const order = project?.files.indexOf(path) ?? -1;
+  if (order >= 0) p.composeOrder = order;
   return p;
 }
 
@@ -93,7 +100,11 @@ function projectPlacement(folder: Folder, projects: Projects, joined: ReadonlyMa
     return { host: j.project.host, project: j.project.id, rule: 'mounted', reason: `${j.why} compose project ${j.project.id === '' ? 'at the top of the folder' : j.project.id}, so part of that project (${on})` };
   }
   const s = projects.scopeOf(rel);
-  if (s.project) return { host: s.project.host, project: s.project.id, rule: s.project.rule, reason: s.project.reason };
+  if (s.project && s.includedBy !== undefined) {
+    const name = s.project.id === '' ? 'at the top of the folder' : s.project.id;
+    return withOrder({ host: s.project.host, project: s.project.id, rule: s.project.rule, reason: `included by ${s.includedBy} (compose include:), so part of compose project ${name}` }, s.project, path);
+  }
+  if (s.project) return withOrder({ host: s.project.host, project: s.project.id, rule: s.project.rule, reason: s.project.reason }, s.project, path);
   if (s.tree !== undefined) return { host: folder.hostOfProject(s.tree), rule: 'test-tree', reason: `in the test tree ${s.tree}/, which is a host of its own` };
   return { host: folder.root.name, rule: 'root', reason: "in no compose project, so on the folder's own host" };
 }

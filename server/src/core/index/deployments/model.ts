@@ -37,6 +37,11 @@ export interface Placement {
    */
   project?: string;
   rule: PlacementRule;
+  /**
+   * For a compose file of a project: its position in the order compose merges the project's files
+   * (0 for the first; later files override earlier ones). Undefined for other files.
+   */
+  composeOrder?: number;
   /** One sentence for hover and the Ports view, without the host: "compose project samples/app1, its own host (...)". */
   reason: string;
 }
@@ -49,7 +54,7 @@ export interface Project {
   dir: string;
   /** True when the project is one compose file (`id` is that file), not a directory. */
   single: boolean;
-  /** Absolute paths of its compose files. */
+  /** Absolute paths of its compose files, in the order compose merges them (included files last). */
   files: string[];
   /** The test tree it is under (relative directory), if any. */
   testTree?: string;

@@ -2,12 +2,14 @@
  * Cross-file resolution: turns a {@link PlacedSnapshot} into the resolved {@link Snapshot} the
  * rules read. Pure. Passes, in order:
  *
- * 1. bind mounts (`mounts.ts`): a config file mounted into a container moves into its netns;
- * 2. rtcd instances and their `RTCD_*` environment overrides (`rtcd.ts`);
- * 3. the Calls plugin's `MM_CALLS_*` environment (`calls.ts`).
+ * 1. compose merge across a project's files (`compose.ts`): `!reset`/`!override` and profiles;
+ * 2. bind mounts (`mounts.ts`): a config file mounted into a container moves into its netns;
+ * 3. rtcd instances and their `RTCD_*` environment overrides (`rtcd.ts`);
+ * 4. the Calls plugin's `MM_CALLS_*` environment (`calls.ts`).
  */
 import { resolvedSnapshot, type PlacedSnapshot, type Snapshot } from '../snapshot';
 import { applyCallsEnvironment } from './calls';
+import { applyComposeMerge } from './compose';
 import { Draft } from './draft';
 import { applyBindMounts } from './mounts';
 import { resolveRtcdInstances } from './rtcd';
@@ -22,6 +24,7 @@ export { isMattermostWorkload, isRtcdWorkload } from './workloads';
  */
 export function resolveSnapshot(placed: PlacedSnapshot): Snapshot {
   const draft = new Draft(placed.facts);
+  applyComposeMerge(placed, draft);
   const mounted = applyBindMounts(placed, draft);
   resolveRtcdInstances(placed, draft, mounted);
   applyCallsEnvironment(placed, draft);
