@@ -19,7 +19,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import {
   createProtocolConnection,
   ErrorCodes,
@@ -37,6 +36,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { isCandidatePath } from '../../server/src/core/index/registry';
 import type { Root, WorkspaceHost } from '../../server/src/core/index/workspace';
+import { lifecycleConnection } from '../../server/src/lsp/lifecycle';
 import type { IndexedParams } from '../../server/src/lsp/protocol';
 import { startServer } from '../../server/src/lsp/server';
 import type { Session } from '../../server/src/lsp/session';
@@ -139,11 +139,11 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
   textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true }, codeAction: { resolveSupport: { properties: ['edit'] } } },
 };
 
-/** A pair of connections over two PassThrough pipes, the server's running {@link startServer}. */
-function connect(host: WorkspaceHost): { client: ProtocolConnection; server: Session; dispose(): void } {
+/** A pair of connections over two PassThrough pipes, the server's running {@link startServer} (with the lifetime rules of lifecycle.ts). */
+export function connect(host: WorkspaceHost): { client: ProtocolConnection; server: Session; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
+  const { connection: serverConnection } = lifecycleConnection(new StreamMessageReader(up), new StreamMessageWriter(down), () => undefined);
   const server = startServer(serverConnection, host);
   serverConnection.listen();
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));

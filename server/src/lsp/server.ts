@@ -6,7 +6,8 @@
  * Lifecycle: `initialize` records the workspace folders and the client's capabilities and
  * answers the composed capabilities; `initialized` makes the features' dynamic registrations
  * (file watching, settings), loads every candidate file (open or not), publishes diagnostics for
- * all of them and sends `portolan/indexed`. `shutdown` stops publishing. Every handler is
+ * all of them and sends `portolan/indexed`. `shutdown` stops publishing. What may arrive when
+ * (requests before `initialize`, after `shutdown`) is the connection's rule (./lifecycle.ts). Every handler is
  * guarded (./guard.ts): a failure is logged with the handler's name and the server goes on.
  */
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';

@@ -65,6 +65,17 @@ export function folderSettings(s: PortolanSettings | null | undefined, root: Roo
   return { rules: withCrossProjectConflicts(parseRuleSettings(raw.rules), raw.crossProjectConflicts === true), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
 }
 
+/**
+ * The host name of a workspace folder: the client's `WorkspaceFolder.name`, unless it is empty
+ * or a path (Neovim sends the folder's path as its name), then the folder's last path segment
+ * (`/` for the file system's root).
+ */
+export function folderName(name: string, path: string): string {
+  if (name !== '' && !name.includes('/')) return name;
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/';
+}
+
 /** A position in a workspace file: its path, its text and the UTF-16 offset. */
 export interface At {
   file: string;
@@ -114,7 +125,7 @@ export class Session implements EditTarget {
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     this.roots = folders.flatMap((f) => {
       const path = uriToPath(f.uri);
-      return path ? [{ path, name: f.name || path.slice(path.lastIndexOf('/') + 1) }] : [];
+      return path ? [{ path, name: folderName(f.name, path) }] : [];
     });
     this.clientCapabilities = params.capabilities;
     this.index = new WorkspaceIndex({ roots: this.roots }, (m) => this.connection.console.error(`[portolan] ${m}`));
