@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type Diagnostic, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { lifecycleConnection } from '../../server/src/lsp/lifecycle';
-import { folderName } from '../../server/src/lsp/session';
+import { folderName } from '../../server/src/lsp/settings';
 import { withTimeout } from '../helpers';
 import { connect, memoryHost, startSession } from './session';
 

@@ -40,6 +40,7 @@ import { lifecycleConnection } from '../../server/src/lsp/lifecycle';
 import type { IndexedParams } from '../../server/src/lsp/protocol';
 import { startServer } from '../../server/src/lsp/server';
 import type { Session } from '../../server/src/lsp/session';
+import type { WatchFolders } from '../../server/src/lsp/watching';
 import { ROOT, withTimeout } from '../helpers';
 
 /** A WorkspaceHost over a map of absolute POSIX paths to texts, which tests may change. */
@@ -93,6 +94,8 @@ export interface SessionOptions {
   settings?: object;
   /** Answer `client/registerCapability` with an error (a client that refuses dynamic registrations). */
   refuseRegistrations?: boolean;
+  /** The server's own file watcher (server/src/node/watch.ts `chokidarWatcher`); default none. */
+  watch?: WatchFolders;
   /** The answer to `workspace/applyEdit`; default applied. */
   applyEdit?: (p: ApplyWorkspaceEditParams) => ApplyWorkspaceEditResult;
 }
@@ -140,11 +143,11 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
 };
 
 /** A pair of connections over two PassThrough pipes, the server's running {@link startServer} (with the lifetime rules of lifecycle.ts). */
-export function connect(host: WorkspaceHost): { client: ProtocolConnection; server: Session; dispose(): void } {
+export function connect(host: WorkspaceHost, watch?: WatchFolders): { client: ProtocolConnection; server: Session; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
   const { connection: serverConnection } = lifecycleConnection(new StreamMessageReader(up), new StreamMessageWriter(down), () => undefined);
-  const server = startServer(serverConnection, host);
+  const server = startServer(serverConnection, host, watch);
   serverConnection.listen();
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   return {
@@ -207,7 +210,7 @@ function record(client: ProtocolConnection, opts: SessionOptions): Recorder {
 export async function startSession(opts: SessionOptions = {}): Promise<TestSession> {
   const folders = opts.folders ?? [{ path: '/ws', name: 'ws' }];
   const host = opts.host ?? memoryHost(opts.files ?? {});
-  const { client, server, dispose } = connect(host);
+  const { client, server, dispose } = connect(host, opts.watch);
   const r = record(client, opts);
   const uri = (p: string) => pathToFileURL(p).href;
   const init = (await client.sendRequest('initialize', {

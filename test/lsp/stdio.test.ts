@@ -97,6 +97,17 @@ function runRaw(input: string[], end = false): { exited: Promise<{ code: number 
   return { exited: withTimeout(exited, 'the server process to exit').finally(() => child.exitCode === null && child.kill()), child };
 }
 
+/** Resolves once the child's stdout (from now on) contains `needle`. */
+function output(child: ChildProcess, needle: string, what: string): Promise<void> {
+  let out = '';
+  return withTimeout(new Promise<void>((resolve) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes(needle)) resolve();
+    });
+  }), what);
+}
+
 const frame = (o: object) => {
   const body = JSON.stringify(o);
   return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -112,9 +123,10 @@ describe('language server process: how it ends', function () {
   });
 
   it('exits with 0 on exit after shutdown, having answered shutdown', async () => {
-    const r = await runRaw([INIT, frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }), frame({ jsonrpc: '2.0', method: 'exit' })]).exited;
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /"id":2,"result":null/);
+    const r = runRaw([INIT, frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })]);
+    await output(r.child, '"id":2,"result":null', 'the answer to shutdown');
+    r.child.stdin!.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+    assert.equal((await r.exited).code, 0);
   });
 
   for (const [what, header] of [
@@ -130,21 +142,18 @@ describe('language server process: how it ends', function () {
   }
 
   it('stays alive after a body that is not JSON (answered with ParseError), then ends normally', async () => {
-    const r = await runRaw([INIT, 'Content-Length: 3\r\n\r\n{{{', frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }), frame({ jsonrpc: '2.0', method: 'exit' })]).exited;
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /"id":null,"error":\{"code":-32700/);
+    const r = runRaw([INIT, 'Content-Length: 3\r\n\r\n{{{', frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })]);
+    await output(r.child, '"id":2,"result":null', 'the answer to shutdown after the broken body');
+    r.child.stdin!.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+    const end = await r.exited;
+    assert.equal(end.code, 0, end.stderr);
+    assert.match(end.stdout, /"id":null,"error":\{"code":-32700/);
   });
 
   it('exits when the client closes the stream: 1 without shutdown, 0 after shutdown was answered', async () => {
     assert.equal((await runRaw([INIT], true).exited).code, 1);
     const r = runRaw([INIT, frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' })]);
-    await withTimeout(new Promise<void>((resolve) => {
-      let out = '';
-      r.child.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('"id":2,"result":null')) resolve();
-      });
-    }), 'the answer to shutdown');
+    await output(r.child, '"id":2,"result":null', 'the answer to shutdown');
     r.child.stdin!.end();
     assert.equal((await r.exited).code, 0);
   });

@@ -12,69 +12,14 @@
 import { TextDocuments, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
-import { fileFilter } from '../core/index/filter';
 import { isCandidatePath } from '../core/index/registry';
-import { loadWorkspace, WorkspaceIndex, type HostMapping, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
-import { parseRuleSettings, runRules, withCrossProjectConflicts, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
+import { runRules, type PortDiagnostic } from '../core/rules';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
+import { folderName, folderSettings, type FolderSettings, type PortolanSettings } from './settings';
 import { IndexedNotification } from './protocol';
-
-/**
- * The `portolan` settings section of one workspace folder, as the client sends it (untrusted
- * JSON: every field is checked before use).
- */
-export interface PortolanSettings {
-  /** Path glob (relative to the workspace folder) to host name. */
-  hostMap?: Record<string, string>;
-  /** Rule id to severity or "off". */
-  rules?: Record<string, string>;
-  /** `portolan.crossProjectConflicts`: report `project-conflict` notes. */
-  crossProjectConflicts?: boolean;
-  /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
-  include?: string[];
-  /** Globs (relative to the folder) of files never to read. */
-  exclude?: string[];
-  /** `portolan.live.enabled`: hover and completion consult the live machine's sockets. */
-  live?: { enabled?: boolean };
-}
-
-/** A folder's settings, checked and compiled. */
-export interface FolderSettings {
-  rules: RuleSettings;
-  hostMap: HostMapping[];
-  accept: (relativePath: string) => boolean;
-  /** include/exclude as given, to tell whether the file set must be re-read. */
-  filterKey: string;
-  /** `portolan.live.enabled`. */
-  live: boolean;
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
-
-/** Checks and compiles one folder's settings; anything malformed counts as absent. `root` scopes its host map. */
-export function folderSettings(s: PortolanSettings | null | undefined, root: Root | undefined): FolderSettings {
-  const raw = typeof s === 'object' && s !== null ? s : {};
-  const map = typeof raw.hostMap === 'object' && raw.hostMap !== null ? raw.hostMap : {};
-  const hostMap = Object.entries(map)
-    .filter(([g, h]) => typeof g === 'string' && typeof h === 'string' && g !== '' && h !== '')
-    .map(([glob, host]) => (root ? { glob, host, root: root.path } : { glob, host }));
-  const include = strings(raw.include);
-  const exclude = strings(raw.exclude);
-  const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
-  return { rules: withCrossProjectConflicts(parseRuleSettings(raw.rules), raw.crossProjectConflicts === true), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
-}
-
-/**
- * The host name of a workspace folder: the client's `WorkspaceFolder.name`, unless it is empty
- * or a path (Neovim sends the folder's path as its name), then the folder's last path segment
- * (`/` for the file system's root).
- */
-export function folderName(name: string, path: string): string {
-  if (name !== '' && !name.includes('/')) return name;
-  const trimmed = path.replace(/\/+$/, '');
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/';
-}
+import type { FolderWatcher, WatchFolders } from './watching';
 
 /** A position in a workspace file: its path, its text and the UTF-16 offset. */
 export interface At {
@@ -104,10 +49,15 @@ export class Session implements EditTarget {
   /** The generation the last completed publish reflected. */
   private publishedGeneration = -1;
   private publishing = false;
+  /** Who reports changes on disk: the client (a registered watcher), the server itself, or nobody yet. */
+  private watching: 'client' | 'server' | undefined;
+  private watcher: FolderWatcher | undefined;
 
+  /** `watchFolders` is the server's own watcher (../node/watch.ts), for clients that cannot register one. */
   constructor(
     readonly connection: Connection,
     private readonly host: WorkspaceHost,
+    private readonly watchFolders?: WatchFolders,
   ) {}
 
   /** A line in the client's output (`window/logMessage`, type Log). */
@@ -136,12 +86,28 @@ export class Session implements EditTarget {
     return this.clientCapabilities.workspace?.configuration === true;
   }
 
-  /** On `initialized`: reads the settings, loads every accepted file, then publishes. Publishing starts even when loading failed. */
+  /**
+   * Says who reports changes on disk (the workspace feature, on `initialized`): `client` when a
+   * `workspace/didChangeWatchedFiles` watcher was registered, else `server`: {@link start} then
+   * watches the folders itself. Logs the mode.
+   */
+  watchFiles(mode: 'client' | 'server'): void {
+    this.watching = mode;
+    if (mode === 'client') this.log('file watching: client');
+    else if (this.watchFolders) this.log('file watching: server (chokidar)');
+    else this.log('file watching: none (the client registers no watcher and this server has no watcher of its own)');
+  }
+
+  /**
+   * On `initialized`: reads the settings, loads every accepted file (while the server's own
+   * watcher, if in use, gets ready: the first `portolan/indexed` comes after both), then
+   * publishes. Publishing starts even when loading failed.
+   */
   async start(): Promise<void> {
     try {
       await this.pullSettings();
       this.configureIndex();
-      await this.loadAll();
+      await Promise.all([this.loadAll(), this.startWatcher()]);
     } finally {
       this.ready = true;
     }
@@ -149,9 +115,24 @@ export class Session implements EditTarget {
   }
 
   /** On `shutdown`: no more publishes; one under way stops at its next yield. */
-  stop(): void {
+  async stop(): Promise<void> {
     this.ready = false;
     this.generation++;
+    const w = this.watcher;
+    this.watcher = undefined;
+    await w?.close();
+  }
+
+  /** Starts the server's own watcher when {@link watchFiles} chose it; resolves once it watches. */
+  private async startWatcher(): Promise<void> {
+    if (this.watching !== 'server' || !this.watchFolders || this.watcher) return;
+    this.watcher = this.watchFolders({
+      roots: this.roots.map((r) => r.path),
+      accepts: (p) => isCandidatePath(p) && this.accepts(p),
+      onChange: (events) => void this.filesChanged(events),
+      log: (m) => this.log(m),
+    });
+    await this.watcher.ready;
   }
 
   // Reading the workspace.
