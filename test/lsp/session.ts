@@ -39,8 +39,7 @@ import type { Root, WorkspaceHost } from '../../server/src/core/index/workspace'
 import { lifecycleConnection } from '../../server/src/lsp/lifecycle';
 import type { IndexedParams } from '../../server/src/lsp/protocol';
 import { startServer } from '../../server/src/lsp/server';
-import type { Session } from '../../server/src/lsp/session';
-import type { WatchFolders } from '../../server/src/lsp/watching';
+import type { ServerPlatform, Session } from '../../server/src/lsp/session';
 import { ROOT, withTimeout } from '../helpers';
 
 /** A WorkspaceHost over a map of absolute POSIX paths to texts, which tests may change. */
@@ -94,8 +93,8 @@ export interface SessionOptions {
   settings?: object;
   /** Answer `client/registerCapability` with an error (a client that refuses dynamic registrations). */
   refuseRegistrations?: boolean;
-  /** The server's own file watcher (server/src/node/watch.ts `chokidarWatcher`); default none. */
-  watch?: WatchFolders;
+  /** The server's own file watcher and link check (main.ts gives `chokidarWatcher` and `linkOnTheWay`); default none. */
+  platform?: ServerPlatform;
   /** The answer to `workspace/applyEdit`; default applied. */
   applyEdit?: (p: ApplyWorkspaceEditParams) => ApplyWorkspaceEditResult;
 }
@@ -143,11 +142,11 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
 };
 
 /** A pair of connections over two PassThrough pipes, the server's running {@link startServer} (with the lifetime rules of lifecycle.ts). */
-export function connect(host: WorkspaceHost, watch?: WatchFolders): { client: ProtocolConnection; server: Session; dispose(): void } {
+export function connect(host: WorkspaceHost, platform?: ServerPlatform): { client: ProtocolConnection; server: Session; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
   const { connection: serverConnection } = lifecycleConnection(new StreamMessageReader(up), new StreamMessageWriter(down), () => undefined);
-  const server = startServer(serverConnection, host, watch);
+  const server = startServer(serverConnection, host, platform);
   serverConnection.listen();
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   return {
@@ -210,7 +209,7 @@ function record(client: ProtocolConnection, opts: SessionOptions): Recorder {
 export async function startSession(opts: SessionOptions = {}): Promise<TestSession> {
   const folders = opts.folders ?? [{ path: '/ws', name: 'ws' }];
   const host = opts.host ?? memoryHost(opts.files ?? {});
-  const { client, server, dispose } = connect(host, opts.watch);
+  const { client, server, dispose } = connect(host, opts.platform);
   const r = record(client, opts);
   const uri = (p: string) => pathToFileURL(p).href;
   const init = (await client.sendRequest('initialize', {

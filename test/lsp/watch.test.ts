@@ -42,7 +42,7 @@ describe('file watching by the server itself (chokidar)', function () {
   });
 
   const start = (watch: WatchFolders, capabilities: ClientCapabilities = NO_WATCH) =>
-    startSession({ folders: [{ path: dir, name: 'ws' }], host: nodeHost(), watch, capabilities, settings });
+    startSession({ folders: [{ path: dir, name: 'ws' }], host: nodeHost(), platform: { watchFolders: watch }, capabilities, settings });
 
   it('notices a file created, changed and deleted on disk when the client registers no watcher, and logs the mode', async () => {
     s = await start(chokidarWatcher);
@@ -97,7 +97,7 @@ describe('file watching by the server itself (chokidar)', function () {
     const ws = path.join(fs.realpathSync(cache), '.cache', 'ws');
     fs.mkdirSync(path.join(ws, 'nginx/sites-enabled'), { recursive: true });
     try {
-      s = await startSession({ folders: [{ path: ws, name: 'ws' }], host: nodeHost(), watch: chokidarWatcher, capabilities: NO_WATCH, settings: {} });
+      s = await startSession({ folders: [{ path: ws, name: 'ws' }], host: nodeHost(), platform: { watchFolders: chokidarWatcher }, capabilities: NO_WATCH, settings: {} });
       const created = path.join(ws, 'nginx/sites-enabled/b');
       fs.writeFileSync(created, BAD_SITE);
       await s.waitFor(s.uri(created), invalid, 'invalid-port on a file under .cache/ws');

@@ -6,7 +6,7 @@
  */
 import { format } from 'node:util';
 import { createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
-import { nodeHost } from '../node/host';
+import { linkOnTheWay, nodeHost } from '../node/host';
 import { chokidarWatcher } from '../node/watch';
 import { lifecycleConnection } from './lifecycle';
 import { startServer } from './server';
@@ -43,5 +43,5 @@ if (stdio) {
 // The server must survive anything a workspace contains: log, never exit on a stray exception.
 process.on('uncaughtException', (e) => connection.console.error(`[portolan] uncaught: ${e.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`[portolan] unhandled rejection: ${(e as Error)?.stack ?? e}`));
-startServer(connection, nodeHost(), chokidarWatcher);
+startServer(connection, nodeHost(), { watchFolders: chokidarWatcher, linkOnTheWay });
 connection.listen();

@@ -23,8 +23,7 @@ import { navigation } from './features/navigation';
 import { requests } from './features/requests';
 import { workspace } from './features/workspace';
 import { guard, guardNotification } from './guard';
-import { Session } from './session';
-import type { WatchFolders } from './watching';
+import { Session, type ServerPlatform } from './session';
 
 /** Every feature of the server, in registration order. */
 export const FEATURES: readonly Feature[] = [diagnostics, workspace, hover, completion, codeActions, navigation, commands, requests, live];
@@ -32,13 +31,14 @@ export const FEATURES: readonly Feature[] = [diagnostics, workspace, hover, comp
 export const SERVER_INFO = { name: 'portolan-language-server', version: '0.1.0' };
 
 /**
- * Serves Portolan over `connection`, reading files through `host`; `watchFolders` is the
- * server's own file watcher for clients that register none (none given: no own watching). Returns the session once
+ * Serves Portolan over `connection`, reading files through `host`; `platform` gives the
+ * server's own file watcher (for clients that register none) and the link check of opened
+ * documents (./session.ts `ServerPlatform`; absent parts are not used). Returns the session once
  * handlers are registered; call `connection.listen()` afterwards (the caller owns the transport).
  * Throws when two features claim the same capability.
  */
-export function startServer(connection: Connection, host: WorkspaceHost, watchFolders?: WatchFolders): Session {
-  const session = new Session(connection, host, watchFolders);
+export function startServer(connection: Connection, host: WorkspaceHost, platform: ServerPlatform = {}): Session {
+  const session = new Session(connection, host, platform);
   const capabilities = composeCapabilities(FEATURES);
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     session.initialize(params);

@@ -21,6 +21,14 @@ import { folderName, folderSettings, type FolderSettings, type PortolanSettings 
 import { IndexedNotification } from './protocol';
 import type { FolderWatcher, WatchFolders } from './watching';
 
+/** What the server gets from the machine besides file reads (../node/); each part optional (absent in memory-only tests). */
+export interface ServerPlatform {
+  /** The server's own file watcher (../node/watch.ts), for clients that cannot register one. */
+  watchFolders?: WatchFolders;
+  /** Why `path` under the folder `root` is reached through a symbolic link (../node/host.ts), or `undefined`. */
+  linkOnTheWay?(path: string, root: string): string | undefined;
+}
+
 /** A position in a workspace file: its path, its text and the UTF-16 offset. */
 export interface At {
   file: string;
@@ -52,13 +60,18 @@ export class Session implements EditTarget {
   /** Who reports changes on disk: the client (a registered watcher), the server itself, or nobody yet. */
   private watching: 'client' | 'server' | undefined;
   private watcher: FolderWatcher | undefined;
+  /** Open documents the index refuses (a link, outside the folders), so each is logged once per open. */
+  private refusedDocuments = new Set<string>();
 
-  /** `watchFolders` is the server's own watcher (../node/watch.ts), for clients that cannot register one. */
   constructor(
     readonly connection: Connection,
     private readonly host: WorkspaceHost,
-    private readonly watchFolders?: WatchFolders,
+    private readonly platform: ServerPlatform = {},
   ) {}
+
+  private get watchFolders(): WatchFolders | undefined {
+    return this.platform.watchFolders;
+  }
 
   /** A line in the client's output (`window/logMessage`, type Log). */
   log(message: string): void {
@@ -200,16 +213,33 @@ export class Session implements EditTarget {
 
   // Changes.
 
-  /** An open document's new text (`didOpen`, `didChange`). */
+  /**
+   * An open document's new text (`didOpen`, `didChange`). A document outside every workspace
+   * folder, or one that is a symbolic link or lies below one (`platform.linkOnTheWay`), never
+   * enters the index, so neither the table, diagnostics, hover nor any WorkspaceEdit shows it;
+   * the log says "not indexed <path>: <why>" once per open.
+   */
   documentChanged(uri: string, text: string): void {
     const p = uriToPath(uri);
-    if (p && this.accepts(p) && this.index.setText(p, text)) this.schedulePublish();
+    if (p && this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
+  }
+
+  /** Whether an open document's text may enter the index (see {@link documentChanged}); logs a refusal once per open. */
+  private indexesOpen(path: string): boolean {
+    const root = this.index.rootOf(path);
+    const refused = !root ? 'outside the workspace folders' : this.platform.linkOnTheWay?.(path, root.path);
+    if (refused === undefined) return this.accepts(path);
+    if (!this.refusedDocuments.has(path)) this.log(`not indexed ${path}: ${refused}`);
+    this.refusedDocuments.add(path);
+    this.index.remove(path);
+    return false;
   }
 
   /** A document was closed: the disk's text replaces the editor's. */
   async documentClosed(uri: string): Promise<void> {
     const p = uriToPath(uri);
     if (!p) return;
+    this.refusedDocuments.delete(p);
     try {
       await this.reloadFile(p);
     } catch (e) {
@@ -306,7 +336,7 @@ export class Session implements EditTarget {
     }, accepts);
     for (const doc of this.documents.all()) {
       const p = uriToPath(doc.uri);
-      if (p && accepts(p)) this.index.setText(p, doc.getText());
+      if (p && this.indexesOpen(p)) this.index.setText(p, doc.getText());
     }
   }
 
