@@ -4,6 +4,7 @@
  * Built in temporary folders; a "secret" outside the workspace must never reach the index.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -139,6 +140,38 @@ describe('no reads through symbolic links or outside the workspace', function ()
       assert.equal(ok.code, 0, ok.err);
       assert.match(fs.readFileSync(site, 'utf8'), /8045/);
       assert.equal(fs.readFileSync(away, 'utf8'), siteText);
+    });
+
+    it('renumber-rtcd refuses while a file with a mention cannot be written, and renumbers once it can', async function () {
+      const host = path.join(base, 'host');
+      fs.cpSync(path.join(ROOT, 'examples', 'prochat-host'), host, { recursive: true });
+      const site = path.join(host, 'etc/nginx/sites-enabled/rtcd');
+      const siteText = fs.readFileSync(site, 'utf8');
+      const config = path.join(host, 'etc/rtcd/config.toml');
+      const rtcd = fs.readFileSync(config, 'utf8');
+      // Root writes through permissions: an immutable file (chattr +i) is what it cannot write.
+      const root = process.getuid?.() === 0;
+      const lock = (on: boolean) => (root ? execFileSync('chattr', [on ? '+i' : '-i', site], { stdio: 'pipe' }) : fs.chmodSync(site, on ? 0o444 : 0o644));
+      try {
+        lock(true);
+      } catch (e) {
+        this.skip(); // a file system without immutable files (tmpfs before Linux 6.0): nothing to test with as root
+        throw e;
+      }
+      try {
+        const r = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+        assert.equal(r.code, 1, r.out);
+        assert.match(r.err, /refused: etc\/nginx\/sites-enabled\/rtcd cannot be written \((EACCES|EPERM)\), so its mention would keep the old port; no file was changed/);
+        assert.equal(r.out, '');
+        assert.equal(fs.readFileSync(config, 'utf8'), rtcd);
+      } finally {
+        lock(false);
+      }
+      // Near miss: the same file, writable again, is renumbered with the rest.
+      const ok = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+      assert.equal(ok.code, 0, ok.err);
+      assert.notEqual(fs.readFileSync(site, 'utf8'), siteText);
+      assert.match(fs.readFileSync(site, 'utf8'), /127\.0\.0\.1:8045/);
     });
   });
 });
