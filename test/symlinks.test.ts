@@ -4,6 +4,7 @@
  * Built in temporary folders; a "secret" outside the workspace must never reach the index.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,14 +84,18 @@ describe('no reads through symbolic links or outside the workspace', function ()
       assert.ok(s.logs.some((l) => /not read .*conf\.d\/secret\.conf: symbolic link not followed/.test(l.message)), JSON.stringify(s.logs));
     });
 
-    it('a didClose of a file outside the workspace drops its editor text and reads nothing from disk', async () => {
+    it('a didOpen and didClose of a file outside the workspace index nothing and read nothing from disk', async () => {
       const uri = pathToFileURL(path.join(outside, 'secret.conf')).href;
       void s.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: 'server {\n  listen 8082;\n}\n' } });
-      await s.until(() => s.server.snapshot().facts.some((f) => f.ports.start === 8082), 'the open editor text indexed');
       void s.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
-      await s.until(() => !s.server.snapshot().facts.some((f) => f.ports.start === 8082), 'the closed text dropped');
+      // A workspace file opened after them shows when both were handled.
+      const marker = pathToFileURL(path.join(ws, 'nginx', 'marker.conf')).href;
+      void s.client.sendNotification('textDocument/didOpen', { textDocument: { uri: marker, languageId: 'nginx', version: 1, text: 'server {\n  listen 8083;\n}\n' } });
+      await s.until(() => s.server.snapshot().facts.some((f) => f.ports.start === 8083), 'the marker indexed');
+      await s.until(() => s.logs.some((l) => /not read .*outside\/secret\.conf: outside the workspace folders/.test(l.message)), 'the didClose handled');
+      assert.equal(s.server.snapshot().facts.some((f) => f.ports.start === 8082), false);
       assert.equal(secretSeen(), false);
-      assert.ok(s.logs.some((l) => /not read .*outside\/secret\.conf: outside the workspace folders/.test(l.message)), JSON.stringify(s.logs));
+      assert.ok(s.logs.some((l) => /not indexed .*outside\/secret\.conf: outside the workspace folders/.test(l.message)), JSON.stringify(s.logs));
     });
   });
 
@@ -135,6 +140,38 @@ describe('no reads through symbolic links or outside the workspace', function ()
       assert.equal(ok.code, 0, ok.err);
       assert.match(fs.readFileSync(site, 'utf8'), /8045/);
       assert.equal(fs.readFileSync(away, 'utf8'), siteText);
+    });
+
+    it('renumber-rtcd refuses while a file with a mention cannot be written, and renumbers once it can', async function () {
+      const host = path.join(base, 'host');
+      fs.cpSync(path.join(ROOT, 'examples', 'prochat-host'), host, { recursive: true });
+      const site = path.join(host, 'etc/nginx/sites-enabled/rtcd');
+      const siteText = fs.readFileSync(site, 'utf8');
+      const config = path.join(host, 'etc/rtcd/config.toml');
+      const rtcd = fs.readFileSync(config, 'utf8');
+      // Root writes through permissions: an immutable file (chattr +i) is what it cannot write.
+      const root = process.getuid?.() === 0;
+      const lock = (on: boolean) => (root ? execFileSync('chattr', [on ? '+i' : '-i', site], { stdio: 'pipe' }) : fs.chmodSync(site, on ? 0o444 : 0o644));
+      try {
+        lock(true);
+      } catch (e) {
+        this.skip(); // a file system without immutable files (tmpfs before Linux 6.0): nothing to test with as root
+        throw e;
+      }
+      try {
+        const r = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+        assert.equal(r.code, 1, r.out);
+        assert.match(r.err, /refused: etc\/nginx\/sites-enabled\/rtcd cannot be written \((EACCES|EPERM)\), so its mention would keep the old port; no file was changed/);
+        assert.equal(r.out, '');
+        assert.equal(fs.readFileSync(config, 'utf8'), rtcd);
+      } finally {
+        lock(false);
+      }
+      // Near miss: the same file, writable again, is renumbered with the rest.
+      const ok = await cli('renumber-rtcd', host, '--api', '8045', '--media', '8047');
+      assert.equal(ok.code, 0, ok.err);
+      assert.notEqual(fs.readFileSync(site, 'utf8'), siteText);
+      assert.match(fs.readFileSync(site, 'utf8'), /127\.0\.0\.1:8045/);
     });
   });
 });

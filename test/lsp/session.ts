@@ -19,7 +19,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import {
   createProtocolConnection,
   ErrorCodes,
@@ -37,9 +36,10 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { isCandidatePath } from '../../server/src/core/index/registry';
 import type { Root, WorkspaceHost } from '../../server/src/core/index/workspace';
+import { lifecycleConnection } from '../../server/src/lsp/lifecycle';
 import type { IndexedParams } from '../../server/src/lsp/protocol';
 import { startServer } from '../../server/src/lsp/server';
-import type { Session } from '../../server/src/lsp/session';
+import type { ServerPlatform, Session } from '../../server/src/lsp/session';
 import { ROOT, withTimeout } from '../helpers';
 
 /** A WorkspaceHost over a map of absolute POSIX paths to texts, which tests may change. */
@@ -93,6 +93,8 @@ export interface SessionOptions {
   settings?: object;
   /** Answer `client/registerCapability` with an error (a client that refuses dynamic registrations). */
   refuseRegistrations?: boolean;
+  /** The server's own file watcher and link check (main.ts gives `chokidarWatcher` and `linkOnTheWay`); default none. */
+  platform?: ServerPlatform;
   /** The answer to `workspace/applyEdit`; default applied. */
   applyEdit?: (p: ApplyWorkspaceEditParams) => ApplyWorkspaceEditResult;
 }
@@ -139,12 +141,12 @@ export const CLIENT_CAPABILITIES: ClientCapabilities = {
   textDocument: { hover: { contentFormat: ['markdown'] }, rename: { prepareSupport: true }, codeAction: { resolveSupport: { properties: ['edit'] } } },
 };
 
-/** A pair of connections over two PassThrough pipes, the server's running {@link startServer}. */
-function connect(host: WorkspaceHost): { client: ProtocolConnection; server: Session; dispose(): void } {
+/** A pair of connections over two PassThrough pipes, the server's running {@link startServer} (with the lifetime rules of lifecycle.ts). */
+export function connect(host: WorkspaceHost, platform?: ServerPlatform): { client: ProtocolConnection; server: Session; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
-  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
-  const server = startServer(serverConnection, host);
+  const { connection: serverConnection } = lifecycleConnection(new StreamMessageReader(up), new StreamMessageWriter(down), () => undefined);
+  const server = startServer(serverConnection, host, platform);
   serverConnection.listen();
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   return {
@@ -207,7 +209,7 @@ function record(client: ProtocolConnection, opts: SessionOptions): Recorder {
 export async function startSession(opts: SessionOptions = {}): Promise<TestSession> {
   const folders = opts.folders ?? [{ path: '/ws', name: 'ws' }];
   const host = opts.host ?? memoryHost(opts.files ?? {});
-  const { client, server, dispose } = connect(host);
+  const { client, server, dispose } = connect(host, opts.platform);
   const r = record(client, opts);
   const uri = (p: string) => pathToFileURL(p).href;
   const init = (await client.sendRequest('initialize', {

@@ -4,9 +4,10 @@
  * `--dry-run` prints a unified diff (the `diff` package's createTwoFilesPatch); otherwise the
  * files are rewritten with every byte outside the changed digits kept (BOM, CRLF, tabs).
  * Exit codes: 0 applied (or diff printed), 1 refused (invalid or taken port, a problem the
- * edit would cause; no file touched), 2 bad usage.
+ * edit would cause, a mention in a file it cannot write; no file touched) or a write that failed
+ * (the message names the files already written), 2 bad usage.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
@@ -56,14 +57,20 @@ function port(name: string, v: string | undefined): number {
 
 /**
  * The new bytes of every file `grouped` edits (its bytes on disk with the edits applied), or why
- * not: a file that may not be written (node/write.ts: a link, outside `dir`) or whose bytes no
- * longer match the indexed text. Reads every file before anything is written.
+ * not: a file that may not be written (node/write.ts: a link, outside `dir`), that this process
+ * cannot write (access(2) W_OK: permissions, an immutable file) or whose bytes no longer match the
+ * indexed text. Reads every file before anything is written.
  */
 function newBytes(grouped: ReadonlyMap<string, Parameters<typeof applyEdits>[1]>, dir: string, textOf: (file: string) => string): Map<string, Buffer> | string {
   const outputs = new Map<string, Buffer>();
   for (const [file, edits] of grouped) {
     const refused = refusedWrite(file, dir);
     if (refused) return refused;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (e) {
+      return `${file.slice(dir.length + 1)} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}), so its mention would keep the old port`;
+    }
     try {
       outputs.set(file, editBytes(readFileSync(file), textOf(file), edits));
     } catch (e) {
@@ -83,6 +90,43 @@ async function unreadLinks(host: ReturnType<typeof nodeHost>, dir: string, accep
   return links.length === 0 ? undefined : links.map((l) => `  ${l.path.slice(dir.length + 1)}: ${l.reason}`).join('\n');
 }
 
+/** The unified diff (one hunk context line) of every file `grouped` edits, paths `a/<rel>` and `b/<rel>`. */
+function unifiedDiff(grouped: ReadonlyMap<string, Parameters<typeof applyEdits>[1]>, textOf: (file: string) => string, rel: (file: string) => string): string {
+  return [...grouped]
+    .map(([file, edits]) => createTwoFilesPatch(`a/${rel(file)}`, `b/${rel(file)}`, textOf(file), applyEdits(textOf(file), edits), undefined, undefined, { context: 1 }).replace(/^=+\n/, ''))
+    .join('');
+}
+
+/**
+ * Writes every file's new bytes (node/write.ts, never through a link); on the first write that
+ * fails (checked before, so a change on disk since: a link put in place, a full disk) stops and
+ * says which file and which were already written. `undefined` when all were written.
+ */
+function writeAll(outputs: ReadonlyMap<string, Buffer>, rel: (file: string) => string): string | undefined {
+  const written: string[] = [];
+  for (const [file, bytes] of outputs) {
+    try {
+      writeNoFollow(file, bytes);
+    } catch (e) {
+      const done = written.length === 0 ? 'no file was changed' : `already written: ${written.join(', ')}`;
+      return `${rel(file)} could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${done}`;
+    }
+    written.push(rel(file));
+  }
+  return undefined;
+}
+
+/** `renumber-rtcd`'s options (util.parseArgs). */
+const RENUMBER_OPTIONS = {
+  api: { type: 'string' },
+  media: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  'host-map': { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+} as const;
+
 /** Runs `renumber-rtcd` with its arguments (after the command name). Resolves to the exit code. */
 export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap: (v: readonly string[]) => HostMapping[]): Promise<number> {
   let values;
@@ -91,15 +135,7 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        api: { type: 'string' },
-        media: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'host-map': { type: 'string', multiple: true },
-        include: { type: 'string', multiple: true },
-        exclude: { type: 'string', multiple: true },
-      },
+      options: RENUMBER_OPTIONS,
     }));
   } catch (e) {
     io.err(`portolan: ${(e as Error).message}\nUsage:\n${RENUMBER_USAGE}\n`);
@@ -174,14 +210,15 @@ export async function renumberMain(argv: string[], io: RenumberIo, parseHostMap:
     return 1;
   }
   if (values['dry-run']) {
-    for (const [file, edits] of grouped) {
-      const old = index.textOf(file) ?? '';
-      io.out(createTwoFilesPatch(`a/${rel(file)}`, `b/${rel(file)}`, old, applyEdits(old, edits), undefined, undefined, { context: 1 }).replace(/^=+\n/, ''));
-    }
+    io.out(unifiedDiff(grouped, (f) => index.textOf(f) ?? '', rel));
     io.out(`# rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files (dry run, nothing written)\n`);
     return 0;
   }
-  for (const [file, bytes] of outputs) writeNoFollow(file, bytes);
+  const failed = writeAll(outputs, rel);
+  if (failed) {
+    io.err(`portolan: error: ${failed}\n`);
+    return 1;
+  }
   io.out(`rtcd API ${cur.api} -> ${api}, media ${cur.media} -> ${media}: ${plan.edits.length} changes in ${grouped.size} files\n`);
   for (const file of grouped.keys()) io.out(`  ${rel(file)}\n`);
   return 0;

@@ -6,7 +6,8 @@
  * Lifecycle: `initialize` records the workspace folders and the client's capabilities and
  * answers the composed capabilities; `initialized` makes the features' dynamic registrations
  * (file watching, settings), loads every candidate file (open or not), publishes diagnostics for
- * all of them and sends `portolan/indexed`. `shutdown` stops publishing. Every handler is
+ * all of them and sends `portolan/indexed`. `shutdown` stops publishing. What may arrive when
+ * (requests before `initialize`, after `shutdown`) is the connection's rule (./lifecycle.ts). Every handler is
  * guarded (./guard.ts): a failure is logged with the handler's name and the server goes on.
  */
 import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
@@ -22,7 +23,7 @@ import { navigation } from './features/navigation';
 import { requests } from './features/requests';
 import { workspace } from './features/workspace';
 import { guard, guardNotification } from './guard';
-import { Session } from './session';
+import { Session, type ServerPlatform } from './session';
 
 /** Every feature of the server, in registration order. */
 export const FEATURES: readonly Feature[] = [diagnostics, workspace, hover, completion, codeActions, navigation, commands, requests, live];
@@ -30,12 +31,14 @@ export const FEATURES: readonly Feature[] = [diagnostics, workspace, hover, comp
 export const SERVER_INFO = { name: 'portolan-language-server', version: '0.1.0' };
 
 /**
- * Serves Portolan over `connection`, reading files through `host`. Returns the session once
+ * Serves Portolan over `connection`, reading files through `host`; `platform` gives the
+ * server's own file watcher (for clients that register none) and the link check of opened
+ * documents (./session.ts `ServerPlatform`; absent parts are not used). Returns the session once
  * handlers are registered; call `connection.listen()` afterwards (the caller owns the transport).
  * Throws when two features claim the same capability.
  */
-export function startServer(connection: Connection, host: WorkspaceHost): Session {
-  const session = new Session(connection, host);
+export function startServer(connection: Connection, host: WorkspaceHost, platform: ServerPlatform = {}): Session {
+  const session = new Session(connection, host, platform);
   const capabilities = composeCapabilities(FEATURES);
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     session.initialize(params);

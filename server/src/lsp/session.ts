@@ -12,57 +12,21 @@
 import { TextDocuments, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
-import { fileFilter } from '../core/index/filter';
 import { isCandidatePath } from '../core/index/registry';
-import { loadWorkspace, WorkspaceIndex, type HostMapping, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
-import { parseRuleSettings, runRules, withCrossProjectConflicts, type PortDiagnostic, type RuleSettings } from '../core/rules';
+import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
+import { runRules, type PortDiagnostic } from '../core/rules';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
+import { folderName, folderSettings, type FolderSettings, type PortolanSettings } from './settings';
 import { IndexedNotification } from './protocol';
+import type { FolderWatcher, WatchFolders } from './watching';
 
-/**
- * The `portolan` settings section of one workspace folder, as the client sends it (untrusted
- * JSON: every field is checked before use).
- */
-export interface PortolanSettings {
-  /** Path glob (relative to the workspace folder) to host name. */
-  hostMap?: Record<string, string>;
-  /** Rule id to severity or "off". */
-  rules?: Record<string, string>;
-  /** `portolan.crossProjectConflicts`: report `project-conflict` notes. */
-  crossProjectConflicts?: boolean;
-  /** Globs (relative to the folder) of the only files to read; empty means every candidate file. */
-  include?: string[];
-  /** Globs (relative to the folder) of files never to read. */
-  exclude?: string[];
-  /** `portolan.live.enabled`: hover and completion consult the live machine's sockets. */
-  live?: { enabled?: boolean };
-}
-
-/** A folder's settings, checked and compiled. */
-export interface FolderSettings {
-  rules: RuleSettings;
-  hostMap: HostMapping[];
-  accept: (relativePath: string) => boolean;
-  /** include/exclude as given, to tell whether the file set must be re-read. */
-  filterKey: string;
-  /** `portolan.live.enabled`. */
-  live: boolean;
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
-
-/** Checks and compiles one folder's settings; anything malformed counts as absent. `root` scopes its host map. */
-export function folderSettings(s: PortolanSettings | null | undefined, root: Root | undefined): FolderSettings {
-  const raw = typeof s === 'object' && s !== null ? s : {};
-  const map = typeof raw.hostMap === 'object' && raw.hostMap !== null ? raw.hostMap : {};
-  const hostMap = Object.entries(map)
-    .filter(([g, h]) => typeof g === 'string' && typeof h === 'string' && g !== '' && h !== '')
-    .map(([glob, host]) => (root ? { glob, host, root: root.path } : { glob, host }));
-  const include = strings(raw.include);
-  const exclude = strings(raw.exclude);
-  const live = typeof raw.live === 'object' && raw.live !== null && raw.live.enabled === true;
-  return { rules: withCrossProjectConflicts(parseRuleSettings(raw.rules), raw.crossProjectConflicts === true), hostMap, accept: fileFilter({ include, exclude }), filterKey: JSON.stringify([include, exclude]), live };
+/** What the server gets from the machine besides file reads (../node/); each part optional (absent in memory-only tests). */
+export interface ServerPlatform {
+  /** The server's own file watcher (../node/watch.ts), for clients that cannot register one. */
+  watchFolders?: WatchFolders;
+  /** Why `path` under the folder `root` is reached through a symbolic link (../node/host.ts), or `undefined`. */
+  linkOnTheWay?(path: string, root: string): string | undefined;
 }
 
 /** A position in a workspace file: its path, its text and the UTF-16 offset. */
@@ -93,11 +57,21 @@ export class Session implements EditTarget {
   /** The generation the last completed publish reflected. */
   private publishedGeneration = -1;
   private publishing = false;
+  /** Who reports changes on disk: the client (a registered watcher), the server itself, or nobody yet. */
+  private watching: 'client' | 'server' | undefined;
+  private watcher: FolderWatcher | undefined;
+  /** Open documents the index refuses (a link, outside the folders), so each is logged once per open. */
+  private refusedDocuments = new Set<string>();
 
   constructor(
     readonly connection: Connection,
     private readonly host: WorkspaceHost,
+    private readonly platform: ServerPlatform = {},
   ) {}
+
+  private get watchFolders(): WatchFolders | undefined {
+    return this.platform.watchFolders;
+  }
 
   /** A line in the client's output (`window/logMessage`, type Log). */
   log(message: string): void {
@@ -114,7 +88,7 @@ export class Session implements EditTarget {
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     this.roots = folders.flatMap((f) => {
       const path = uriToPath(f.uri);
-      return path ? [{ path, name: f.name || path.slice(path.lastIndexOf('/') + 1) }] : [];
+      return path ? [{ path, name: folderName(f.name, path) }] : [];
     });
     this.clientCapabilities = params.capabilities;
     this.index = new WorkspaceIndex({ roots: this.roots }, (m) => this.connection.console.error(`[portolan] ${m}`));
@@ -125,12 +99,28 @@ export class Session implements EditTarget {
     return this.clientCapabilities.workspace?.configuration === true;
   }
 
-  /** On `initialized`: reads the settings, loads every accepted file, then publishes. Publishing starts even when loading failed. */
+  /**
+   * Says who reports changes on disk (the workspace feature, on `initialized`): `client` when a
+   * `workspace/didChangeWatchedFiles` watcher was registered, else `server`: {@link start} then
+   * watches the folders itself. Logs the mode.
+   */
+  watchFiles(mode: 'client' | 'server'): void {
+    this.watching = mode;
+    if (mode === 'client') this.log('file watching: client');
+    else if (this.watchFolders) this.log('file watching: server (chokidar)');
+    else this.log('file watching: none (the client registers no watcher and this server has no watcher of its own)');
+  }
+
+  /**
+   * On `initialized`: reads the settings, loads every accepted file (while the server's own
+   * watcher, if in use, gets ready: the first `portolan/indexed` comes after both), then
+   * publishes. Publishing starts even when loading failed.
+   */
   async start(): Promise<void> {
     try {
       await this.pullSettings();
       this.configureIndex();
-      await this.loadAll();
+      await Promise.all([this.loadAll(), this.startWatcher()]);
     } finally {
       this.ready = true;
     }
@@ -138,9 +128,24 @@ export class Session implements EditTarget {
   }
 
   /** On `shutdown`: no more publishes; one under way stops at its next yield. */
-  stop(): void {
+  async stop(): Promise<void> {
     this.ready = false;
     this.generation++;
+    const w = this.watcher;
+    this.watcher = undefined;
+    await w?.close();
+  }
+
+  /** Starts the server's own watcher when {@link watchFiles} chose it; resolves once it watches. */
+  private async startWatcher(): Promise<void> {
+    if (this.watching !== 'server' || !this.watchFolders || this.watcher) return;
+    this.watcher = this.watchFolders({
+      roots: this.roots.map((r) => r.path),
+      accepts: (p) => isCandidatePath(p) && this.accepts(p),
+      onChange: (events) => void this.filesChanged(events),
+      log: (m) => this.log(m),
+    });
+    await this.watcher.ready;
   }
 
   // Reading the workspace.
@@ -208,16 +213,33 @@ export class Session implements EditTarget {
 
   // Changes.
 
-  /** An open document's new text (`didOpen`, `didChange`). */
+  /**
+   * An open document's new text (`didOpen`, `didChange`). A document outside every workspace
+   * folder, or one that is a symbolic link or lies below one (`platform.linkOnTheWay`), never
+   * enters the index, so neither the table, diagnostics, hover nor any WorkspaceEdit shows it;
+   * the log says "not indexed <path>: <why>" once per open.
+   */
   documentChanged(uri: string, text: string): void {
     const p = uriToPath(uri);
-    if (p && this.accepts(p) && this.index.setText(p, text)) this.schedulePublish();
+    if (p && this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
+  }
+
+  /** Whether an open document's text may enter the index (see {@link documentChanged}); logs a refusal once per open. */
+  private indexesOpen(path: string): boolean {
+    const root = this.index.rootOf(path);
+    const refused = !root ? 'outside the workspace folders' : this.platform.linkOnTheWay?.(path, root.path);
+    if (refused === undefined) return this.accepts(path);
+    if (!this.refusedDocuments.has(path)) this.log(`not indexed ${path}: ${refused}`);
+    this.refusedDocuments.add(path);
+    this.index.remove(path);
+    return false;
   }
 
   /** A document was closed: the disk's text replaces the editor's. */
   async documentClosed(uri: string): Promise<void> {
     const p = uriToPath(uri);
     if (!p) return;
+    this.refusedDocuments.delete(p);
     try {
       await this.reloadFile(p);
     } catch (e) {
@@ -314,7 +336,7 @@ export class Session implements EditTarget {
     }, accepts);
     for (const doc of this.documents.all()) {
       const p = uriToPath(doc.uri);
-      if (p && accepts(p)) this.index.setText(p, doc.getText());
+      if (p && this.indexesOpen(p)) this.index.setText(p, doc.getText());
     }
   }
 

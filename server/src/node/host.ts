@@ -3,7 +3,7 @@
  * tinyglobby (no symlink following, so a symlink loop cannot hang it) and reads them with
  * size and binary checks, never through a symbolic link or outside the folder. Used by the CLI and the language server; the core never imports it.
  */
-import { constants, promises as fs } from 'node:fs';
+import { constants, lstatSync, promises as fs } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { glob } from 'tinyglobby';
@@ -39,6 +39,32 @@ async function notTheNamedFile(path: string, root: string): Promise<string | und
   const rel = named.slice(base.length + 1);
   if (real === `${realBase.replace(/\/+$/, '')}/${rel}`) return undefined;
   return `symbolic link not followed (${rel} resolves to ${real})`;
+}
+
+/**
+ * Why `path` under the workspace folder `root` is reached through a symbolic link (the file
+ * itself or a folder on the way below `root`), or lies outside `root`; `undefined` when neither.
+ * For texts that come from the editor (an opened document): a part of the path that does not
+ * exist on disk (a new, unsaved file) ends the check with `undefined`, since nothing there can
+ * be followed. Synchronous `lstat` per path segment below the folder, so an open is decided
+ * before the next message.
+ */
+export function linkOnTheWay(path: string, root: string): string | undefined {
+  const base = posix.normalize(root).replace(/\/+$/, '');
+  const named = posix.normalize(path);
+  if (!named.startsWith(base + '/')) return `outside the workspace folder ${root}`;
+  let at = base;
+  for (const part of named.slice(base.length + 1).split('/')) {
+    at += `/${part}`;
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) return `symbolic link not followed (${at.slice(base.length + 1)})`;
+  }
+  return undefined;
 }
 
 /** A host over the local file system. `extraIgnore` adds globs (relative to each root) to skip. */

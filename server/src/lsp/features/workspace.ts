@@ -7,7 +7,10 @@
  * vscode-languageclient does; so can Neovim and other editors), and it decides itself which
  * paths it reads (../../core/index/registry.ts `isCandidatePath`). One pattern for everything, so a
  * deleted folder, which arrives as a single event for the folder, is seen too. The VS Code
- * client creates no watchers of its own.
+ * client creates no watchers of its own. A client that does not offer the registration, or
+ * refuses it (Neovim before 0.10), gets the server's own watcher (../../node/watch.ts, chokidar)
+ * on the workspace folders; the log says which: "file watching: client" or "file watching:
+ * server (chokidar)".
  *
  * Settings are pulled per folder (`workspace/configuration`) when the client answers pulls,
  * after a `workspace/didChangeConfiguration` registered for the `portolan` section; otherwise
@@ -16,7 +19,7 @@
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { uriToPath } from '../convert';
 import { guardNotification } from '../guard';
-import type { PortolanSettings } from '../session';
+import type { PortolanSettings } from '../settings';
 import type { Feature } from './feature';
 
 /** The glob the server watches (LSP `GlobPattern`, relative to each workspace folder). */
@@ -40,12 +43,21 @@ export const workspace: Feature = {
   },
   async initialized(session, connection) {
     const caps = session.clientCapabilities.workspace;
-    const register = guardNotification(connection, 'client/registerCapability', async (what: () => Promise<unknown>) => {
-      await what();
-    });
+    // Awaited here (the guard's notification form would not be): the watching mode depends on the answer.
+    const register = async (what: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await what();
+        return true;
+      } catch (e) {
+        session.fail('client/registerCapability', e);
+        return false;
+      }
+    };
+    let mode: 'client' | 'server' = 'server';
     if (caps?.didChangeWatchedFiles?.dynamicRegistration === true) {
-      await register(() => connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] }));
+      if (await register(() => connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] }))) mode = 'client';
     }
+    session.watchFiles(mode);
     if (session.canPullConfig) await register(() => connection.client.register(DidChangeConfigurationNotification.type, { section: 'portolan' }));
   },
 };
