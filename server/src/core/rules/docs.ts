@@ -3,7 +3,9 @@ import type { Snapshot } from '../index/workspace';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
 import { configuredPorts, kubernetesDocument, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
-import { portsMarkdown, regionEdits } from '../index/documents';
+import { portsMarkdown, regionEdits, type GuideSetup } from '../index/documents';
+import { docOffset } from '../formats/markdown/snippets';
+import type { Location, RuleId } from '../model/facts';
 
 function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
   return `${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol}`;
@@ -116,3 +118,49 @@ export const docStale: Rule = {
     return out;
   },
 };
+
+/** The rules a guide's setups are checked with, as the files of a host of their own. */
+export const GUIDE_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['port-conflict', 'rtcd-mismatch', 'public-exposure', 'invalid-port', 'unknown-rtcd-key']);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `rule`'s diagnostics in the setups of guides (see `guideSetupsIn`), moved into the guides:
+ * every location on the Markdown digits of the snippet (a default written nowhere goes to the
+ * start of the fence's body), the message prefixed with `In this guide's "<section>" setup: `
+ * and each `<virtual path>:<line>` in it replaced by `line <line>` of the guide. Only rules of
+ * {@link GUIDE_RULES} are run; `data` is kept, with `guide: true` added.
+ */
+export function guideDiagnostics(setups: readonly GuideSetup[], rule: Rule): PortDiagnostic[] {
+  if (!GUIDE_RULES.has(rule.id)) return [];
+  const out: PortDiagnostic[] = [];
+  for (const setup of setups) {
+    const byPath = new Map(setup.snippets.map((s) => [s.path, s]));
+    const move = (loc: Location): Location | undefined => {
+      const s = byPath.get(loc.file);
+      if (!s) return undefined;
+      const start = docOffset(s, loc.span.start);
+      return { file: setup.file, span: { start, end: Math.max(start, docOffset(s, loc.span.end)) } };
+    };
+    let message = (m: string) => m;
+    for (const s of setup.snippets) {
+      const pattern = new RegExp(`${escapeRegExp(setup.snapshot.display(s.path))}:(\\d+)`, 'g');
+      const first = s.line + 1;
+      const prev = message;
+      message = (m) => prev(m).replace(pattern, (_, n: string) => `line ${Math.max(Number(n), first)}`);
+    }
+    const where = setup.title === '' ? "In this guide's setup: " : `In this guide's "${setup.title}" setup: `;
+    for (const d of rule.check(setup.snapshot)) {
+      const location = move(d.location);
+      if (!location) continue;
+      const related = d.related.flatMap((r) => {
+        const l = move(r.location);
+        return l ? [{ location: l, message: message(r.message) }] : [];
+      });
+      out.push({ ...d, location, message: where + message(d.message), related, data: { ...(d.data ?? {}), guide: true } });
+    }
+  }
+  return out;
+}

@@ -7,7 +7,8 @@ import { applySuppressions, SUPPRESSION_KEYWORD } from '../index/suppress';
 import type { Snapshot } from '../index/workspace';
 import { portConflict } from './conflict';
 import { projectConflict } from './project';
-import { docConflict, docDrift, docStale } from './docs';
+import { docConflict, docDrift, docStale, GUIDE_RULES, guideDiagnostics } from './docs';
+import { guideSetupsIn, type GuideSetup } from '../index/documents';
 import { publicExposure } from './exposure';
 import { invalidPort, parseError, unknownRtcdKey } from './findings';
 import { firewallMissing, firewallStale } from './firewall';
@@ -89,11 +90,14 @@ export function runRules(
   const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? (rule.optIn ? 'off' : d.severity);
   const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
   const found: PortDiagnostic[] = [];
+  // The setups of the guides' snippets, checked by the GUIDE_RULES as hosts of their own (rules/docs.ts).
+  let setups: GuideSetup[] | undefined;
   for (const rule of RULES) {
     if (everywhereOff(rule)) continue;
     let list: PortDiagnostic[];
     try {
       list = rule.check(snap);
+      if (GUIDE_RULES.has(rule.id)) list = [...list, ...guideDiagnostics((setups ??= guideSetupsIn(snap)), rule)];
     } catch (e) {
       onError(rule.id, e);
       continue;
