@@ -1,5 +1,6 @@
 import { formatRange, rangesOverlap } from '../model/ports';
 import type { Snapshot } from '../index/workspace';
+import { MAX_RELATED } from './limits';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
 import { configuredPorts, kubernetesDocument, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
@@ -11,13 +12,34 @@ function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
   return `${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol}`;
 }
 
-function sameService(a: string, b: string): boolean {
-  const n = (s: string) => s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
-  return n(a) === n(b);
+/** A service name as compared: parenthesized remarks dropped, spaces collapsed, lower case. */
+function serviceName(s: string): string {
+  return s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function overlap(a: PlacedDocFact, b: PlacedDocFact): boolean {
-  return rangesOverlap(a.ports, b.ports) && protocolsOverlap(a.protocol, b.protocol);
+/**
+ * Pairs of one document's facts compared at most: beyond it the document's remaining pairs are
+ * not looked at (a document giving one port to hundreds of services still gets its first findings).
+ */
+export const MAX_DOC_PAIRS = 250_000;
+
+/**
+ * Calls `visit(i, j)` for every pair of indices into `facts` whose port ranges overlap
+ * (protocols not compared): a sweep over the facts sorted by start, so the cost is n log n plus
+ * the pairs visited (at most {@link MAX_DOC_PAIRS}), not n x n.
+ */
+function forEachOverlap(facts: readonly PlacedDocFact[], visit: (i: number, j: number) => void): void {
+  const order = facts.map((_, i) => i).sort((x, y) => facts[x]!.ports.start - facts[y]!.ports.start);
+  let active: number[] = [];
+  let visits = 0;
+  for (const j of order) {
+    visits += active.length;
+    if (visits > MAX_DOC_PAIRS) return;
+    const start = facts[j]!.ports.start;
+    active = active.filter((i) => facts[i]!.ports.end >= start);
+    for (const i of active) visit(i, j);
+    active.push(j);
+  }
 }
 
 function lineNo(snap: Snapshot, f: PlacedDocFact): number {
@@ -27,12 +49,18 @@ function lineNo(snap: Snapshot, f: PlacedDocFact): number {
 /** Rows of a summary table that restate an earlier row of their project drop out; the rest stand. */
 function statedBinds(facts: readonly PlacedDocFact[]): PlacedDocFact[] {
   const rows = facts.filter((f) => f.source === 'table' && f.kind === 'bind');
-  const detailed = rows.filter((f) => !f.summary);
-  return rows.filter((f) => {
-    if (!f.summary) return true;
-    const project = f.project?.toLowerCase();
-    return !detailed.some((d) => overlap(d, f) && (project === undefined || d.headings.some((h) => h.toLowerCase().includes(project))));
+  const restated = new Set<number>();
+  const restates = (summary: PlacedDocFact, d: PlacedDocFact): boolean => {
+    const project = summary.project?.toLowerCase();
+    return protocolsOverlap(d.protocol, summary.protocol) && (project === undefined || d.headings.some((h) => h.toLowerCase().includes(project)));
+  };
+  forEachOverlap(rows, (i, j) => {
+    const a = rows[i]!;
+    const b = rows[j]!;
+    if (a.summary && !b.summary && restates(a, b)) restated.add(i);
+    if (b.summary && !a.summary && restates(b, a)) restated.add(j);
   });
+  return rows.filter((_, i) => !restated.has(i));
 }
 
 export const docConflict: Rule = {
@@ -45,11 +73,29 @@ export const docConflict: Rule = {
       // Components of a Helm chart or Kubernetes guide are separate Deployments, each with its own pod IP.
       if (kubernetesDocument(snap, doc.file, snap.textOf(doc.file) ?? '') !== undefined) continue;
       const binds = statedBinds(doc.facts);
-      for (const a of binds) {
-        const others = binds.filter((b) => b !== a && overlap(a, b) && !sameService(a.service, b.service));
-        if (others.length === 0) continue;
+      const name = binds.map((f) => serviceName(f.service));
+      // Per fact (by index, which is document order): how many others conflict, and the first MAX_RELATED of them.
+      const count = new Array<number>(binds.length).fill(0);
+      const firsts: number[][] = binds.map(() => []);
+      const add = (i: number, j: number) => {
+        count[i]!++;
+        const list = firsts[i]!;
+        if (list.length === MAX_RELATED && j > list[MAX_RELATED - 1]!) return;
+        let k = list.length;
+        while (k > 0 && list[k - 1]! > j) k--;
+        list.splice(k, 0, j);
+        if (list.length > MAX_RELATED) list.pop();
+      };
+      forEachOverlap(binds, (i, j) => {
+        if (!protocolsOverlap(binds[i]!.protocol, binds[j]!.protocol) || name[i] === name[j]) return;
+        add(i, j);
+        add(j, i);
+      });
+      for (const [i, a] of binds.entries()) {
+        if (count[i] === 0) continue;
+        const others = firsts[i]!.map((j) => binds[j]!);
         const first = others[0]!;
-        const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
+        const more = count[i]! > 1 ? ` and ${count[i]! - 1} more` : '';
         out.push({
           rule: 'doc-conflict', severity: 'warning', location: a.location,
           message: `${label(a)} is documented for "${a.service}" and also for "${first.service}" (line ${lineNo(snap, first)})${more}; one host cannot give it to both`,
