@@ -82,12 +82,13 @@ export interface GuideSetup {
 }
 
 /** Paths a snippet of this kind may stand for when its first line names none, in order of preference (`i` numbers the fence). */
-function defaultPaths(kind: SnippetKind, text: string, i: number): string[] {
+function defaultPaths(kind: SnippetKind, text: string, i: number, rtcdSetup: boolean): string[] {
   switch (kind) {
     case 'toml':
       return classify('/guide.toml', text).mod?.id === 'rtcd-toml' ? ['etc/rtcd/config.toml', `etc/rtcd/config-${i}.toml`] : [`guide-${i}.toml`];
     case 'nginx':
-      return [`etc/nginx/conf.d/guide-${i}.conf`];
+      // In a setup that configures rtcd, nginx stands in front of rtcd (rules/rtcd.ts knows the proxy by its file name).
+      return [...(rtcdSetup ? ['etc/nginx/conf.d/rtcd.conf'] : []), `etc/nginx/conf.d/guide-${i}.conf`];
     case 'compose':
       return [i === 1 ? 'docker-compose.yml' : `docker-compose.guide-${i}.yml`];
     case 'systemd': {
@@ -117,8 +118,9 @@ export function guideSetupsOf(file: string, text: string): GuideSetup[] {
     const index = new WorkspaceIndex({ roots: [{ path: GUIDE_ROOT, name: 'guide' }] });
     const snippets: PlacedSnippet[] = [];
     const taken = new Set<string>();
+    const rtcdSetup = setup.snippets.some((s) => /(?:^|\/)rtcd(?:\/|\.)/.test(s.namedPath ?? '') || /\brtcd\b/.test(s.text) && s.kind !== 'nginx');
     setup.snippets.forEach((s, n) => {
-      const paths = [...(s.namedPath ? [s.namedPath] : []), ...defaultPaths(s.kind, s.text, n + 1)];
+      const paths = [...(s.namedPath ? [s.namedPath] : []), ...defaultPaths(s.kind, s.text, n + 1, rtcdSetup)];
       const rel = paths.find((p) => !taken.has(p) && classify(`${GUIDE_ROOT}/${p}`, s.text).mod !== undefined);
       if (rel === undefined) return;
       taken.add(rel);

@@ -42,13 +42,20 @@ function forEachOverlap(facts: readonly PlacedDocFact[], visit: (i: number, j: n
   }
 }
 
+/** A service word without a plural `s` ("files" -> "file"); `undefined` stays. */
+function singular(word: string | undefined): string | undefined {
+  return word !== undefined && word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+}
+
 function lineNo(snap: Snapshot, f: PlacedDocFact): number {
   return snap.lineOf(f.location) + 1;
 }
 
 /** Rows of a summary table that restate an earlier row of their project drop out; the rest stand. */
 function statedBinds(facts: readonly PlacedDocFact[]): PlacedDocFact[] {
-  const rows = facts.filter((f) => f.source === 'table' && f.kind === 'bind');
+  // In document order: table rows, list items, and code `port=` whose service has a name of its own.
+  const rows = facts.filter((f) => f.kind === 'bind' && (f.source === 'table' || f.source === 'list' || (f.source === 'code' && serviceKey(f.service) !== undefined)))
+    .sort((a, b) => a.location.span.start - b.location.span.start);
   const restated = new Set<number>();
   const restates = (summary: PlacedDocFact, d: PlacedDocFact): boolean => {
     const project = summary.project?.toLowerCase();
@@ -86,10 +93,17 @@ export const docConflict: Rule = {
         list.splice(k, 0, j);
         if (list.length > MAX_RELATED) list.pop();
       };
+      const key = binds.map((f) => (f.source === 'table' ? undefined : singular(serviceKey(f.service))));
       forEachOverlap(binds, (i, j) => {
-        if (!protocolsOverlap(binds[i]!.protocol, binds[j]!.protocol) || name[i] === name[j]) return;
-        add(i, j);
-        add(j, i);
+        const a = binds[i]!;
+        const b = binds[j]!;
+        if (!protocolsOverlap(a.protocol, b.protocol) || name[i] === name[j]) return;
+        // A list item names its service more loosely ("File transfer server", "Files"): the service's word decides.
+        if ((a.source === 'list' || b.source === 'list' || a.source === 'code' || b.source === 'code') && (key[i] ?? singular(serviceKey(a.service))) === (key[j] ?? singular(serviceKey(b.service)))) return;
+        // Code proposes a port; the document's stated plan is not wrong because of it: only the code is reported.
+        if (a.source === 'code' && b.source === 'code') return;
+        if (b.source !== 'code') add(i, j);
+        if (a.source !== 'code') add(j, i);
       });
       for (const [i, a] of binds.entries()) {
         if (count[i] === 0) continue;

@@ -32,6 +32,7 @@ import { nginxFormat } from '../nginx';
 import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
+import { CODE_LANGS, codePorts, listPorts, type StatedPort } from './lists';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 
 /**
@@ -75,11 +76,15 @@ export interface DocumentedFact {
   summary: boolean;
   /** The port digits (the published port of `3002:3000`). */
   location: Location;
-  /** The whole table row line, or the fenced block. */
+  /** The whole table row line, the list item's line, the code line, or the fenced block. */
   row: Location;
-  /** `table` for a table row, `fence` for a fenced code block. */
-  source: 'table' | 'fence';
-  /** "table row" or the directive/key of a fenced mention ("listen", "ports", "-p"). */
+  /**
+   * `table` for a table row, `list` for a list item ("Port 5556: File transfer server (TCP)"),
+   * `fence` for a configuration fence read by a format module, `code` for a `port=` argument or
+   * assignment in a program code fence (see ./lists).
+   */
+  source: 'table' | 'list' | 'fence' | 'code';
+  /** "table row", "list item", "port= argument", "assignment", or the directive/key of a fenced mention ("listen", "ports", "-p"). */
   detail: string;
   /** For `3002:3000`: the container port 3000. */
   target?: PortRange;
@@ -267,13 +272,21 @@ function portTableHeader(header: Line, delimiter: Line | undefined): Column[] | 
   return hs as Column[];
 }
 
-/** Cheap test used by detection: a port table or a generated region anywhere in the text. */
+/** How many list items stating a port make a document a port reference by themselves. */
+const MIN_LIST_PORTS = 2;
+
+/**
+ * Cheap test used by detection: a port table, a generated region, or at least
+ * {@link MIN_LIST_PORTS} list items stating a port (see ./lists) outside fences anywhere in the text.
+ */
 export function looksLikePortDoc(text: string): boolean {
   if (text.includes(REGION_BEGIN)) return true;
-  if (!/\|\s*\**\s*ports?/i.test(text)) return false;
+  const table = /\|\s*\**\s*ports?/i.test(text);
+  const list = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+[*_`]*(?:ports?[ \t]+\d|tcp|udp|\d{1,5}\/(?:tcp|udp))/im.test(text);
+  if (!table && !list) return false;
   const ls = lines(text);
-  for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
-  return false;
+  if (table) for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
+  return list && listPorts(ls, insideCursor(fencedBlocks(text).map((b) => b.body))).length >= MIN_LIST_PORTS;
 }
 
 /** The format module that reads a fenced block of this language and content, if any. */
@@ -328,6 +341,14 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
   return out;
 }
 
+/** A documented bind from a list item or a code line. */
+function statedFact(path: string, p: StatedPort, source: 'list' | 'code', headings: string[]): DocumentedFact {
+  return {
+    kind: 'bind', ports: p.ports, protocol: p.protocol ?? 'tcp', service: p.service, headings, summary: false,
+    location: { file: path, span: p.span }, row: { file: path, span: p.line }, source, detail: p.detail,
+  };
+}
+
 /**
  * Reads a port reference document. `path` is only used in the locations returned. Tables inside
  * fenced blocks, inside generated regions, or anywhere in a reference that starts with
@@ -340,6 +361,7 @@ export function readPortDoc(path: string, text: string): PortDoc {
   const fences = fencedBlocks(text).map((b) => b.body);
   const skipped = insideCursor([...fences, ...regions.map((r) => ({ start: r.begin.start, end: r.end.end }))]);
   const ls = lines(text);
+  const skipFences = insideCursor(fences);
   const headingMarks: { at: number; level: number; text: string }[] = [];
   const inFence = insideCursor(fences);
   for (const l of ls) {
@@ -386,6 +408,11 @@ export function readPortDoc(path: string, text: string): PortDoc {
     }
     i = j - 1;
   }
+  for (const p of listPorts(ls, skipFences)) facts.push(statedFact(path, p, 'list', headingsAt(p.line.start)));
   facts.push(...fenceFacts(path, text, headingsAt));
+  for (const block of fencedBlocks(text)) {
+    if (!CODE_LANGS.has(block.lang)) continue;
+    for (const p of codePorts(text.slice(block.body.start, block.body.end), block.body.start)) facts.push(statedFact(path, p, 'code', headingsAt(p.span.start)));
+  }
   return { facts, regions };
 }

@@ -162,7 +162,7 @@ function snippetOf(text: string, block: FencedBlock, line: number): Snippet | un
   const named = namedPath(first);
   const wrap = kind === 'compose' && !COMPOSE_CONTENT.test(raw) && line >= 2;
   if (kind === 'compose' && !wrap && !COMPOSE_CONTENT.test(raw)) return undefined;
-  const padding = wrap ? '\n'.repeat(line - 2) + 'services:\n  guide:\n' : '\n'.repeat(line);
+  const padding = wrap ? '\n'.repeat(line - 2) + 'services:\n  app:\n' : '\n'.repeat(line);
   const snippet: Snippet = { kind, body: block.body, line, text: padding, segments: [] };
   if (named) snippet.namedPath = named;
   if (!wrap) {

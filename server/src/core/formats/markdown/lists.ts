@@ -1,0 +1,171 @@
+/**
+ * Port facts of a guide outside tables: Markdown list items that state a port, and `port=`
+ * keyword arguments and assignments in program code fences (Python). Both become documented
+ * binds (see ./portdoc); nothing here is configuration Portolan reads with a format module.
+ *
+ * List items (CommonMark 0.31 "List items": `-`, `*`, `+` or `1.`/`1)` and a space; emphasis
+ * `**`/`__` and code ticks around the parts allowed) in one of three shapes:
+ * - `Port N: purpose (PROTO)` (also `Ports N-M`, `-` or `–` instead of `:`), the protocol in the
+ *   trailing parentheses (`TCP`, `UDP`, `HTTPS`...); without one the item is a note
+ *   ("Port 3021: Will be freed", "Port 3020: Open") and not read;
+ * - `PROTO N (purpose)`, PROTO one of `TCP`, `UDP`, `TCP/UDP`, `UDP/TCP`;
+ * - `N/proto - purpose` (`:` or `–` instead of `-`).
+ * Other items ("Default: Port 8081", "User A: uses port 8081", "API (3001)") are not read.
+ *
+ * Code (info string `python`/`py`): `name=N` keyword arguments whose name is `port` or ends in
+ * `_port` (the service is the called name: `CollaborationServer(host='0.0.0.0', port=5556)`),
+ * and assignments `name = N` / `self.name = N` of such names (the service is the name's words
+ * before `port`: `server_port` -> "server"). Only decimal literals count; `port = find(8081)`
+ * and comparisons do not.
+ *
+ * Ports are integers 1-65535 (others are skipped); ranges inclusive. Offsets are UTF-16 code
+ * units into the document. Linear time; never throws.
+ */
+import type { PortRange, Protocol, Span } from '../../model/facts';
+import { isValidPort } from '../../model/ports';
+
+/** A port a list item or a code line gives a service. */
+export interface StatedPort {
+  ports: PortRange;
+  /** `undefined` when the item names no protocol (TCP is then assumed by the caller). */
+  protocol?: Protocol;
+  service: string;
+  /** The first port's digits. */
+  span: Span;
+  /** The list item's line, or the code line. */
+  line: Span;
+  /** "list item", "port= argument", "assignment". */
+  detail: string;
+}
+
+const EM = '[*_`]*';
+const N = '(\\d{1,5})(?:[ \\t]*[-–][ \\t]*(\\d{1,5}))?';
+const PORT_FIRST = new RegExp(`^${EM}ports?[ \\t]+${N}${EM}[ \\t]*[:–-][ \\t]*(.+)$`, 'i');
+const PROTO_FIRST = new RegExp(`^${EM}(tcp|udp|tcp/udp|udp/tcp)${EM}[ \\t]+${EM}${N}${EM}[ \\t]*\\(([^()]+)\\)[ \\t]*$`, 'i');
+const NUMBER_FIRST = new RegExp(`^${EM}${N}/(tcp|udp)${EM}[ \\t]+[-–:][ \\t]+(.+)$`, 'i');
+
+function protocolOf(s: string): Protocol | undefined {
+  const c = s.toLowerCase();
+  const tcp = /\btcp\b/.test(c);
+  const udp = /\budp\b/.test(c);
+  if (tcp && udp) return 'both';
+  if (udp) return 'udp';
+  if (tcp || /\b(https?|wss?|grpc|tls)\b/.test(c)) return 'tcp';
+  return undefined;
+}
+
+function clean(s: string): string {
+  return s.replace(/\*\*|__|`/g, '').replace(/\s+/g, ' ').trim();
+}
+
+function range(a: string, b: string | undefined): PortRange | undefined {
+  const start = Number(a);
+  const end = b === undefined ? start : Number(b);
+  return isValidPort(start) && isValidPort(end) && start <= end ? { start, end } : undefined;
+}
+
+/**
+ * The port a list item states, or `undefined`. `item` is the text after the list marker,
+ * starting at document offset `at`; `line` is the item's line.
+ */
+export function listItemPort(item: string, at: number, line: Span): StatedPort | undefined {
+  let m = PORT_FIRST.exec(item);
+  if (m) {
+    const ports = range(m[1]!, m[2]);
+    const rest = m[3]!;
+    const paren = /\(([^()]*)\)[*_`\s]*$/.exec(rest);
+    const service = clean(paren ? rest.slice(0, paren.index) : rest).replace(/[.:;,]+$/, '');
+    if (!ports || service === '' || !/[A-Za-z]/.test(service)) return undefined;
+    // Without a protocol the item is a status or a note ("Port 3021: Will be freed"), not a port plan.
+    const proto = paren ? protocolOf(paren[1]!) : undefined;
+    if (!proto) return undefined;
+    return withProto({ ports, service, span: digits(item, at, m[1]!), line, detail: 'list item' }, proto);
+  }
+  m = PROTO_FIRST.exec(item);
+  if (m) {
+    const ports = range(m[2]!, m[3]);
+    const service = clean(m[4]!);
+    if (!ports || service === '') return undefined;
+    return withProto({ ports, service, span: digits(item, at, m[2]!, item.toLowerCase().indexOf(m[1]!.toLowerCase()) + m[1]!.length), line, detail: 'list item' }, protocolOf(m[1]!));
+  }
+  m = NUMBER_FIRST.exec(item);
+  if (m) {
+    const ports = range(m[1]!, m[2]);
+    const service = clean(m[4]!);
+    if (!ports || service === '' || !/[A-Za-z]/.test(service)) return undefined;
+    return withProto({ ports, service, span: digits(item, at, m[1]!), line, detail: 'list item' }, protocolOf(m[3]!));
+  }
+  return undefined;
+}
+
+function withProto(p: StatedPort, proto: Protocol | undefined): StatedPort {
+  if (proto) p.protocol = proto;
+  return p;
+}
+
+/** Span of the first occurrence of `number` in `item` at or after `from`. */
+function digits(item: string, at: number, number: string, from = 0): Span {
+  const i = item.indexOf(number, from);
+  return { start: at + i, end: at + i + number.length };
+}
+
+const LIST_ITEM = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(.*)$/;
+
+/** The ports the list items of `lines` state (lines inside fences are the caller's to skip). */
+export function listPorts(lines: readonly { start: number; end: number; text: string }[], skip: (at: number) => boolean): StatedPort[] {
+  const out: StatedPort[] = [];
+  for (const l of lines) {
+    if (skip(l.start)) continue;
+    const m = LIST_ITEM.exec(l.text);
+    if (!m) continue;
+    const p = listItemPort(m[2]!, l.start + m[1]!.length, { start: l.start, end: l.end });
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Info strings of program code whose `port=` arguments and assignments are read. */
+export const CODE_LANGS: ReadonlySet<string> = new Set(['python', 'py', 'python3']);
+
+const PORT_NAME = /(?<![\w.])((?:self\.)?([A-Za-z_]\w*))[ \t]*=(?!=)[ \t]*(\d{1,5})(?![\w.])/g;
+
+/** The called name before the innermost `(` left open before `offset` in `body`, if any. */
+function callee(body: string, offset: number): string | undefined {
+  let depth = 0;
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = body[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth === 0) return /([A-Za-z_][\w.]*)[ \t]*$/.exec(body.slice(Math.max(0, i - 200), i))?.[1];
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The `port=` keyword arguments and assignments of a code fence body (see the module comment).
+ * `bodyStart` is the body's document offset. At most 200 code units are looked back for a call.
+ */
+export function codePorts(body: string, bodyStart: number): StatedPort[] {
+  const out: StatedPort[] = [];
+  const lineStarts: number[] = [0];
+  for (let i = 0; i < body.length; i++) if (body[i] === '\n') lineStarts.push(i + 1);
+  let lineOf = 0;
+  for (const m of body.matchAll(PORT_NAME)) {
+    while (lineOf + 1 < lineStarts.length && lineStarts[lineOf + 1]! <= m.index) lineOf++;
+    const name = m[2]!;
+    if (!/^(?:\w+_)?port$/i.test(name)) continue;
+    const ports = range(m[3]!, undefined);
+    if (!ports) continue;
+    const lineStart = lineStarts[lineOf]!;
+    const lineEnd = lineOf + 1 < lineStarts.length ? lineStarts[lineOf + 1]! - 1 : body.length;
+    if (/#/.test(body.slice(lineStart, m.index))) continue;
+    const at = m.index + m[0].length - m[3]!.length;
+    const prefix = name.replace(/_?port$/i, '').replace(/_/g, ' ');
+    const call = m[1]!.startsWith('self.') ? undefined : callee(body.slice(Math.max(0, m.index - 2000), m.index), Math.min(m.index, 2000));
+    const service = call ? (prefix ? `${call} ${prefix}` : call) : prefix;
+    out.push({ ports, service, span: { start: bodyStart + at, end: bodyStart + at + m[3]!.length }, line: { start: bodyStart + lineStart, end: bodyStart + lineEnd }, detail: call ? 'port= argument' : 'assignment' });
+  }
+  return out;
+}
