@@ -333,7 +333,8 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
       if (f.location.span.start < 0 || f.location.span.end > blanked.length) continue;
       const span = { start: block.body.start + f.location.span.start, end: block.body.start + f.location.span.end };
       out.push({
-        kind: f.kind, ports: f.ports, protocol: f.protocol, service: f.owner, headings: headingsAt(span.start),
+        // rtcd's module names its owner after the file, which here is the guide: the program is rtcd.
+        kind: f.kind, ports: f.ports, protocol: f.protocol, service: mod === rtcdFormat ? 'rtcd' : f.owner, headings: headingsAt(span.start),
         summary: false, location: { file: path, span }, row: { file: path, span: block.body }, source: 'fence', detail: f.detail,
       });
     }
