@@ -129,15 +129,27 @@ export const CODE_LANGS: ReadonlySet<string> = new Set(['python', 'py', 'python3
 
 const PORT_NAME = /(?<![\w.])((?:self\.)?([A-Za-z_]\w*))[ \t]*=(?!=)[ \t]*(\d{1,5})(?![\w.])/g;
 
-/** The called name before the innermost `(` left open before `offset` in `body`, if any. */
+/** How far back from a keyword argument its call's `(` is looked for, in code units. */
+const CALL_LOOKBACK = 2000;
+
+/** The called name (`CollaborationServer`, `socket.bind`) before the innermost `(` left open before `offset` in `body`, looking back at most {@link CALL_LOOKBACK} code units. */
 function callee(body: string, offset: number): string | undefined {
   let depth = 0;
-  for (let i = offset - 1; i >= 0; i--) {
+  const stop = Math.max(0, offset - CALL_LOOKBACK);
+  for (let i = offset - 1; i >= stop; i--) {
     const c = body[i];
     if (c === ')') depth++;
     else if (c === '(') {
-      if (depth === 0) return /([A-Za-z_][\w.]*)[ \t]*$/.exec(body.slice(Math.max(0, i - 200), i))?.[1];
-      depth--;
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      let end = i;
+      while (end > stop && (body[end - 1] === ' ' || body[end - 1] === '\t')) end--;
+      let begin = end;
+      while (begin > stop && /[\w.]/.test(body[begin - 1]!)) begin--;
+      while (begin < end && !/[A-Za-z_]/.test(body[begin]!)) begin++;
+      return begin < end ? body.slice(begin, end) : undefined;
     }
   }
   return undefined;
@@ -145,7 +157,7 @@ function callee(body: string, offset: number): string | undefined {
 
 /**
  * The `port=` keyword arguments and assignments of a code fence body (see the module comment).
- * `bodyStart` is the body's document offset. At most 200 code units are looked back for a call.
+ * `bodyStart` is the body's document offset.
  */
 export function codePorts(body: string, bodyStart: number): StatedPort[] {
   const out: StatedPort[] = [];
@@ -163,7 +175,7 @@ export function codePorts(body: string, bodyStart: number): StatedPort[] {
     if (/#/.test(body.slice(lineStart, m.index))) continue;
     const at = m.index + m[0].length - m[3]!.length;
     const prefix = name.replace(/_?port$/i, '').replace(/_/g, ' ');
-    const call = m[1]!.startsWith('self.') ? undefined : callee(body.slice(Math.max(0, m.index - 2000), m.index), Math.min(m.index, 2000));
+    const call = m[1]!.startsWith('self.') ? undefined : callee(body, m.index);
     const service = call ? (prefix ? `${call} ${prefix}` : call) : prefix;
     out.push({ ports, service, span: { start: bodyStart + at, end: bodyStart + at + m[3]!.length }, line: { start: bodyStart + lineStart, end: bodyStart + lineEnd }, detail: call ? 'port= argument' : 'assignment' });
   }

@@ -18,13 +18,17 @@
  *
  * Offsets are UTF-16 code units. The virtual text keeps the Markdown's line numbers (its first
  * lines are padding), so a virtual line N is the guide's line N. Pure; never throws; at most
- * {@link MAX_SNIPPETS} fences of a document are read (bounded work on hostile input).
+ * {@link MAX_SNIPPETS} fences and {@link MAX_VIRTUAL_TEXT} code units of virtual text per
+ * document (bounded work on hostile input).
  */
 import type { Span } from '../../model/facts';
 import { fencedBlocks, PROMPT_LANGS, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 
 /** How many fences of one document are read as configuration, at most. */
 export const MAX_SNIPPETS = 64;
+
+/** Code units of virtual text (padding included) built for one document, at most; later fences are not read. */
+export const MAX_VIRTUAL_TEXT = 4 * 1024 * 1024;
 
 /** What a snippet is read as. */
 export type SnippetKind = 'toml' | 'nginx' | 'compose' | 'systemd' | 'shell' | 'dotenv' | 'json';
@@ -191,12 +195,16 @@ export function guideSetups(text: string): Setup[] {
   const cursor = { at: 0, line: 0 };
   let h = -1;
   let read = 0;
+  let built = 0;
   for (const block of blocks) {
     if (read >= MAX_SNIPPETS) break;
     while (h + 1 < marks.length && marks[h + 1]!.at < block.body.start) h++;
-    const snippet = snippetOf(text, block, lineIndexAt(text, block.body.start, cursor));
+    const line = lineIndexAt(text, block.body.start, cursor);
+    if (built + line + (block.body.end - block.body.start) * 2 > MAX_VIRTUAL_TEXT) break;
+    const snippet = snippetOf(text, block, line);
     if (!snippet) continue;
     read++;
+    built += snippet.text.length;
     let setup = setups.get(h);
     if (!setup) {
       setup = { title: h >= 0 ? marks[h]!.text : '', snippets: [] };
