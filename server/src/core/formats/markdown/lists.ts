@@ -23,6 +23,8 @@
  */
 import type { PortRange, Protocol, Span } from '../../model/facts';
 import { isValidPort } from '../../model/ports';
+import { fencedBlocks } from './fences';
+import type { DocumentedFact } from './portdoc';
 
 /** A port a list item or a code line gives a service. */
 export interface StatedPort {
@@ -124,6 +126,28 @@ export function listPorts(lines: readonly { start: number; end: number; text: st
   return out;
 }
 
+/** How many list items stating a port make a document a port reference by themselves. */
+export const MIN_LIST_PORTS = 2;
+
+/** True when at least {@link MIN_LIST_PORTS} list items outside fences state a port (detection of port documents). */
+export function looksLikePortList(text: string): boolean {
+  if (!/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+[*_`]*(?:ports?[ \t]+\d|tcp|udp|\d{1,5}\/(?:tcp|udp))/im.test(text)) return false;
+  const fences = fencedBlocks(text).map((b) => b.body);
+  const lines: { start: number; end: number; text: string }[] = [];
+  for (let start = 0; start <= text.length;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    lines.push({ start, end, text: text.slice(start, end).replace(/\r$/, '') });
+    start = nl < 0 ? text.length + 1 : nl + 1;
+  }
+  let f = 0;
+  const inFence = (at: number) => {
+    while (f < fences.length && fences[f]!.end <= at) f++;
+    return f < fences.length && at >= fences[f]!.start;
+  };
+  return listPorts(lines, inFence).length >= MIN_LIST_PORTS;
+}
+
 /** Info strings of program code whose `port=` arguments and assignments are read. */
 export const CODE_LANGS: ReadonlySet<string> = new Set(['python', 'py', 'python3']);
 
@@ -180,4 +204,12 @@ export function codePorts(body: string, bodyStart: number): StatedPort[] {
     out.push({ ports, service, span: { start: bodyStart + at, end: bodyStart + at + m[3]!.length }, line: { start: bodyStart + lineStart, end: bodyStart + lineEnd }, detail: call ? 'port= argument' : 'assignment' });
   }
   return out;
+}
+
+/** The documented bind (see ./portdoc) of a list item (`list`) or a code line (`code`) of the document `path`; TCP when no protocol is stated. */
+export function statedFact(path: string, p: StatedPort, source: 'list' | 'code', headings: string[]): DocumentedFact {
+  return {
+    kind: 'bind', ports: p.ports, protocol: p.protocol ?? 'tcp', service: p.service, headings, summary: false,
+    location: { file: path, span: p.span }, row: { file: path, span: p.line }, source, detail: p.detail,
+  };
 }

@@ -32,7 +32,7 @@ import { nginxFormat } from '../nginx';
 import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
-import { CODE_LANGS, codePorts, listPorts, type StatedPort } from './lists';
+import { CODE_LANGS, codePorts, listPorts, looksLikePortList, statedFact } from './lists';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 
 /**
@@ -78,11 +78,7 @@ export interface DocumentedFact {
   location: Location;
   /** The whole table row line, the list item's line, the code line, or the fenced block. */
   row: Location;
-  /**
-   * `table` for a table row, `list` for a list item ("Port 5556: File transfer server (TCP)"),
-   * `fence` for a configuration fence read by a format module, `code` for a `port=` argument or
-   * assignment in a program code fence (see ./lists).
-   */
+  /** `table` row, `list` item ("Port 5556: Files (TCP)"), configuration `fence`, or `code` `port=` (see ./lists). */
   source: 'table' | 'list' | 'fence' | 'code';
   /** "table row", "list item", "port= argument", "assignment", or the directive/key of a fenced mention ("listen", "ports", "-p"). */
   detail: string;
@@ -272,21 +268,13 @@ function portTableHeader(header: Line, delimiter: Line | undefined): Column[] | 
   return hs as Column[];
 }
 
-/** How many list items stating a port make a document a port reference by themselves. */
-const MIN_LIST_PORTS = 2;
-
-/**
- * Cheap test used by detection: a port table, a generated region, or at least
- * {@link MIN_LIST_PORTS} list items stating a port (see ./lists) outside fences anywhere in the text.
- */
+/** Cheap test used by detection: a port table, a generated region, or list items stating ports (see ./lists `looksLikePortList`). */
 export function looksLikePortDoc(text: string): boolean {
-  if (text.includes(REGION_BEGIN)) return true;
-  const table = /\|\s*\**\s*ports?/i.test(text);
-  const list = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+[*_`]*(?:ports?[ \t]+\d|tcp|udp|\d{1,5}\/(?:tcp|udp))/im.test(text);
-  if (!table && !list) return false;
+  if (text.includes(REGION_BEGIN) || looksLikePortList(text)) return true;
+  if (!/\|\s*\**\s*ports?/i.test(text)) return false;
   const ls = lines(text);
-  if (table) for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
-  return list && listPorts(ls, insideCursor(fencedBlocks(text).map((b) => b.body))).length >= MIN_LIST_PORTS;
+  for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
+  return false;
 }
 
 /** The format module that reads a fenced block of this language and content, if any. */
@@ -340,14 +328,6 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
     }
   }
   return out;
-}
-
-/** A documented bind from a list item or a code line. */
-function statedFact(path: string, p: StatedPort, source: 'list' | 'code', headings: string[]): DocumentedFact {
-  return {
-    kind: 'bind', ports: p.ports, protocol: p.protocol ?? 'tcp', service: p.service, headings, summary: false,
-    location: { file: path, span: p.span }, row: { file: path, span: p.line }, source, detail: p.detail,
-  };
 }
 
 /**
