@@ -29,12 +29,16 @@ describe('markdown format', () => {
       assert.equal(markdownFormat.detect('/ws/README.markdown', '~~~\nufw deny 23\n~~~\n'), 'weak');
     });
 
-    it('is false for prose, inline code, non-shell blocks, other extensions and the rtcd guide', () => {
+    it('is weak for a guide in prose with a configuration fence (the rtcd guide: a unit, docker run)', () => {
+      assert.equal(markdownFormat.detect('/ws/rtcd/getting_started.md', corpusText('rtcd/getting_started.md')), 'weak');
+    });
+
+    it('is false for prose, inline code, non-shell blocks, other extensions, and a configuration fence in a text that never speaks of ports', () => {
+      assert.equal(markdownFormat.detect(F, '# Setup\n\n```\n[Unit]\nDescription=x\n[Service]\nExecStart=/usr/bin/x\n```\n'), false);
       assert.equal(markdownFormat.detect(F, 'Run `sudo ufw allow 80` first.\n'), false);
       assert.equal(markdownFormat.detect(F, '```python\nos.system("ufw allow 80")\n```\n'), false);
       assert.equal(markdownFormat.detect(F, '```bash\nsudo ufw status\n```\n'), false);
       assert.equal(markdownFormat.detect('/ws/notes.txt', '```\nufw allow 80\n```\n'), false);
-      assert.equal(markdownFormat.detect('/ws/rtcd/getting_started.md', corpusText('rtcd/getting_started.md')), false);
     });
   });
 

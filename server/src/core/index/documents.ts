@@ -3,12 +3,15 @@
  * the generated region that keeps a document's port table up to date, and the name matching that
  * links a documented service to the configuration that binds it. Pure.
  */
-import { readPortDoc, REGION_BEGIN, REGION_END, type DocumentedFact, type GeneratedRegion } from '../formats/markdown/portdoc';
+import { GENERATED_REFERENCE, readPortDoc, REGION_BEGIN, REGION_END, type DocumentedFact, type GeneratedRegion } from '../formats/markdown/portdoc';
 import type { Location, PortFact, Protocol } from '../model/facts';
 import { formatRange } from '../model/ports';
+import { guideSetups, type Snippet, type SnippetKind } from '../formats/markdown/snippets';
 import { containerPorts } from './listeners';
+import { classify } from './registry';
 import { markdownTable, portTable } from './table';
 import type { Snapshot } from './snapshot';
+import { WorkspaceIndex } from './workspace';
 
 /** A documented fact with the host of its document. */
 export interface PlacedDocFact extends DocumentedFact {
@@ -56,6 +59,91 @@ export function kubernetesDocument(snap: Pick<Snapshot, 'textOf' | 'roots'>, fil
   if (/\bhelm\s+chart\b|\bkubernetes\b|\bk8s\b/i.test(title)) return `its title is "${title.trim()}"`;
   if (/\bkubernetes\b/i.test(text) && /^\s*(?:\$\s*)?(?:helm\s+(?:install|upgrade)|kubectl\s+apply)\b/m.test(text)) return 'it is about Kubernetes (helm install / kubectl apply)';
   return undefined;
+}
+
+/** Where the virtual files of a guide's setup live; nothing is ever read from there. */
+export const GUIDE_ROOT = '/portolan-guide';
+
+/** A snippet with the virtual path it was read under. */
+export interface PlacedSnippet extends Snippet {
+  /** Absolute virtual path under {@link GUIDE_ROOT}. */
+  path: string;
+}
+
+/** One setup of a guide, analysed on its own: the snippets as files of one host. */
+export interface GuideSetup {
+  /** The guide (an absolute path of the outer snapshot). */
+  file: string;
+  /** The heading the setup is written under ("Scenario 1: Port 8443 is FREE"), `''` before any heading. */
+  title: string;
+  snippets: PlacedSnippet[];
+  /** The snippets' own workspace: one root, {@link GUIDE_ROOT}, on the host named `guide`. */
+  snapshot: Snapshot;
+}
+
+/** Paths a snippet of this kind may stand for when its first line names none, in order of preference (`i` numbers the fence). */
+function defaultPaths(kind: SnippetKind, text: string, i: number, rtcdSetup: boolean): string[] {
+  switch (kind) {
+    case 'toml':
+      return classify('/guide.toml', text).mod?.id === 'rtcd-toml' ? ['etc/rtcd/config.toml', `etc/rtcd/config-${i}.toml`] : [`guide-${i}.toml`];
+    case 'nginx':
+      // In a setup that configures rtcd, nginx stands in front of rtcd (rules/rtcd.ts knows the proxy by its file name).
+      return [...(rtcdSetup ? ['etc/nginx/conf.d/rtcd.conf'] : []), `etc/nginx/conf.d/guide-${i}.conf`];
+    case 'compose':
+      return [i === 1 ? 'docker-compose.yml' : `docker-compose.guide-${i}.yml`];
+    case 'systemd': {
+      const program = /^[ \t]*ExecStart[ \t]*=[ \t]*[-@:+!]*(?:\S*\/)?([\w.-]+)/m.exec(text)?.[1];
+      return [...(program ? [`etc/systemd/system/${program}.service`] : []), `etc/systemd/system/guide-${i}.service`];
+    }
+    case 'shell':
+      return [`guide-${i}.sh`];
+    case 'dotenv':
+      return [i === 1 ? '.env' : `guide-${i}.env`];
+    case 'json':
+      return ['config/config.json', `config-${i}/config.json`];
+  }
+}
+
+/**
+ * The setups of a guide (see `formats/markdown/snippets.ts`), each read by the format modules as
+ * the files of one host of its own: a snippet stands for the file its first line names when a
+ * format recognizes that path, else for the usual file of its kind (rtcd's
+ * `etc/rtcd/config.toml` for TOML that rtcd reads, a `.conf` under `etc/nginx/conf.d/`, a
+ * `docker-compose.yml`, `etc/systemd/system/<program>.service`, a shell script). A snippet no
+ * format recognizes under any of its paths is left out. `file` and `text` are the guide's.
+ */
+export function guideSetupsOf(file: string, text: string): GuideSetup[] {
+  const out: GuideSetup[] = [];
+  for (const setup of guideSetups(text)) {
+    const index = new WorkspaceIndex({ roots: [{ path: GUIDE_ROOT, name: 'guide' }] });
+    const snippets: PlacedSnippet[] = [];
+    const taken = new Set<string>();
+    const rtcdSetup = setup.snippets.some((s) => /(?:^|\/)rtcd(?:\/|\.)/.test(s.namedPath ?? '') || /\brtcd\b/.test(s.text) && s.kind !== 'nginx');
+    setup.snippets.forEach((s, n) => {
+      const paths = [...(s.namedPath ? [s.namedPath] : []), ...defaultPaths(s.kind, s.text, n + 1, rtcdSetup)];
+      const rel = paths.find((p) => !taken.has(p) && classify(`${GUIDE_ROOT}/${p}`, s.text).mod !== undefined);
+      if (rel === undefined) return;
+      taken.add(rel);
+      const path = `${GUIDE_ROOT}/${rel}`;
+      index.setText(path, s.text);
+      snippets.push({ ...s, path });
+    });
+    if (snippets.length > 0) out.push({ file, title: setup.title, snippets, snapshot: index.snapshot() });
+  }
+  return out;
+}
+
+/**
+ * The setups of every guide of a snapshot: the documents classified as Markdown/port reference,
+ * except Kubernetes guides (see {@link kubernetesDocument}) and generated references.
+ */
+export function guideSetupsIn(snap: Snapshot): GuideSetup[] {
+  const out: GuideSetup[] = [];
+  for (const [file, state] of snap.files) {
+    if (state.format !== 'markdown' || state.text.startsWith(GENERATED_REFERENCE) || kubernetesDocument(snap, file, state.text) !== undefined) continue;
+    out.push(...guideSetupsOf(file, state.text));
+  }
+  return out;
 }
 
 const STOP = new Set(['http', 'https', 'tcp', 'udp', 'tls', 'ssl', 'the', 'a', 'an', 'port', 'ports', 'server', 'service', 'default', 'main', 'required', 'optional']);

@@ -1,21 +1,50 @@
 import { formatRange, rangesOverlap } from '../model/ports';
 import type { Snapshot } from '../index/workspace';
+import { MAX_RELATED } from './limits';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
 import { configuredPorts, kubernetesDocument, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
-import { portsMarkdown, regionEdits } from '../index/documents';
+import { portsMarkdown, regionEdits, type GuideSetup } from '../index/documents';
+import { docOffset } from '../formats/markdown/snippets';
+import type { Location, RuleId } from '../model/facts';
 
 function label(f: Pick<PlacedDocFact, 'ports' | 'protocol'>): string {
   return `${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol}`;
 }
 
-function sameService(a: string, b: string): boolean {
-  const n = (s: string) => s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
-  return n(a) === n(b);
+/** A service name as compared: parenthesized remarks dropped, spaces collapsed, lower case. */
+function serviceName(s: string): string {
+  return s.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-function overlap(a: PlacedDocFact, b: PlacedDocFact): boolean {
-  return rangesOverlap(a.ports, b.ports) && protocolsOverlap(a.protocol, b.protocol);
+/**
+ * Pairs of one document's facts compared at most: beyond it the document's remaining pairs are
+ * not looked at (a document giving one port to hundreds of services still gets its first findings).
+ */
+export const MAX_DOC_PAIRS = 250_000;
+
+/**
+ * Calls `visit(i, j)` for every pair of indices into `facts` whose port ranges overlap
+ * (protocols not compared): a sweep over the facts sorted by start, so the cost is n log n plus
+ * the pairs visited (at most {@link MAX_DOC_PAIRS}), not n x n.
+ */
+function forEachOverlap(facts: readonly PlacedDocFact[], visit: (i: number, j: number) => void): void {
+  const order = facts.map((_, i) => i).sort((x, y) => facts[x]!.ports.start - facts[y]!.ports.start);
+  let active: number[] = [];
+  let visits = 0;
+  for (const j of order) {
+    visits += active.length;
+    if (visits > MAX_DOC_PAIRS) return;
+    const start = facts[j]!.ports.start;
+    active = active.filter((i) => facts[i]!.ports.end >= start);
+    for (const i of active) visit(i, j);
+    active.push(j);
+  }
+}
+
+/** A service word without a plural `s` ("files" -> "file"); `undefined` stays. */
+function singular(word: string | undefined): string | undefined {
+  return word !== undefined && word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
 }
 
 function lineNo(snap: Snapshot, f: PlacedDocFact): number {
@@ -24,13 +53,21 @@ function lineNo(snap: Snapshot, f: PlacedDocFact): number {
 
 /** Rows of a summary table that restate an earlier row of their project drop out; the rest stand. */
 function statedBinds(facts: readonly PlacedDocFact[]): PlacedDocFact[] {
-  const rows = facts.filter((f) => f.source === 'table' && f.kind === 'bind');
-  const detailed = rows.filter((f) => !f.summary);
-  return rows.filter((f) => {
-    if (!f.summary) return true;
-    const project = f.project?.toLowerCase();
-    return !detailed.some((d) => overlap(d, f) && (project === undefined || d.headings.some((h) => h.toLowerCase().includes(project))));
+  // In document order: table rows, list items, and code `port=` whose service has a name of its own.
+  const rows = facts.filter((f) => f.kind === 'bind' && (f.source === 'table' || f.source === 'list' || (f.source === 'code' && serviceKey(f.service) !== undefined)))
+    .sort((a, b) => a.location.span.start - b.location.span.start);
+  const restated = new Set<number>();
+  const restates = (summary: PlacedDocFact, d: PlacedDocFact): boolean => {
+    const project = summary.project?.toLowerCase();
+    return protocolsOverlap(d.protocol, summary.protocol) && (project === undefined || d.headings.some((h) => h.toLowerCase().includes(project)));
+  };
+  forEachOverlap(rows, (i, j) => {
+    const a = rows[i]!;
+    const b = rows[j]!;
+    if (a.summary && !b.summary && restates(a, b)) restated.add(i);
+    if (b.summary && !a.summary && restates(b, a)) restated.add(j);
   });
+  return rows.filter((_, i) => !restated.has(i));
 }
 
 export const docConflict: Rule = {
@@ -43,11 +80,36 @@ export const docConflict: Rule = {
       // Components of a Helm chart or Kubernetes guide are separate Deployments, each with its own pod IP.
       if (kubernetesDocument(snap, doc.file, snap.textOf(doc.file) ?? '') !== undefined) continue;
       const binds = statedBinds(doc.facts);
-      for (const a of binds) {
-        const others = binds.filter((b) => b !== a && overlap(a, b) && !sameService(a.service, b.service));
-        if (others.length === 0) continue;
+      const name = binds.map((f) => serviceName(f.service));
+      // Per fact (by index, which is document order): how many others conflict, and the first MAX_RELATED of them.
+      const count = new Array<number>(binds.length).fill(0);
+      const firsts: number[][] = binds.map(() => []);
+      const add = (i: number, j: number) => {
+        count[i]!++;
+        const list = firsts[i]!;
+        if (list.length === MAX_RELATED && j > list[MAX_RELATED - 1]!) return;
+        let k = list.length;
+        while (k > 0 && list[k - 1]! > j) k--;
+        list.splice(k, 0, j);
+        if (list.length > MAX_RELATED) list.pop();
+      };
+      const key = binds.map((f) => (f.source === 'table' ? undefined : singular(serviceKey(f.service))));
+      forEachOverlap(binds, (i, j) => {
+        const a = binds[i]!;
+        const b = binds[j]!;
+        if (!protocolsOverlap(a.protocol, b.protocol) || name[i] === name[j]) return;
+        // A list item names its service more loosely ("File transfer server", "Files"): the service's word decides.
+        if ((a.source === 'list' || b.source === 'list' || a.source === 'code' || b.source === 'code') && (key[i] ?? singular(serviceKey(a.service))) === (key[j] ?? singular(serviceKey(b.service)))) return;
+        // Code proposes a port; the document's stated plan is not wrong because of it: only the code is reported.
+        if (a.source === 'code' && b.source === 'code') return;
+        if (b.source !== 'code') add(i, j);
+        if (a.source !== 'code') add(j, i);
+      });
+      for (const [i, a] of binds.entries()) {
+        if (count[i] === 0) continue;
+        const others = firsts[i]!.map((j) => binds[j]!);
         const first = others[0]!;
-        const more = others.length > 1 ? ` and ${others.length - 1} more` : '';
+        const more = count[i]! > 1 ? ` and ${count[i]! - 1} more` : '';
         out.push({
           rule: 'doc-conflict', severity: 'warning', location: a.location,
           message: `${label(a)} is documented for "${a.service}" and also for "${first.service}" (line ${lineNo(snap, first)})${more}; one host cannot give it to both`,
@@ -116,3 +178,49 @@ export const docStale: Rule = {
     return out;
   },
 };
+
+/** The rules a guide's setups are checked with, as the files of a host of their own. */
+export const GUIDE_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['port-conflict', 'rtcd-mismatch', 'public-exposure', 'invalid-port', 'unknown-rtcd-key']);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `rule`'s diagnostics in the setups of guides (see `guideSetupsIn`), moved into the guides:
+ * every location on the Markdown digits of the snippet (a default written nowhere goes to the
+ * start of the fence's body), the message prefixed with `In this guide's "<section>" setup: `
+ * and each `<virtual path>:<line>` in it replaced by `line <line>` of the guide. Only rules of
+ * {@link GUIDE_RULES} are run; `data` is kept, with `guide: true` added.
+ */
+export function guideDiagnostics(setups: readonly GuideSetup[], rule: Rule): PortDiagnostic[] {
+  if (!GUIDE_RULES.has(rule.id)) return [];
+  const out: PortDiagnostic[] = [];
+  for (const setup of setups) {
+    const byPath = new Map(setup.snippets.map((s) => [s.path, s]));
+    const move = (loc: Location): Location | undefined => {
+      const s = byPath.get(loc.file);
+      if (!s) return undefined;
+      const start = docOffset(s, loc.span.start);
+      return { file: setup.file, span: { start, end: Math.max(start, docOffset(s, loc.span.end)) } };
+    };
+    let message = (m: string) => m;
+    for (const s of setup.snippets) {
+      const pattern = new RegExp(`${escapeRegExp(setup.snapshot.display(s.path))}:(\\d+)`, 'g');
+      const first = s.line + 1;
+      const prev = message;
+      message = (m) => prev(m).replace(pattern, (_, n: string) => `line ${Math.max(Number(n), first)}`);
+    }
+    const where = setup.title === '' ? "In this guide's setup: " : `In this guide's "${setup.title}" setup: `;
+    for (const d of rule.check(setup.snapshot)) {
+      const location = move(d.location);
+      if (!location) continue;
+      const related = d.related.flatMap((r) => {
+        const l = move(r.location);
+        return l ? [{ location: l, message: message(r.message) }] : [];
+      });
+      out.push({ ...d, location, message: where + message(d.message), related, data: { ...(d.data ?? {}), guide: true } });
+    }
+  }
+  return out;
+}

@@ -7,15 +7,18 @@ import { applySuppressions, SUPPRESSION_KEYWORD } from '../index/suppress';
 import type { Snapshot } from '../index/workspace';
 import { portConflict } from './conflict';
 import { projectConflict } from './project';
-import { docConflict, docDrift, docStale } from './docs';
+import { docConflict, docDrift, docStale, GUIDE_RULES, guideDiagnostics } from './docs';
+import { guideSetupsIn, type GuideSetup } from '../index/documents';
 import { publicExposure } from './exposure';
 import { invalidPort, parseError, unknownRtcdKey } from './findings';
 import { firewallMissing, firewallStale } from './firewall';
+import { boundDiagnostics } from './limits';
 import type { PortDiagnostic, Rule } from './rule';
 import { rtcdMismatch } from './rtcd';
 import { unresolvedReference } from './unresolved';
 
 export type { PortDiagnostic, Rule } from './rule';
+export { MAX_DIAGNOSTICS_PER_RULE, MAX_MESSAGE_LENGTH, MAX_RELATED } from './limits';
 export { withCrossProjectConflicts } from './project';
 
 /** All rules in a stable order. */
@@ -75,6 +78,9 @@ export function parseRuleSettings(value: unknown): RuleSettings {
  *   hides nothing is reported as `unused-suppression`.
  * - A rule that throws is reported through `onError` and skipped, so one faulty rule cannot take
  *   the others down.
+ * - Output is bounded (./limits): per file and rule the first {@link MAX_DIAGNOSTICS_PER_RULE}
+ *   diagnostics by position, then one summarising "… and K more" diagnostic; messages cut at
+ *   {@link MAX_MESSAGE_LENGTH} code units; at most {@link MAX_RELATED} related locations each.
  */
 export function runRules(
   snap: Snapshot,
@@ -89,11 +95,14 @@ export function runRules(
   const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? (rule.optIn ? 'off' : d.severity);
   const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
   const found: PortDiagnostic[] = [];
+  // The setups of the guides' snippets, checked by the GUIDE_RULES as hosts of their own (rules/docs.ts).
+  let setups: GuideSetup[] | undefined;
   for (const rule of RULES) {
     if (everywhereOff(rule)) continue;
     let list: PortDiagnostic[];
     try {
       list = rule.check(snap);
+      if (GUIDE_RULES.has(rule.id)) list = [...list, ...guideDiagnostics((setups ??= guideSetupsIn(snap)), rule)];
     } catch (e) {
       onError(rule.id, e);
       continue;
@@ -121,5 +130,5 @@ export function runRules(
     if (sev !== 'off') out.push({ rule: UNUSED_SUPPRESSION.id, severity: sev, location: u.location, message: u.message, related: [] });
   }
   out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule)));
-  return out;
+  return boundDiagnostics(out);
 }

@@ -222,14 +222,16 @@ function firewallStaleFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
 
 function exposureFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
   if (d.data?.['fix'] !== 'loopback') return [];
-  const b = factOf(ctx.snap, d, (f) => f.kind === 'bind');
+  // In a guide (rules/docs.ts guideDiagnostics) the bind is in the setup's own snapshot; the diagnostic is on its Markdown digits.
+  const fact = factOf(ctx.snap, d, (f) => f.kind === 'bind');
+  const b = fact ?? (d.data?.['guide'] === true ? { location: d.location, ports: undefined } : undefined);
   if (!b) return [];
   const file = b.location.file;
   const text = ctx.textOf(file);
   if (text === undefined) return [];
   const line = lineAt(text, b.location.span.start);
   const before = text.slice(line.span.start, b.location.span.start);
-  const title = `Publish ${formatRange(b.ports)} on 127.0.0.1 only`;
+  const title = `Publish ${b.ports ? formatRange(b.ports) : text.slice(b.location.span.start, b.location.span.end)} on 127.0.0.1 only`;
   const ip = /(0\.0\.0\.0|\[::\]|::):$/.exec(before);
   if (ip) {
     const start = b.location.span.start - ip[0].length;

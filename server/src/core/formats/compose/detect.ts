@@ -42,7 +42,7 @@ export function detectCompose(path: string, text: string): Detection {
   const name = basename(path);
   if (!/\.ya?ml$/i.test(name)) return false;
   if (/(^|\/)\.github\//.test(path) || /^\.gitlab-ci\.ya?ml$/i.test(name)) return false;
-  if (FOREIGN.test(text) || /^(\s*(#.*)?\r?\n)*(---\s*\r?\n)?- /.test(text)) return false;
+  if (FOREIGN.test(text) || /^([ \t]*(#.*)?\r?\n)*(---[ \t]*\r?\n)?- /.test(text)) return false;
   const services = hasServicesMapping(text);
   if (COMPOSE_NAME.test(name)) {
     if (services) return 'strong';

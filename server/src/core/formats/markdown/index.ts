@@ -10,6 +10,7 @@ import { splitCommands } from '../shell/words';
 import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 import { looksLikePortDoc } from './portdoc';
+import { guideSetups } from './snippets';
 
 export { fencedBlocks, type FencedBlock } from './fences';
 
@@ -21,9 +22,20 @@ function ufwBlocks(text: string): FencedBlock[] {
 }
 
 /**
+ * A guide in prose with configuration fences: a `.md`, `.markdown` or `.txt` file that speaks of
+ * ports ("port", "ports" outside or inside fences) and has at least one fence ./snippets reads as
+ * configuration other than ufw commands alone (a unit, nginx, compose, TOML, `docker run`).
+ */
+function looksLikeGuide(path: string, text: string): boolean {
+  if (!/\.(?:md|markdown|txt)$/i.test(path) || !/^[ \t]*(?:`{3,}|~{3,})/m.test(text) || !/\bports?\b/i.test(text)) return false;
+  return guideSetups(text).some((s) => s.snippets.some((n) => n.kind !== 'shell' || /\bdocker[ \t]+(?:container[ \t]+)?run\b/.test(n.text)));
+}
+
+/**
  * Markdown (`*.md`, `*.markdown`): weak detection when a fenced block holds a
  * `ufw allow|deny|reject|limit` command; any file (a `.txt` too) is also weakly detected when it
- * is a port reference by content (see ./portdoc: a port table or a generated region), false
+ * is a port reference by content (see ./portdoc: a port table, list items stating ports or a
+ * generated region) or a guide in prose with configuration fences (see `looksLikeGuide`), false
  * otherwise. The documented ports themselves are read by ./portdoc, not here. Extraction reads
  * only the fenced shell blocks (see `SHELL_LANGS` in ./fences) that contain a ufw command and
  * turns their ufw rules into `firewall` facts (offsets are in the whole document); a leading
@@ -33,7 +45,7 @@ function ufwBlocks(text: string): FencedBlock[] {
 export const markdownFormat: FormatModule = {
   id: 'markdown',
   detect(path: string, text: string): Detection {
-    if (looksLikePortDoc(text)) return 'weak';
+    if (looksLikePortDoc(text) || looksLikeGuide(path, text)) return 'weak';
     if (!/\.(?:md|markdown)$/i.test(path) || !UFW_RULE.test(text)) return false;
     return ufwBlocks(text).length > 0 ? 'weak' : false;
   },

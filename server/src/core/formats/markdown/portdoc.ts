@@ -32,6 +32,7 @@ import { nginxFormat } from '../nginx';
 import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
+import { CODE_LANGS, codePorts, listPorts, looksLikePortList, statedFact } from './lists';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 
 /**
@@ -75,11 +76,11 @@ export interface DocumentedFact {
   summary: boolean;
   /** The port digits (the published port of `3002:3000`). */
   location: Location;
-  /** The whole table row line, or the fenced block. */
+  /** The whole table row line, the list item's line, the code line, or the fenced block. */
   row: Location;
-  /** `table` for a table row, `fence` for a fenced code block. */
-  source: 'table' | 'fence';
-  /** "table row" or the directive/key of a fenced mention ("listen", "ports", "-p"). */
+  /** `table` row, `list` item ("Port 5556: Files (TCP)"), configuration `fence`, or `code` `port=` (see ./lists). */
+  source: 'table' | 'list' | 'fence' | 'code';
+  /** "table row", "list item", "port= argument", "assignment", or the directive/key of a fenced mention ("listen", "ports", "-p"). */
   detail: string;
   /** For `3002:3000`: the container port 3000. */
   target?: PortRange;
@@ -219,8 +220,43 @@ export function generatedRegions(text: string): GeneratedRegion[] {
   return out;
 }
 
-function inside(spans: readonly Span[], at: number): boolean {
-  return spans.some((s) => at >= s.start && at < s.end);
+/**
+ * A test "is `at` inside one of `spans`" for offsets asked in non-decreasing order: one pass over
+ * the spans sorted by start, so a document with many fences costs linear time, not lines x fences.
+ */
+function insideCursor(spans: readonly Span[]): (at: number) => boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let k = 0;
+  let reach = -1;
+  return (at) => {
+    for (; k < sorted.length && sorted[k]!.start <= at; k++) reach = Math.max(reach, sorted[k]!.end);
+    return at < reach;
+  };
+}
+
+/**
+ * The heading stack at an offset (outermost first, empty texts dropped), from the document's
+ * heading lines in order: each heading's stack is kept (at most 6 levels), and a query is a binary
+ * search, so many tables or fenced facts under many headings cost n log n, not n x headings.
+ */
+function headingStacks(marks: readonly { at: number; level: number; text: string }[]): (offset: number) => string[] {
+  const stacks: string[][] = [];
+  let stack: { level: number; text: string }[] = [];
+  for (const h of marks) {
+    stack = stack.filter((s) => s.level < h.level);
+    stack.push(h);
+    stacks.push(stack.map((s) => s.text).filter((t) => t !== ''));
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid]!.at <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? [] : [...stacks[lo - 1]!];
+  };
 }
 
 /** True when a line pair starts a port table: a header with a port column and one of the other known columns, then a delimiter row. */
@@ -232,9 +268,9 @@ function portTableHeader(header: Line, delimiter: Line | undefined): Column[] | 
   return hs as Column[];
 }
 
-/** Cheap test used by detection: a port table or a generated region anywhere in the text. */
+/** Cheap test used by detection: a port table, a generated region, or list items stating ports (see ./lists `looksLikePortList`). */
 export function looksLikePortDoc(text: string): boolean {
-  if (text.includes(REGION_BEGIN)) return true;
+  if (text.includes(REGION_BEGIN) || looksLikePortList(text)) return true;
   if (!/\|\s*\**\s*ports?/i.test(text)) return false;
   const ls = lines(text);
   for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
@@ -250,16 +286,20 @@ function fenceModule(lang: string, body: string): FormatModule | undefined {
   return undefined;
 }
 
-/** The document with everything outside the sorted, disjoint `keep` spans replaced by spaces (newlines kept), so offsets stay exact. */
-function blankOutside(text: string, keep: readonly Span[]): string {
+/**
+ * The text of `within` with everything outside the sorted, disjoint `keep` spans (document
+ * offsets inside `within`) replaced by spaces (newlines kept), so offsets relative to
+ * `within.start` stay exact. Only the block is copied: a document of many blocks costs linear time.
+ */
+function blankOutside(text: string, within: Span, keep: readonly Span[]): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   let out = '';
-  let at = 0;
+  let at = within.start;
   for (const k of keep) {
     out += blank(text.slice(at, k.start)) + text.slice(k.start, k.end);
     at = k.end;
   }
-  return out + blank(text.slice(at));
+  return out + blank(text.slice(at, within.end));
 }
 
 /** Where a format module reads a block: a shell block's command ranges, any other block's whole body. */
@@ -273,14 +313,17 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
     const body = text.slice(block.body.start, block.body.end);
     const mod = fenceModule(block.lang, body);
     if (!mod) continue;
-    const blanked = blankOutside(text, readRanges(text, block));
+    // The module reads the block alone (offsets relative to its start), not the whole document per block.
+    const blanked = blankOutside(text, block.body, readRanges(text, block));
     const ctx: ExtractContext = { path, text: blanked, read: () => undefined, files: () => [] };
     for (const f of mod.extract(ctx).facts) {
       if ((f.kind !== 'bind' && f.kind !== 'reference') || f.derivation.kind !== 'literal' || f.publishedBy) continue;
-      if (f.location.span.start < block.body.start || f.location.span.end > block.body.end) continue;
+      if (f.location.span.start < 0 || f.location.span.end > blanked.length) continue;
+      const span = { start: block.body.start + f.location.span.start, end: block.body.start + f.location.span.end };
       out.push({
-        kind: f.kind, ports: f.ports, protocol: f.protocol, service: f.owner, headings: headingsAt(f.location.span.start),
-        summary: false, location: { file: path, span: f.location.span }, row: { file: path, span: block.body }, source: 'fence', detail: f.detail,
+        // rtcd's module names its owner after the file, which here is the guide: the program is rtcd.
+        kind: f.kind, ports: f.ports, protocol: f.protocol, service: mod === rtcdFormat ? 'rtcd' : f.owner, headings: headingsAt(span.start),
+        summary: false, location: { file: path, span }, row: { file: path, span: block.body }, source: 'fence', detail: f.detail,
       });
     }
   }
@@ -297,26 +340,20 @@ export function readPortDoc(path: string, text: string): PortDoc {
   const regions = generatedRegions(text);
   if (text.startsWith(GENERATED_REFERENCE)) return { facts: [], regions };
   const fences = fencedBlocks(text).map((b) => b.body);
-  const skip = [...fences, ...regions.map((r) => ({ start: r.begin.start, end: r.end.end }))];
+  const skipped = insideCursor([...fences, ...regions.map((r) => ({ start: r.begin.start, end: r.end.end }))]);
   const ls = lines(text);
+  const skipFences = insideCursor(fences);
   const headingMarks: { at: number; level: number; text: string }[] = [];
+  const inFence = insideCursor(fences);
   for (const l of ls) {
-    if (inside(fences, l.start)) continue;
+    if (inFence(l.start)) continue;
     const m = /^ {0,3}(#{1,6})[ \t]+(.*)$/.exec(l.text);
     if (m) headingMarks.push({ at: l.start, level: m[1]!.length, text: headingText(m[2]!) });
   }
-  const headingsAt = (offset: number): string[] => {
-    const stack: { level: number; text: string }[] = [];
-    for (const h of headingMarks) {
-      if (h.at > offset) break;
-      while (stack.length > 0 && stack[stack.length - 1]!.level >= h.level) stack.pop();
-      stack.push(h);
-    }
-    return stack.map((h) => h.text).filter((t) => t !== '');
-  };
+  const headingsAt = headingStacks(headingMarks);
   const facts: DocumentedFact[] = [];
   for (let i = 0; i + 1 < ls.length; i++) {
-    if (inside(skip, ls[i]!.start)) continue;
+    if (skipped(ls[i]!.start)) continue;
     const cols = portTableHeader(ls[i]!, ls[i + 1]);
     if (!cols) continue;
     const headings = headingsAt(ls[i]!.start);
@@ -352,6 +389,11 @@ export function readPortDoc(path: string, text: string): PortDoc {
     }
     i = j - 1;
   }
+  for (const p of listPorts(ls, skipFences)) facts.push(statedFact(path, p, 'list', headingsAt(p.line.start)));
   facts.push(...fenceFacts(path, text, headingsAt));
+  for (const block of fencedBlocks(text)) {
+    if (!CODE_LANGS.has(block.lang)) continue;
+    for (const p of codePorts(text.slice(block.body.start, block.body.end), block.body.start)) facts.push(statedFact(path, p, 'code', headingsAt(p.span.start)));
+  }
   return { facts, regions };
 }
