@@ -17,6 +17,8 @@ import { main } from '../server/src/cli/main';
 import { dockerCopies } from '../server/src/core/formats/dockerfile';
 import { parseDotenv } from '../server/src/core/formats/dotenv';
 import { fencedBlocks } from '../server/src/core/formats/markdown';
+import { readXml } from '../server/src/core/formats/firewalld/xml';
+import { parseNft } from '../server/src/core/formats/nftables/syntax';
 import { parseNginx } from '../server/src/core/formats/nginx';
 import { splitCommands } from '../server/src/core/formats/shell/words';
 import { parseUnitFile } from '../server/src/core/formats/systemd';
@@ -39,6 +41,10 @@ const PARSERS: Record<FormatId, (path: string, text: string) => unknown> = {
   markdown: (_p, t) => fencedBlocks(t),
   'mattermost-json': (_p, t) => parseTree(t, [], { allowTrailingComma: true, disallowComments: false }),
   dockerfile: (_p, t) => dockerCopies(t),
+  firewalld: (_p, t) => readXml(t),
+  nftables: (_p, t) => parseNft(t),
+  iptables: (_p, t) => splitCommands(t),
+  quadlet: (_p, t) => parseUnitFile(t),
 };
 
 async function parseOnly(root: string): Promise<{ files: number; parsed: number }> {

@@ -46,6 +46,10 @@ const COMMENTS: Record<FormatId, readonly RegExp[]> = {
   markdown: [HTML, HASH],
   'mattermost-json': [],
   dockerfile: [HASH],
+  firewalld: [HTML],
+  nftables: [HASH],
+  iptables: [HASH],
+  quadlet: [HASH_OR_SEMI],
 };
 
 /**
