@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { renamePort } from '../../server/src/core/features/edits/rename';
 import { planRenumber } from '../../server/src/core/features/edits/renumber';
+import { hoverAt } from '../../server/src/core/features/hover';
+import { portTree } from '../../server/src/core/features/table';
 import { analyze } from '../memory';
 import { applied, verdictOf } from './util';
 
@@ -61,5 +63,26 @@ describe('rename through firewalld, nftables, iptables and quadlets', () => {
     assert.equal(out['/ws/etc/nftables.conf'], files['/ws/etc/nftables.conf']!.replace('8080', '8090'));
     const back = rename(out, '/ws/etc/containers/systemd/web.container', 'PublishPort=8090', '8080');
     for (const f of Object.keys(files)) assert.equal(back[f], files[f], f);
+  });
+});
+
+describe('hover and Ports view on firewall and quadlet facts', () => {
+  it('hovers the digits of a zone port, an nftables rule, an iptables rule and a PublishPort, and lists them in the Ports view', () => {
+    const files: Files = { ...FILES, '/ws/etc/containers/systemd/web.container': '[Container]\nImage=docker.io/library/nginx:1.27\nPublishPort=8080:80\n' };
+    const a = analyze(files);
+    const link = (_l: unknown, text: string) => text;
+    for (const [file, needle] of [['/ws/etc/firewalld/zones/public.xml', 'port="8443"'], ['/ws/etc/nftables.conf', 'dport 8443'], ['/ws/scripts/iptables.sh', '--dport 8443'], ['/ws/etc/containers/systemd/web.container', '8080']] as const) {
+      const offset = files[file]!.indexOf(needle) + needle.indexOf('8');
+      const h = hoverAt(a.snap, file, offset, link);
+      assert.ok(h, `hover at ${file}`);
+      assert.equal(files[file]!.slice(h.location.span.start, h.location.span.end), needle.includes('8443') ? '8443' : '8080');
+      const fw = /firewalld|nftables|iptables/.exec(file)?.[0];
+      if (fw) assert.match(h.markdown, new RegExp(`\\n${fw} allow in from anywhere\\n`));
+      else assert.match(h.markdown, /Owner: \*\*web\*\*/);
+    }
+    const tree = portTree(a.snap, a.diagnostics);
+    const mentions = (port: string, protocol: string) => tree[0]!.ports.find((p) => p.port === port && p.protocol === protocol)!.mentions.map((m) => `${m.kind} ${m.owner} ${m.file}:${m.line}`);
+    assert.deepEqual(mentions('8443', 'udp'), ['firewall firewalld etc/firewalld/zones/public.xml:4', 'firewall nftables etc/nftables.conf:4', 'bind rtcd etc/rtcd/config.toml:4', 'firewall iptables scripts/iptables.sh:2']);
+    assert.deepEqual(mentions('8080', 'tcp'), ['bind web etc/containers/systemd/web.container:3']);
   });
 });
