@@ -207,10 +207,10 @@ describe('Podman quadlets', () => {
     assert.deepEqual(binds, ['80/tcp@127.0.0.1 80', '80/tcp@0.0.0.0 80', '80/tcp@* 80', '80/tcp@* 80', '1234/udp@* 1234', '1234/udp@127.0.0.1 1234', '1234/tcp@* 1234', '1234/tcp@127.0.0.1 1234']);
     assert.equal(r.workloads[0]!.kind, 'podman-quadlet');
     assert.equal(r.workloads[0]!.image, 'localhost/imagename');
-    assert.equal(r.workloads[0]!.rootless, undefined);
+    assert.equal(r.workloads[0]!.rootful, true);
   });
 
-  it('reads .kube and .pod files, Network=host and rootless folders', () => {
+  it('reads .kube and .pod files, Network=host, and rootful only in rootful search paths', () => {
     const kube = corpusText('podman/ports.kube');
     const k = extractIn(quadletFormat, { '/ws/q/ports.kube': kube }, '/ws/q/ports.kube');
     assert.equal(k.facts.filter((f) => f.kind === 'bind').length, 8);
@@ -220,7 +220,10 @@ describe('Podman quadlets', () => {
     const host = extractIn(quadletFormat, { '/ws/q/h.container': '[Container]\nImage=x\nNetwork=host\nPublishPort=8080:80\n' }, '/ws/q/h.container');
     assert.deepEqual(host.facts.map((f) => `${f.kind} ${f.ports.start} ${f.netns ?? 'host'}`), ['bind 80 host']);
     const user = extractIn(quadletFormat, { '/ws/home/u/.config/containers/systemd/w.container': fixture('quadlet/web.container') }, '/ws/home/u/.config/containers/systemd/w.container');
-    assert.equal(user.workloads[0]!.rootless, true);
+    assert.equal(user.workloads[0]!.rootful, undefined);
+    const users = extractIn(quadletFormat, { '/ws/etc/containers/systemd/users/w.container': fixture('quadlet/web.container') }, '/ws/etc/containers/systemd/users/w.container');
+    assert.equal(users.workloads[0]!.rootful, undefined);
+    assert.equal(k.workloads[0]!.rootful, undefined, 'a quadlet in a repository folder has an unknown mode');
     assert.equal(classify('/ws/q/x.container', 'not a unit').mod, undefined);
   });
 });

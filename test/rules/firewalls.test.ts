@@ -131,7 +131,7 @@ describe('firewall rules over firewalld, nftables, iptables and quadlets', () =>
     `, { only: ['public-exposure'] });
     });
 
-    it('near-miss: a DOCKER-USER drop on the published port, and a rootless quadlet (the host firewall applies)', () => {
+    it('near-miss: a DOCKER-USER drop on the published port, a rootless quadlet (the host firewall applies) and one outside any search path', () => {
       checkDiagnostics(`
       //- /etc/iptables/rules.v4
       *filter
@@ -147,6 +147,10 @@ describe('firewall rules over firewalld, nftables, iptables and quadlets', () =>
       [Container]
       Image=docker.io/library/postgres:16
       PublishPort=5432:5432
+      //- /srv/quadlets/mongo.container
+      [Container]
+      Image=docker.io/library/mongo:7
+      PublishPort=27017:27017
     `, { only: ['public-exposure'] });
     });
 

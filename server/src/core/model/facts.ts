@@ -287,11 +287,14 @@ export interface Workload {
   /** The workload's network namespace as used in facts (`undefined` for systemd: the host's). */
   netns?: string;
   /**
-   * A Podman quadlet of a user's systemd instance: it publishes through a user-space forwarder
-   * on a host socket, so host firewalls filter its published ports (rootful Podman, like Docker,
-   * bypasses them).
+   * A Podman quadlet in one of rootful Podman's search paths (`/etc/containers/systemd/`, not its
+   * `users/` folder; `/usr/share/containers/systemd/`; `/run/containers/systemd/`): netavark
+   * publishes its ports with its own firewall rules, which bypass the host firewall as Docker's
+   * do. Absent for rootless quadlets (`~/.config/containers/systemd/`, `/etc/containers/systemd/users/`:
+   * a user-space forwarder binds a host socket, which the host firewall filters) and for quadlets
+   * kept anywhere else (a repository folder), whose mode Portolan cannot know.
    */
-  rootless?: boolean;
+  rootful?: boolean;
   /** `docker run --rm` without `-d`: a one-shot foreground run whose binds are transient. */
   transient?: boolean;
   /** The instance key used on this workload's binds. */

@@ -8,9 +8,12 @@
  *
  * Firewall behaviour: rootful Podman with netavark adds its own firewall rules for published
  * ports, as Docker does, so host firewalls (ufw, firewalld zones, nftables input chains,
- * iptables INPUT) do not filter them. Rootless quadlets (under `.config/containers/systemd/` or
+ * iptables INPUT) do not filter them; a quadlet in a rootful search path
+ * (podman-systemd.unit(5): `/etc/containers/systemd/`, `/usr/share/containers/systemd/`,
+ * `/run/containers/systemd/`) is marked `rootful`. Rootless quadlets (`~/.config/containers/systemd/`,
  * `/etc/containers/systemd/users/`) publish through a user-space forwarder that binds a host
- * socket, so the host firewall does apply: their workload is marked `rootless`. Pure.
+ * socket, so the host firewall does apply; a quadlet anywhere else has an unknown mode and is
+ * not said to bypass the firewall. Pure.
  */
 import type { Detection, ExtractContext, ExtractResult, FormatModule, Workload } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
@@ -28,9 +31,9 @@ export function detectQuadlet(path: string, text: string): Detection {
   return new RegExp(`^[ \\t]*\\[${SECTION[ext]!}\\][ \\t]*\\r?$`, 'm').test(text) ? 'strong' : false;
 }
 
-/** True for a quadlet of a user's (rootless) systemd instance, by its folder (podman-systemd.unit(5) "Search path"). */
-export function isRootlessPath(path: string): boolean {
-  return /\/\.config\/containers\/systemd\/|\/etc\/containers\/systemd\/users\//.test(path);
+/** True for a quadlet in a search path of rootful Podman (podman-systemd.unit(5)), not in its per-user `users/` folder. */
+export function isRootfulPath(path: string): boolean {
+  return /\/(?:etc|usr\/share|run)\/containers\/systemd\//.test(path) && !/\/etc\/containers\/systemd\/users\//.test(path);
 }
 
 /** The PublishPort= facts of one entry into `result`; problems become `invalid-port` findings. */
@@ -72,7 +75,7 @@ export function extractQuadlet(ctx: ExtractContext): ExtractResult {
   if (image !== undefined) workload.image = image;
   if (network !== undefined) workload.networkMode = network;
   if (c.netns !== undefined) workload.netns = c.netns;
-  if (isRootlessPath(ctx.path)) workload.rootless = true;
+  if (isRootfulPath(ctx.path)) workload.rootful = true;
   result.workloads.push(workload);
   return result;
 }
