@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools the oracle tests compare Portolan with, from Debian's packages:
-# nginx (nginx -T), docker-compose 1.29 (docker-compose config), ufw (ufw --dry-run), openssl.
+# nginx (nginx -T), docker-compose 1.29 (docker-compose config), ufw (ufw --dry-run), openssl,
+# nftables (nft -c -f) and iptables (iptables-restore --test).
 # Idempotent: does nothing when they are all present. Needs root (apt-get).
 set -euo pipefail
 missing=()
@@ -8,8 +9,10 @@ command -v nginx >/dev/null || missing+=(nginx-light)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v ufw >/dev/null || missing+=(ufw)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v nft >/dev/null || missing+=(nftables)
+command -v iptables-restore >/dev/null || missing+=(iptables)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "oracle tools present: $(nginx -v 2>&1), $(docker-compose version --short 2>/dev/null), ufw $(ufw --version | head -1 | awk '{print $2}')"
+  echo "oracle tools present: $(nginx -v 2>&1), $(docker-compose version --short 2>/dev/null), ufw $(ufw --version | head -1 | awk '{print $2}'), $(nft --version), $(iptables-restore --version 2>&1 | head -1)"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { firewalldFormat } from '../../server/src/core/formats/firewalld';
 import { iptablesFormat } from '../../server/src/core/formats/iptables';
@@ -93,6 +94,7 @@ describe('firewalld', () => {
     assert.equal(broken.failed, true);
     assert.equal(broken.findings[0]!.rule, 'parse-error');
     assert.deepEqual(run(firewalldFormat, '/ws/etc/firewalld/services/https.xml', corpusText('firewalld/services/https.xml')), []);
+    assert.deepEqual(run(firewalldFormat, ZONE, '<zone>\n  <port port="!!dns.altport!!" protocol="tcp"/>\n</zone>\n'), [], 'a template placeholder is not reported');
     assert.equal(classify('/ws/app/config/zone.xml', '<zone><port protocol="tcp" port="80"/></zone>').mod, undefined);
   });
 
@@ -145,12 +147,14 @@ describe('nftables', () => {
     assert.equal(classify('/ws/notes.conf', 'table inet filter {\n}\n').mod?.id === 'nftables', false);
   });
 
-  it('agrees with nft -c on the fixture and on what it rejects', function () {
+  it('agrees with nft -c on the fixture, the real-world ruleset and on what it rejects', function () {
     const why = cannotRun('nft');
     if (why) { process.stdout.write(`      skipped: ${why}\n`); this.skip(); }
-    const ok = spawnSync('nft', ['-c', '-f', path.join(ROOT, 'test', 'fixtures', 'nftables', 'nftables.conf')], { encoding: 'utf8' });
-    assert.equal(ok.status, 0, ok.stderr);
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'portolan-nft-'));
+    for (const file of [path.join(ROOT, 'test', 'fixtures', 'nftables', 'nftables.conf'), path.join(ROOT, 'test', 'corpus', 'realworld', 'b-data__docker-swarm-ipv6-nftables', 'etc', 'nftables.conf')]) {
+      const ok = spawnSync('nft', ['-c', '-f', file], { encoding: 'utf8' });
+      assert.equal(ok.status, 0, `${file}: ${ok.stderr}`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portolan-nft-'));
     const bad = path.join(dir, 'bad.nft');
     fs.writeFileSync(bad, 'table inet f {\n chain input {\n  type filter hook input priority 0;\n  tcp dport 99999 accept\n }\n}\n');
     const r = spawnSync('nft', ['-c', '-f', bad], { encoding: 'utf8' });
@@ -225,5 +229,7 @@ describe('Podman quadlets', () => {
     assert.equal(users.workloads[0]!.rootful, undefined);
     assert.equal(k.workloads[0]!.rootful, undefined, 'a quadlet in a repository folder has an unknown mode');
     assert.equal(classify('/ws/q/x.container', 'not a unit').mod, undefined);
+    const templated = extractIn(quadletFormat, { '/ws/q/t.container': '[Container]\nImage=x\nPublishPort=!!network.ipv4!!:53:53\nPublishPort=%i:80\n' }, '/ws/q/t.container');
+    assert.deepEqual([templated.facts, templated.findings], [[], []]);
   });
 });

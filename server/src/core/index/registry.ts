@@ -93,7 +93,9 @@ const CANDIDATE_DIR = /(^|\/)(nginx|sites-available|sites-enabled|conf\.d|applic
 
 /**
  * Whether a path is worth reading at all, by name only (hosts use this to avoid loading a
- * repository's sources). Extension-less files count inside nginx, ufw and script folders.
+ * repository's sources). Extension-less files count inside nginx, ufw and script folders; also
+ * `*.nft`, `*.iptables`, `rules.v4`/`rules.v6`, Podman quadlets (`*.container`, `*.pod`,
+ * `*.kube`) and `.xml` files in `firewalld/zones/` or `firewalld/services/`.
  */
 export function isCandidatePath(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);

@@ -47,6 +47,9 @@ function elementFacts(el: XmlElement, rule: RuleOf, file: string, services: Serv
     if (!port || !protocol) return;
     const tok = portToken(port.value, (i) => port.span.start + i, 0, port.value.length, '-', 'firewalld');
     if (!tok) {
+      // Only a plain word is firewalld's to reject; anything else is a placeholder of some
+      // template tool ("!!dns.altport!!") that fills the port in before firewalld reads it.
+      if (!/^[A-Za-z0-9-]+$/.test(port.value)) return;
       result.findings.push({ rule: 'invalid-port', span: port.span, message: `firewalld: "${port.value}" is not a port or a range PORT-PORT (firewalld.zone(5))` });
       return;
     }

@@ -6,6 +6,9 @@
  * a `reference` to the container port; `Network=host` makes the container ports host binds (Podman
  * ignores publishing then); `Image=` (or a `.kube`'s `Yaml=`) and `ContainerName=` name it.
  *
+ * `PublishPort=` values with a systemd specifier (`%i`) or a template placeholder (`!!x!!`) give
+ * nothing.
+ *
  * Firewall behaviour: rootful Podman with netavark adds its own firewall rules for published
  * ports, as Docker does, so host firewalls (ufw, firewalld zones, nftables input chains,
  * iptables INPUT) do not filter them; a quadlet in a rootful search path
@@ -38,6 +41,9 @@ export function isRootfulPath(path: string): boolean {
 
 /** The PublishPort= facts of one entry into `result`; problems become `invalid-port` findings. */
 function publishEntry(e: UnitEntry, c: Container, file: string, result: ExtractResult): void {
+  // systemd specifiers (%i) are expanded when the unit starts; "!" marks placeholders of
+  // template tools. Neither is a value Portolan can read.
+  if (/[%!]/.test(e.value)) return;
   const { spec, problems } = parsePublishSpec(e.value);
   const spanOf = (from: number, to: number) => ({ start: e.offsets[from] ?? e.raw.start, end: to > from ? e.offsets[to - 1]! + 1 : e.offsets[from] ?? e.raw.start });
   for (const p of problems) result.findings.push({ rule: 'invalid-port', span: spanOf(p.from, p.to), message: `PublishPort=: ${p.message}` });
