@@ -200,6 +200,21 @@ describe('iptables', () => {
   });
 });
 
+describe('hostile firewall input', () => {
+  it('is linear: 20,000 nested nftables blocks, 10,000 rich rules, a set used 20,000 times, and gives bounded output', () => {
+    const started = Date.now();
+    const nested = 'table inet t {\n'.repeat(20000) + ' chain input { type filter hook input priority 0; tcp dport 22 accept }\n';
+    const deep = extractIn(nftablesFormat, { '/ws/a.nft': nested }, '/ws/a.nft');
+    assert.equal(deep.failed, true);
+    const zone = `<zone>${'<rule><source address="10.0.0.1"/><port port="5432" protocol="tcp"/><accept/></rule>'.repeat(10000)}</zone>`;
+    assert.equal(extractIn(firewalldFormat, { '/ws/firewalld/zones/z.xml': zone }, '/ws/firewalld/zones/z.xml').facts.length, 10000);
+    const elements = Array.from({ length: 2000 }, (_, i) => 1000 + i).join(', ');
+    const sets = `table inet f {\n set s { type inet_service; elements = { ${elements} } }\n chain input {\n type filter hook input priority 0;\n${'  tcp dport @s accept\n'.repeat(20000)} }\n}\n`;
+    assert.equal(extractIn(nftablesFormat, { '/ws/b.nft': sets }, '/ws/b.nft').facts.length, 2000);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+});
+
 describe('Podman quadlets', () => {
   it('reads the upstream ports.container: PublishPort binds and container targets with exact spans; ExposeHostPort and variables give no host binds', () => {
     const F = '/ws/etc/containers/systemd/ports.container';

@@ -59,8 +59,9 @@ export function firewalldProtocol(text: string): Protocol | undefined {
 export function servicePorts(text: string, file: string): { ports: ServicePort[]; findings: FileFinding[] } {
   const ports: ServicePort[] = [];
   const findings: FileFinding[] = [];
-  for (const el of readXml(text).value) {
-    if (el.name !== 'port' || el.ancestors.join('/') !== 'service') continue;
+  const elements = readXml(text).value;
+  for (const el of elements) {
+    if (el.name !== 'port' || el.parent !== 0 || elements[0]!.name !== 'service') continue;
     const port = el.attributes.get('port');
     const protocol = firewalldProtocol(el.attributes.get('protocol')?.value ?? '');
     if (!port || !protocol) continue;

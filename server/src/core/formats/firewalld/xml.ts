@@ -17,8 +17,8 @@ export interface XmlAttribute {
 /** One element start tag. */
 export interface XmlElement {
   name: string;
-  /** Names of the enclosing elements, outermost first (`["zone", "rule"]`). */
-  ancestors: string[];
+  /** Nesting depth: 0 for the root element. */
+  depth: number;
   attributes: Map<string, XmlAttribute>;
   /** From `<` to after `>`. */
   span: Span;
@@ -74,7 +74,7 @@ export function readXml(text: string): XmlSyntax {
       if (span) attributes.set(name, { value: typeof v === 'string' ? v : v.value, span });
     }
     const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
-    value.push({ name: tag.name, ancestors: stack.map((i) => value[i]!.name), attributes, span: { start: tagStart, end }, parent });
+    value.push({ name: tag.name, depth: stack.length, attributes, span: { start: tagStart, end }, parent });
     stack.push(value.length - 1);
   });
   // saxes reports a close tag for self-closing elements too.

@@ -10,11 +10,10 @@ import { portToken, ruleFact, type RuleOf } from '../firewall';
 import { firewalldProtocol, servicePorts, workspaceServiceLookup, type ServiceLookup } from './services';
 import { readXml, type XmlElement } from './xml';
 
-/** The action and source of the rich rule at index `ruleIndex`. */
-function richRule(elements: XmlElement[], ruleIndex: number): { action?: FirewallAction; from?: string } {
+/** The action and source of a rich rule, from its child elements. */
+function richRule(children: readonly XmlElement[]): { action?: FirewallAction; from?: string } {
   const out: { action?: FirewallAction; from?: string } = {};
-  for (const el of elements) {
-    if (el.parent !== ruleIndex) continue;
+  for (const el of children) {
     if (el.name === 'accept') out.action = 'allow';
     else if (el.name === 'drop') out.action = 'deny';
     else if (el.name === 'reject') out.action = 'reject';
@@ -27,12 +26,12 @@ function richRule(elements: XmlElement[], ruleIndex: number): { action?: Firewal
 }
 
 /** The rule an element of the zone stands for, or `undefined` when it opens nothing. */
-function ruleOfElement(elements: XmlElement[], el: XmlElement, zone: string): RuleOf | undefined {
+function ruleOfElement(elements: XmlElement[], children: ReadonlyMap<number, XmlElement[]>, el: XmlElement, zone: string): RuleOf | undefined {
   const kind = el.name === 'port' ? 'port' : 'service';
   if (el.parent === 0) return { firewall: 'firewalld', action: 'allow', detail: `firewalld zone ${zone} ${kind}` };
   const parent = elements[el.parent];
   if (parent?.name !== 'rule' || parent.parent !== 0) return undefined;
-  const r = richRule(elements, el.parent);
+  const r = richRule(children.get(el.parent) ?? []);
   if (!r.action) return undefined;
   const rule: RuleOf = { firewall: 'firewalld', action: r.action, detail: `firewalld zone ${zone} rule ${kind}` };
   if (r.from !== undefined) rule.from = r.from;
@@ -86,9 +85,15 @@ export function extractFirewalld(ctx: ExtractContext): ExtractResult {
   if (root?.name !== 'zone') return result;
   const zone = (/([^/]+)\.xml$/.exec(ctx.path)?.[1]) ?? 'zone';
   const services = workspaceServiceLookup(ctx, result.dependencies);
+  const children = new Map<number, XmlElement[]>();
+  for (const el of elements) {
+    const list = children.get(el.parent);
+    if (list) list.push(el);
+    else children.set(el.parent, [el]);
+  }
   for (const el of elements) {
     if (el.name !== 'port' && el.name !== 'service') continue;
-    const rule = ruleOfElement(elements, el, zone);
+    const rule = ruleOfElement(elements, children, el, zone);
     if (rule) elementFacts(el, rule, ctx.path, services, result);
   }
   return result;

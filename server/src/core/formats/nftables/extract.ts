@@ -10,7 +10,7 @@
  */
 import type { ExtractedFact, FileFinding, FirewallAction, Protocol } from '../../model/facts';
 import { portToken, ruleFact, type RuleOf } from '../firewall';
-import { parseNft, type NftStatement, type NftToken } from './syntax';
+import { headerKeyword, parseNft, type NftBlock, type NftStatement, type NftToken } from './syntax';
 
 const VERDICTS: Readonly<Record<string, FirewallAction>> = { accept: 'allow', drop: 'deny', reject: 'reject' };
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
@@ -21,9 +21,9 @@ const SERVICES: Readonly<Record<string, number>> = { ssh: 22, smtp: 25, domain: 
 interface ChainRef { table: string; chain: string }
 
 /** Where a chain-block statement sits, or `undefined` outside a chain. */
-function chainOf(blocks: string[][]): ChainRef | undefined {
-  const t = blocks.find((b) => b[0] === 'table' || (b[0] === 'add' && b[1] === 'table'));
-  const c = blocks.find((b) => b[0] === 'chain' || ((b[0] === 'add' || b[0] === 'create') && b[1] === 'chain'));
+function chainOf(block: NftBlock | undefined): ChainRef | undefined {
+  const t = block?.table;
+  const c = block?.chain;
   if (!c) return undefined;
   const cw = c[0] === 'chain' ? c.slice(1) : c.slice(2);
   if (!t) return cw.length >= 3 ? { table: tableKey(cw.slice(0, -1)), chain: cw[cw.length - 1]! } : undefined;
@@ -64,9 +64,9 @@ function namesOf(statements: NftStatement[]): Names {
   for (const s of statements) {
     const t = s.tokens;
     if (t[0]?.text === 'define' && t[2]?.text === '=' && t[1]) names.defines.set(t[1].text, elementsOf(t, 3));
-    const set = s.blocks[s.blocks.length - 1];
+    const set = s.block?.header;
     if (set?.[0] === 'set' && t[0]?.text === 'elements' && t[1]?.text === '=') {
-      const table = s.blocks.find((b) => b[0] === 'table');
+      const table = s.block?.table;
       names.sets.set(`${tableKey(table?.slice(1) ?? [])} ${set[1] ?? ''}`, elementsOf(t, 2));
     }
   }
@@ -78,12 +78,17 @@ function inputChains(statements: NftStatement[]): Set<string> {
   const input = new Set<string>();
   const jumps = new Map<string, string[]>();
   for (const s of statements) {
-    const c = chainOf(s.blocks);
+    const c = chainOf(s.block);
     if (!c) continue;
     const key = `${c.table} ${c.chain}`;
     const t = s.tokens.map((x) => x.text);
     if (t[0] === 'type' && t[1] === 'filter' && t[2] === 'hook' && t[3] === 'input') input.add(key);
-    for (let i = 0; i + 1 < t.length; i++) if (t[i] === 'jump' || t[i] === 'goto') jumps.set(key, [...(jumps.get(key) ?? []), `${c.table} ${t[i + 1]}`]);
+    for (let i = 0; i + 1 < t.length; i++) {
+      if (t[i] !== 'jump' && t[i] !== 'goto') continue;
+      const list = jumps.get(key);
+      if (list) list.push(`${c.table} ${t[i + 1]}`);
+      else jumps.set(key, [`${c.table} ${t[i + 1]}`]);
+    }
   }
   const todo = [...input];
   while (todo.length > 0) for (const j of jumps.get(todo.pop()!) ?? []) if (!input.has(j)) { input.add(j); todo.push(j); }
@@ -100,7 +105,7 @@ function protocolOf(proto: string, words: string[]): Protocol | undefined {
 }
 
 /** Facts of one rule statement (its tokens after any command-form prefix). */
-function ruleFacts(body: NftToken[], table: string, chain: string, names: Names, file: string, out: { facts: ExtractedFact[]; findings: FileFinding[] }): void {
+function ruleFacts(body: NftToken[], table: string, chain: string, names: Names, file: string, out: Out): void {
   const words = body.map((t) => t.text);
   const verdict = [...words].reverse().find((w) => Object.hasOwn(VERDICTS, w));
   if (verdict === undefined) return;
@@ -118,10 +123,16 @@ function ruleFacts(body: NftToken[], table: string, chain: string, names: Names,
   }
 }
 
+/** What one extraction collects; `expanded` keeps each named set or define expanded once per rule shape (bounded output). */
+interface Out { facts: ExtractedFact[]; findings: FileFinding[]; expanded: Set<string> }
+
 /** Facts of one element of a `dport` value: a port, a range, a service name, `$define` or `@set`. */
-function valueFacts(e: NftToken, rule: RuleOf, protocol: Protocol, names: Names, table: string, file: string, out: { facts: ExtractedFact[]; findings: FileFinding[] }): void {
+function valueFacts(e: NftToken, rule: RuleOf, protocol: Protocol, names: Names, table: string, file: string, out: Out): void {
   const named = e.text.startsWith('$') ? names.defines.get(e.text.slice(1)) : e.text.startsWith('@') ? names.sets.get(`${table} ${e.text.slice(1)}`) : undefined;
   if (named) {
+    const key = `${table} ${e.text}|${protocol}|${rule.action}|${rule.from ?? ''}|${rule.detail}`;
+    if (out.expanded.has(key)) return;
+    out.expanded.add(key);
     for (const n of named) if (!n.text.startsWith('$') && !n.text.startsWith('@')) valueFacts(n, rule, protocol, names, table, file, out);
     return;
   }
@@ -143,7 +154,7 @@ function valueFacts(e: NftToken, rule: RuleOf, protocol: Protocol, names: Names,
  */
 export function nftFacts(text: string, file: string, at: (i: number) => number = (i) => i): { facts: ExtractedFact[]; findings: FileFinding[] } {
   const { value: statements, errors } = parseNft(text, at);
-  const out = { facts: [] as ExtractedFact[], findings: [...errors] };
+  const out: Out = { facts: [], findings: [...errors], expanded: new Set() };
   const names = namesOf(statements);
   const input = inputChains(statements);
   for (const s of statements) {
@@ -153,8 +164,8 @@ export function nftFacts(text: string, file: string, at: (i: number) => number =
       if (input.has(key) || /^input$/i.test(cmd.ref.chain)) ruleFacts(cmd.body, cmd.ref.table, cmd.ref.chain, names, file, out);
       continue;
     }
-    const c = chainOf(s.blocks);
-    if (c && s.blocks[s.blocks.length - 1]?.includes('chain') && input.has(`${c.table} ${c.chain}`)) ruleFacts(s.tokens, c.table, c.chain, names, file, out);
+    const c = chainOf(s.block);
+    if (c && s.block && headerKeyword(s.block.header) === 'chain' && input.has(`${c.table} ${c.chain}`)) ruleFacts(s.tokens, c.table, c.chain, names, file, out);
   }
-  return out;
+  return { facts: out.facts, findings: out.findings };
 }

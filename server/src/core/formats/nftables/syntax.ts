@@ -14,11 +14,27 @@ export interface NftToken {
   span: Span;
 }
 
-/** A statement: its tokens, in the block path (`["table inet filter", "chain input"]`) it sits in. */
+/**
+ * An open block: its header words (`["chain", "input"]`) and the nearest enclosing `table` and
+ * `chain` headers (itself included), shared by every statement inside, so that each statement
+ * costs O(1) whatever the nesting depth.
+ */
+export interface NftBlock {
+  header: string[];
+  table?: string[];
+  chain?: string[];
+  parent?: NftBlock;
+}
+
+/** A statement: its tokens and the innermost block it sits in (absent at top level). */
 export interface NftStatement {
   tokens: NftToken[];
-  /** Headers of the enclosing blocks, outermost first, e.g. `[["table","inet","filter"],["chain","input"]]`. */
-  blocks: string[][];
+  block?: NftBlock;
+}
+
+/** The keyword of a block header: `chain` for `chain x` and for `add chain inet f x`. */
+export function headerKeyword(header: readonly string[]): string | undefined {
+  return header[0] === 'add' || header[0] === 'create' ? header[1] : header[0];
 }
 
 /** Result of {@link parseNft}. */
@@ -60,13 +76,13 @@ export function tokenize(s: string, at: OffsetAt): NftToken[] {
  * True when the statement read so far opens a block with its next `{`: a `table`, `chain`,
  * `set`, `map` or `flowtable` (also as `add chain ...`), or a stateful object directly in a table.
  */
-function opensBlock(stmt: NftToken[], blocks: string[][]): boolean {
+function opensBlock(stmt: NftToken[], block: NftBlock | undefined): boolean {
   if (stmt.some((t) => t.text === '{')) return false;
   const k = stmt[0]?.text === 'add' || stmt[0]?.text === 'create' ? 1 : 0;
   const word = stmt[k]?.text;
   if (word === undefined) return false;
   if (BLOCK_KEYWORDS.has(word)) return true;
-  return OBJECT_KEYWORDS.has(word) && blocks[blocks.length - 1]?.[0] === 'table';
+  return OBJECT_KEYWORDS.has(word) && block !== undefined && headerKeyword(block.header) === 'table';
 }
 
 /**
@@ -78,19 +94,27 @@ export function parseNft(text: string, at: OffsetAt = (i) => i): NftSyntax {
   const tokens = tokenize(text, at);
   const value: NftStatement[] = [];
   const errors: FileFinding[] = [];
-  const blocks: string[][] = [];
+  let block: NftBlock | undefined;
   const openers: NftToken[] = [];
   let stmt: NftToken[] = [];
   let setDepth = 0;
   const flush = () => {
-    if (stmt.length > 0) value.push({ tokens: stmt, blocks: blocks.map((b) => [...b]) });
+    if (stmt.length > 0) value.push(block ? { tokens: stmt, block } : { tokens: stmt });
     stmt = [];
   };
   for (const t of tokens) {
     if (t.text === '\n' && setDepth === 0) { flush(); continue; }
     if (t.text === '\n') continue;
-    if (t.text === '{' && setDepth === 0 && opensBlock(stmt, blocks)) {
-      blocks.push(stmt.map((x) => x.text));
+    if (t.text === '{' && setDepth === 0 && opensBlock(stmt, block)) {
+      const header = stmt.map((x) => x.text);
+      const kw = headerKeyword(header);
+      const next: NftBlock = { header };
+      if (block) next.parent = block;
+      const table = kw === 'table' ? header : block?.table;
+      const chain = kw === 'chain' ? header : block?.chain;
+      if (table) next.table = table;
+      if (chain) next.chain = chain;
+      block = next;
       openers.push(t);
       stmt = [];
       continue;
@@ -99,8 +123,8 @@ export function parseNft(text: string, at: OffsetAt = (i) => i): NftSyntax {
     if (t.text === '}' && setDepth > 0) { setDepth--; stmt.push(t); continue; }
     if (t.text === '}') {
       flush();
-      if (blocks.length === 0) { errors.push({ rule: 'parse-error', span: t.span, message: 'nftables: "}" closes no block (nft(8))' }); continue; }
-      blocks.pop();
+      if (!block) { errors.push({ rule: 'parse-error', span: t.span, message: 'nftables: "}" closes no block (nft(8))' }); continue; }
+      block = block.parent;
       openers.pop();
       continue;
     }
