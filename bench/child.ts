@@ -19,6 +19,8 @@ import { dockerCopies } from '../server/src/core/formats/dockerfile';
 import { parseHaproxy } from '../server/src/core/formats/haproxy';
 import { parseDotenv } from '../server/src/core/formats/dotenv';
 import { fencedBlocks } from '../server/src/core/formats/markdown';
+import { readXml } from '../server/src/core/formats/firewalld/xml';
+import { parseNft } from '../server/src/core/formats/nftables/syntax';
 import { parseNginx } from '../server/src/core/formats/nginx';
 import { splitCommands } from '../server/src/core/formats/shell/words';
 import { parseUnitFile } from '../server/src/core/formats/systemd';
@@ -44,6 +46,10 @@ const PARSERS: Record<FormatId, (path: string, text: string) => unknown> = {
   caddy: (p, t) => (/\.json$/i.test(p) ? parseTree(t, [], { allowTrailingComma: true, disallowComments: false }) : parseCaddyfile(t)),
   haproxy: (_p, t) => parseHaproxy(t),
   traefik: (p, t) => (/\.toml$/i.test(p) ? listToml(t) : parseDocument(t, { prettyErrors: false, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1])),
+  firewalld: (_p, t) => readXml(t),
+  nftables: (_p, t) => parseNft(t),
+  iptables: (_p, t) => splitCommands(t),
+  quadlet: (_p, t) => parseUnitFile(t),
 };
 
 async function parseOnly(root: string): Promise<{ files: number; parsed: number }> {

@@ -157,7 +157,7 @@ describe('test fixtures', () => {
         protocol: 'both',
         owner: 'ufw',
         detail: 'ufw allow',
-        firewall: { action: 'allow', direction: 'in', from: '10.0.0.5', comment: 'rtcd media' },
+        firewall: { firewall: 'ufw', action: 'allow', direction: 'in', from: '10.0.0.5', comment: 'rtcd media' },
         derivation: { kind: 'env', variable: 'X', location: base.location },
         shadowed: true,
       };

@@ -63,7 +63,7 @@ describe('ufw', () => {
       assert.equal(f.location.file, F);
       assert.deepEqual(f.valueLocation, f.location);
       assert.deepEqual(f.derivation, { kind: 'literal' });
-      assert.deepEqual(f.firewall, { action: 'allow', direction: 'in' });
+      assert.deepEqual(f.firewall, { firewall: 'ufw', action: 'allow', direction: 'in' });
     });
 
     it('uses both protocols when none is given', () => {

@@ -54,7 +54,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   // Which host and why (index/deployments.ts); a resolver fact placed by its launcher may sit on another host than its file.
   const placed = snap.placementOf(f.location.file);
   lines.push(placed.host === f.host ? `Host **${text(f.host)}**: ${text(placed.reason)}` : `Host **${text(f.host)}**`);
-  if (f.firewall) lines.push(`ufw ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${text(f.firewall.from)}` : ' from anywhere'}${f.firewall.comment ? ` — “${text(f.firewall.comment)}”` : ''}`);
+  if (f.firewall) lines.push(`${f.firewall.firewall} ${f.firewall.action} ${f.firewall.direction}${f.firewall.from ? ` from ${text(f.firewall.from)}` : ' from anywhere'}${f.firewall.comment ? ` — “${text(f.firewall.comment)}”` : ''}${f.firewall.filtersPublished ? ' (DOCKER-USER: filters Docker-published ports)' : ''}`);
   lines.push(`Value: ${derivationText(snap, f, link)}`);
   const others = snap.facts
     .filter((o) => o !== f && o.host === f.host && rangesOverlap(o.ports, f.ports))

@@ -196,7 +196,7 @@ export function configuredPorts(snap: Snapshot): ConfiguredPort[] {
     out.push({ ports: f.ports, protocol: f.protocol, names: namesOf(f), location: f.location, label: `${f.owner} binds ${formatRange(f.ports)}/${f.protocol === 'both' ? 'tcp+udp' : f.protocol} (${f.detail})` });
   }
   for (const w of snap.workloads) {
-    if (w.kind !== 'compose-service' && w.kind !== 'docker-run') continue;
+    if (w.kind !== 'compose-service' && w.kind !== 'docker-run' && w.kind !== 'podman-quadlet') continue;
     const names = [w.name, ...(w.image ? [w.image] : [])].flatMap(words).filter((x) => !STOP.has(x));
     for (const p of containerPorts(snap, w)) {
       if (p.fact?.kind === 'bind') continue; // already listed above

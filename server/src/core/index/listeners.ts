@@ -72,5 +72,5 @@ export function bindsOfPort(snap: Snapshot, host: string, ports: PortFact['ports
 export function isDockerPublished(snap: Snapshot, f: PortFact): boolean {
   if (f.kind !== 'bind' || f.netns !== undefined) return false;
   const w = snap.lookup().workload(f.instance);
-  return w !== undefined && (w.kind === 'compose-service' || w.kind === 'docker-run') && w.networkMode !== 'host';
+  return w !== undefined && (w.kind === 'compose-service' || w.kind === 'docker-run' || (w.kind === 'podman-quadlet' && w.rootful === true)) && w.networkMode !== 'host';
 }

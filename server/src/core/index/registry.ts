@@ -10,6 +10,10 @@ import { composeFormat } from '../formats/compose';
 import { dockerfileFormat } from '../formats/dockerfile';
 import { dotenvFormat } from '../formats/dotenv';
 import { haproxyFormat } from '../formats/haproxy';
+import { firewalldFormat } from '../formats/firewalld';
+import { iptablesFormat } from '../formats/iptables';
+import { nftablesFormat } from '../formats/nftables';
+import { quadletFormat } from '../formats/quadlet';
 import { markdownFormat } from '../formats/markdown';
 import { mattermostFormat } from '../formats/mattermost';
 import { nginxFormat } from '../formats/nginx';
@@ -28,9 +32,13 @@ export const FORMATS: readonly FormatModule[] = [
   composeFormat,
   dotenvFormat,
   systemdFormat,
+  quadletFormat,
+  nftablesFormat,
   nginxFormat,
   ufwRulesFormat,
   ufwAppFormat,
+  iptablesFormat,
+  firewalldFormat,
   shellFormat,
   mattermostFormat,
   markdownFormat,
@@ -86,14 +94,18 @@ export function extractFile(mod: FormatModule, ctx: ExtractContext, log?: Format
 }
 
 const CANDIDATE_NAME = /(\.(conf|toml|json|ya?ml|env|service|socket|sh|bash|md|markdown|txt|rules|nginx|nginxconf|cfg|caddyfile)$)|(^caddyfile(\..+)?$)|(^\.env(\..+)?$)|(^(env|env\.example|env\.sample)$)|(^(nginx\.conf|user6?\.rules)$)|(^(dockerfile([.-].+)?|.+\.dockerfile)$)/i;
+const FIREWALL_NAME = /(\.(nft|container|pod|kube|iptables)$)|(^(rules\.v[46]|ip6?tables)$)/;
+const FIREWALLD_XML = /(^|\/)firewalld\/(zones|services)\/[^/]+\.xml$/;
 const CANDIDATE_DIR = /(^|\/)(nginx|sites-available|sites-enabled|conf\.d|applications\.d|snippets|ufw|bin|scripts)\//;
 
 /**
  * Whether a path is worth reading at all, by name only (hosts use this to avoid loading a
- * repository's sources). Extension-less files count inside nginx, ufw and script folders.
+ * repository's sources). Extension-less files count inside nginx, ufw and script folders; also
+ * `*.nft`, `*.iptables`, `rules.v4`/`rules.v6`, Podman quadlets (`*.container`, `*.pod`,
+ * `*.kube`) and `.xml` files in `firewalld/zones/` or `firewalld/services/`.
  */
 export function isCandidatePath(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  if (CANDIDATE_NAME.test(name)) return true;
+  if (CANDIDATE_NAME.test(name) || FIREWALL_NAME.test(name) || FIREWALLD_XML.test(path)) return true;
   return !name.includes('.') && CANDIDATE_DIR.test(path);
 }

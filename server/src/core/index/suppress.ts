@@ -49,6 +49,10 @@ const COMMENTS: Record<FormatId, readonly RegExp[]> = {
   caddy: [HASH],
   traefik: [HASH],
   haproxy: [HASH],
+  firewalld: [HTML],
+  nftables: [HASH],
+  iptables: [HASH],
+  quadlet: [HASH_OR_SEMI],
 };
 
 /**

@@ -76,7 +76,7 @@ export function hostListeners(snap: Snapshot, host: string): HostListeners {
   const hasMattermostConfig = lookup.withRole('mattermost-http').some((f) => f.host === host && f.format === 'mattermost-json');
   for (const w of lookup.workloadsOn(host)) {
     if (isRtcdWorkload(w)) continue;
-    const hostNetwork = (w.kind === 'compose-service' || w.kind === 'docker-run') && w.networkMode === 'host';
+    const hostNetwork = (w.kind === 'compose-service' || w.kind === 'docker-run' || w.kind === 'podman-quadlet') && w.networkMode === 'host';
     const unit = w.kind === 'systemd-unit' && w.program !== undefined && !LAUNCHERS.test(w.program);
     if (!hostNetwork && !unit) continue;
     if (unit && hasMattermostConfig && isMattermostWorkload(w)) continue;

@@ -73,7 +73,11 @@ export type FormatId =
   | 'dockerfile'
   | 'caddy'
   | 'traefik'
-  | 'haproxy';
+  | 'haproxy'
+  | 'firewalld'
+  | 'nftables'
+  | 'iptables'
+  | 'quadlet';
 
 /**
  * How the effective value of a fact was derived.
@@ -97,11 +101,28 @@ export type Derivation =
       location?: Location;
     };
 
-/** ufw's actions; `limit` allows with rate limiting. */
+/**
+ * Firewall actions in ufw's words; `limit` allows with rate limiting. Other firewalls map to
+ * them: firewalld ports and services, nftables and iptables `accept`/`ACCEPT` are `allow`;
+ * `drop`/`DROP` are `deny`; `reject`/`REJECT` are `reject`.
+ */
 export type FirewallAction = 'allow' | 'deny' | 'reject' | 'limit';
+
+/** The host firewall a rule belongs to. */
+export type FirewallName = 'ufw' | 'firewalld' | 'nftables' | 'iptables';
 
 /** Details of a `firewall` fact. */
 export interface FirewallRule {
+  /** Which firewall the rule is written for. */
+  firewall: FirewallName;
+  /**
+   * True when the rule filters the ports Docker (or rootful Podman) publishes: iptables rules
+   * in the `DOCKER-USER` chain, which Docker's own forwarding rules jump to first. Absent for
+   * host-input rules (ufw, firewalld zones, nftables `hook input` chains, iptables `INPUT`),
+   * which published ports bypass. Such a rule's port may be the published host port or the
+   * container port (DOCKER-USER sees packets after Docker's DNAT).
+   */
+  filtersPublished?: boolean;
   action: FirewallAction;
   /** `in` unless the rule says `out`. */
   direction: 'in' | 'out';
@@ -248,8 +269,11 @@ export interface EnvAssignment {
  * overrides and their published ports.
  */
 export interface Workload {
-  kind: 'compose-service' | 'systemd-unit' | 'docker-run';
-  /** Compose service name, unit file name ("rtcd.service") or `docker run --name` (else the image). */
+  kind: 'compose-service' | 'systemd-unit' | 'docker-run' | 'podman-quadlet';
+  /**
+   * Compose service name, unit file name ("rtcd.service"), `docker run --name` (else the image)
+   * or a Podman quadlet's unit name ("web.container").
+   */
   name: string;
   /** Container image, e.g. "mattermost/rtcd:latest". */
   image?: string;
@@ -276,6 +300,15 @@ export interface Workload {
   networkMode?: string;
   /** The workload's network namespace as used in facts (`undefined` for systemd: the host's). */
   netns?: string;
+  /**
+   * A Podman quadlet in one of rootful Podman's search paths (`/etc/containers/systemd/`, not its
+   * `users/` folder; `/usr/share/containers/systemd/`; `/run/containers/systemd/`): netavark
+   * publishes its ports with its own firewall rules, which bypass the host firewall as Docker's
+   * do. Absent for rootless quadlets (`~/.config/containers/systemd/`, `/etc/containers/systemd/users/`:
+   * a user-space forwarder binds a host socket, which the host firewall filters) and for quadlets
+   * kept anywhere else (a repository folder), whose mode Portolan cannot know.
+   */
+  rootful?: boolean;
   /** `docker run --rm` without `-d`: a one-shot foreground run whose binds are transient. */
   transient?: boolean;
   /** The instance key used on this workload's binds. */

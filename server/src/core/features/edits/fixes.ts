@@ -176,7 +176,7 @@ function firewallMissingFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][]
   const b = factOf(snap, d, (f) => f.kind === 'bind');
   const proto = d.data?.['protocol'];
   if (!b || (proto !== 'tcp' && proto !== 'udp')) return [];
-  const scripts = snap.facts.filter((f) => f.kind === 'firewall' && f.host === b.host && f.format === 'shell' && (f.firewall?.action === 'allow' || f.firewall?.action === 'limit') && f.firewall.direction === 'in');
+  const scripts = snap.facts.filter((f) => f.kind === 'firewall' && f.host === b.host && f.format === 'shell' && f.firewall?.firewall === 'ufw' && (f.firewall.action === 'allow' || f.firewall?.action === 'limit') && f.firewall.direction === 'in');
   if (scripts.length === 0) return [];
   const file = scripts.find((f) => f.location.file === d.data?.['rulesFile'])?.location.file ?? scripts[0]!.location.file;
   const inFile = scripts.filter((f) => f.location.file === file).sort((x, y) => x.location.span.start - y.location.span.start);
@@ -209,7 +209,7 @@ function firewallStaleFixes(ctx: FixContext, d: PortDiagnostic): Candidate[][] {
   // A rule a listener Portolan cannot see may need is not deleted for the user.
   if (d.data?.['unseen'] !== undefined) return [];
   const r = factOf(ctx.snap, d, (f) => f.kind === 'firewall');
-  if (!r || r.format !== 'shell') return [];
+  if (!r || r.format !== 'shell' || r.firewall?.firewall !== 'ufw') return [];
   const text = ctx.textOf(r.location.file);
   if (text === undefined) return [];
   const at = simpleUfwLine(text, r.location.span.start);

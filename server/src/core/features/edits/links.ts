@@ -116,7 +116,7 @@ export function linkedMentions(snap: Snapshot, subject: PortFact, opts: { shared
   for (const a of anchors) for (const b of sameSetting(snap, a)) binds.add(b);
   if (subject.kind === 'bind') binds.add(subject);
   for (const b of binds) add(b, describeBind(b));
-  if (subject.kind !== 'bind') add(subject, subject.kind === 'firewall' ? 'ufw rule' : `${subject.owner} ${subject.detail}`);
+  if (subject.kind !== 'bind') add(subject, subject.kind === 'firewall' ? `${subject.firewall?.firewall ?? 'ufw'} rule` : `${subject.owner} ${subject.detail}`);
   const port = subject.kind === 'bind' || anchors.length === 0 ? subject.ports.start : anchors[0]!.ports.start;
   const bindList = [...binds];
   if (bindList.length > 0) {
@@ -139,8 +139,9 @@ export function linkedMentions(snap: Snapshot, subject: PortFact, opts: { shared
       const mine = hostBinds.filter((b) => b.host === fw.host && protocolsOverlap(b.protocol, fw.protocol));
       if (mine.length === 0) continue;
       const others = effectiveBinds(snap).filter((b) => !binds.has(b) && b.host === fw.host && (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, fw.ports) && protocolsOverlap(b.protocol, fw.protocol));
-      if (others.length === 0) add(fw, 'ufw rule');
-      else if (opts.sharedFirewall) add(fw, `ufw rule (also opens it for ${others[0]!.owner})`);
+      const label = `${fw.firewall?.firewall ?? 'ufw'} rule`;
+      if (others.length === 0) add(fw, label);
+      else if (opts.sharedFirewall) add(fw, `${label} (also opens it for ${others[0]!.owner})`);
     }
   }
   // A value written once and used by several mentions changes for all of them.

@@ -128,7 +128,7 @@ export function planRenumber(snap: Snapshot, textOf: (file: string) => string | 
       }
     }
   }
-  // ufw rules that opened an old port only for what moves.
+  // Firewall rules (ufw, firewalld, nftables, iptables) that opened an old port only for what moves.
   const moving = (b: PortFact) => moves.has(b);
   for (const fw of snap.facts) {
     if (fw.kind !== 'firewall' || fw.ports.start !== fw.ports.end || moves.has(fw)) continue;
@@ -137,7 +137,7 @@ export function planRenumber(snap: Snapshot, textOf: (file: string) => string | 
     const nexts = new Set(mine.map(([, mv]) => mv.next));
     if (nexts.size !== 1) continue;
     const others = effectiveBinds(snap).filter((b) => !moving(b) && b.host === fw.host && b.netns === undefined && b.ports.start <= fw.ports.start && b.ports.end >= fw.ports.start && protocolsOverlap(b.protocol, fw.protocol));
-    if (others.length === 0) moves.set(fw, { ...mine[0]![1], why: 'ufw rule' });
+    if (others.length === 0) moves.set(fw, { ...mine[0]![1], why: `${fw.firewall?.firewall ?? 'ufw'} rule` });
   }
   // Taken ports: a moving bind's new port must be free where it binds.
   for (const [b, mv] of moves) {

@@ -1,5 +1,5 @@
 /**
- * Markdown documents (id `markdown`): the ufw rules written in their fenced shell code blocks
+ * Markdown documents (id `markdown`): the ufw (and firewall-cmd, nft, iptables) rules written in their fenced shell code blocks
  * (runbooks, install guides). Prose ("port 5555") and other blocks are ignored. Fences and the
  * shell languages are ./fences; port reference tables are ./portdoc. Pure; never throws.
  */
@@ -7,7 +7,7 @@ import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../
 import { emptyResult } from '../../model/facts';
 import { commandWords } from '../shell/normalize';
 import { splitCommands } from '../shell/words';
-import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
+import { firewallCommandFacts, firewallNames, OTHER_FIREWALL_RULE } from '../shell/firewall';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 import { looksLikePortDoc } from './portdoc';
 import { guideSetups } from './snippets';
@@ -18,7 +18,7 @@ const UFW_RULE = /(?:^|[\s;&|(`])(?:\/usr\/sbin\/)?ufw[ \t]+(?:[^\n]*?[ \t])?(?:
 
 /** Shell blocks that contain a ufw rule command. */
 function ufwBlocks(text: string): FencedBlock[] {
-  return fencedBlocks(text).filter((b) => SHELL_LANGS.has(b.lang) && UFW_RULE.test(text.slice(b.body.start, b.body.end)));
+  return fencedBlocks(text).filter((b) => SHELL_LANGS.has(b.lang) && (UFW_RULE.test(text.slice(b.body.start, b.body.end)) || OTHER_FIREWALL_RULE.test(text.slice(b.body.start, b.body.end))));
 }
 
 /**
@@ -46,18 +46,18 @@ export const markdownFormat: FormatModule = {
   id: 'markdown',
   detect(path: string, text: string): Detection {
     if (looksLikePortDoc(text) || looksLikeGuide(path, text)) return 'weak';
-    if (!/\.(?:md|markdown)$/i.test(path) || !UFW_RULE.test(text)) return false;
+    if (!/\.(?:md|markdown)$/i.test(path) || !(UFW_RULE.test(text) || OTHER_FIREWALL_RULE.test(text))) return false;
     return ufwBlocks(text).length > 0 ? 'weak' : false;
   },
   extract(ctx: ExtractContext): ExtractResult {
     const result = emptyResult();
-    const apps = workspaceAppLookup(ctx, result.dependencies);
+    const names = firewallNames(ctx, result.dependencies);
     for (const block of ufwBlocks(ctx.text)) {
       for (const range of shellCommandRanges(ctx.text, block)) {
         for (const raw of splitCommands(ctx.text, range.start, range.end)) {
           const words = commandWords(raw, true);
-          if (!isUfwCommand(words)) continue;
-          const r = ufwCommandFacts(words, ctx.path, apps);
+          const r = firewallCommandFacts(words, ctx.path, names);
+          if (!r) continue;
           result.facts.push(...r.facts);
           result.findings.push(...r.findings);
         }

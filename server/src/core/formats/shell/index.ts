@@ -3,8 +3,8 @@ import { emptyResult } from '../../model/facts';
 import { dockerRunFacts } from '../docker-run';
 import { commandWords } from './normalize';
 import { splitCommands } from './words';
-import { isUfwCommand, ufwCommandFacts, workspaceAppLookup } from '../ufw';
 import { recordingContext } from '../context';
+import { firewallCommandFacts, firewallNames, OTHER_FIREWALL_RULE } from './firewall';
 
 /** True when `words` start `docker run` or `docker container run`. */
 export function isDockerRun(words: ShellWord[]): boolean {
@@ -16,16 +16,16 @@ const SHEBANG = /^#![ \t]*\/(?:usr\/)?(?:local\/)?bin\/(?:env[ \t]+(?:-\S+[ \t]+
 const UFW_CMD = /(?:^|[\s;&|(`])(?:\/usr\/sbin\/)?ufw[ \t]+(?:-\S+[ \t]+)*[a-z]/m;
 const DOCKER_RUN = /(?:^|[\s;&|(`])docker[ \t]+(?:container[ \t]+)?run\b/m;
 
-/** Extracts the ufw and `docker run` commands of `ctx.text` into `result`. */
+/** Extracts the firewall and `docker run` commands of `ctx.text` into `result`. */
 function extractCommands(ctx: ExtractContext, result: ExtractResult): void {
-  const apps = workspaceAppLookup(ctx, result.dependencies);
+  const names = firewallNames(ctx, result.dependencies);
   const recording = recordingContext(ctx, result.dependencies);
   for (const raw of splitCommands(ctx.text)) {
     const words = commandWords(raw);
-    if (isUfwCommand(words)) {
-      const r = ufwCommandFacts(words, ctx.path, apps);
-      result.facts.push(...r.facts);
-      result.findings.push(...r.findings);
+    const fw = firewallCommandFacts(words, ctx.path, names);
+    if (fw) {
+      result.facts.push(...fw.facts);
+      result.findings.push(...fw.findings);
     } else if (isDockerRun(words)) {
       const r = dockerRunFacts(words, recording);
       result.facts.push(...r.facts);
@@ -37,8 +37,9 @@ function extractCommands(ctx: ExtractContext, result: ExtractResult): void {
 
 /**
  * Shell scripts: `*.sh` / `*.bash` or a `#!/bin/sh`, `#!/bin/bash`, `#!/usr/bin/env bash`
- * shebang. Detection is strong when the script contains a `ufw` or `docker run` command,
- * weak otherwise. Extraction yields `firewall` facts for ufw rules and the facts and workload
+ * shebang. Detection is strong when the script contains a `ufw`, `docker run`, `firewall-cmd
+ * --add-port/--add-service`, `nft add rule` or `iptables -A/-I` command, weak otherwise.
+ * Extraction yields `firewall` facts for the rules of those firewalls (./firewall) and the facts and workload
  * of each `docker run`; other commands are ignored. Never throws.
  */
 export const shellFormat: FormatModule = {
@@ -46,7 +47,7 @@ export const shellFormat: FormatModule = {
   detect(path: string, text: string): Detection {
     const byName = /\.(?:sh|bash)$/.test(path);
     if (!byName && !SHEBANG.test(text)) return false;
-    return UFW_CMD.test(text) || DOCKER_RUN.test(text) ? 'strong' : 'weak';
+    return UFW_CMD.test(text) || DOCKER_RUN.test(text) || OTHER_FIREWALL_RULE.test(text) ? 'strong' : 'weak';
   },
   extract(ctx: ExtractContext): ExtractResult {
     const result = emptyResult();

@@ -40,7 +40,7 @@ export function firewallFact(
   derivation: Derivation,
   valueLocation?: Location,
 ): ExtractedFact {
-  const firewall: FirewallRule = { action: rule.action, direction: rule.direction };
+  const firewall: FirewallRule = { firewall: 'ufw', action: rule.action, direction: rule.direction };
   if (rule.from !== undefined) firewall.from = rule.from;
   if (rule.comment !== undefined) firewall.comment = rule.comment;
   const location: Location = { file, span };
