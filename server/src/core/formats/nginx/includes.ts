@@ -24,7 +24,7 @@ import picomatch from 'picomatch';
 import type { ExtractContext } from '../../model/facts';
 import { FileListing, filesNamedBy, globMatcher, withPrefix } from '../../model/listing';
 import { basename, dirname, resolvePath } from '../../model/paths';
-import { listingOf } from '../context';
+import { listingOf, readParsed } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
 import { detectNginx, extension } from './detect';
 import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
@@ -139,6 +139,18 @@ export class Scanner {
     return text;
   }
 
+  /**
+   * Another file's directives (the extracted file's own when `path` is it), parsed once for every
+   * extraction that reads it (see `ExtractContext.parsed`); records the dependency; `undefined`
+   * when absent. With `asSibling`, `undefined` too when the file does not look like nginx.
+   */
+  parsed(path: string, asSibling = false): readonly NginxDirective[] | undefined {
+    if (path === this.ctx.path) return asSibling && detectNginx(path, this.ctx.text) === false ? undefined : parseNginx(this.ctx.text).value;
+    this.deps.add(path);
+    if (!asSibling) return readParsed(this.ctx, path, 'nginx', (text) => parseNginx(text).value);
+    return readParsed(this.ctx, path, 'nginx-sibling', (text) => (detectNginx(path, text) === false ? undefined : parseNginx(text).value));
+  }
+
   /** Collects upstream names and include contexts from `path` and what it includes. */
   scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
     this.visited.add(path);
@@ -163,8 +175,8 @@ export class Scanner {
           k.includer = inc.env;
         }
         if (this.visited.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
-        const text = this.read(target);
-        if (text !== undefined) this.scan(target, parseNginx(text).value, inc.env, depth + 1);
+        const dirs = this.parsed(target);
+        if (dirs !== undefined) this.scan(target, dirs, inc.env, depth + 1);
       }
     }
   }
@@ -173,9 +185,8 @@ export class Scanner {
   scanSiblings(): void {
     for (const sib of siblings(this.ctx.path, this.files)) {
       if (this.visited.has(sib)) continue;
-      const text = this.read(sib);
-      if (text === undefined || detectNginx(sib, text) === false) continue;
-      const dirs = parseNginx(text).value;
+      const dirs = this.parsed(sib, true);
+      if (dirs === undefined) continue;
       this.scan(sib, dirs, ownTopContext(dirs), 1);
     }
   }
@@ -196,8 +207,8 @@ export function scanAround(ctx: ExtractContext, dirs: readonly NginxDirective[])
   const prefix = nginxPrefix(ctx.path, scanner.fileSet);
   scanner.skip(ctx.path);
   if (prefix.root && prefix.root !== ctx.path) {
-    const rootText = scanner.read(prefix.root);
-    if (rootText !== undefined) scanner.scan(prefix.root, parseNginx(rootText).value, { context: 'main' }, 1);
+    const rootDirs = scanner.parsed(prefix.root);
+    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, { context: 'main' }, 1);
   }
   const top: Env = scanner.knowledge.includer ?? ownTopContext(dirs);
   if (!prefix.root) scanner.scanSiblings();
