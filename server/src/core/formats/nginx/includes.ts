@@ -95,14 +95,20 @@ function suffixHits(pattern: string, fromFile: string, lst: FileListing): readon
 }
 
 
-/** Sibling files that share an `http` context with `path` when no nginx.conf ties them together. */
-function siblings(path: string, files: readonly string[]): string[] {
+/**
+ * Sibling files that share an `http` context with `path` when no nginx.conf ties them together
+ * (at most {@link MAX_SIBLINGS}, in path order). The directory's candidates are found once per
+ * listing and directory, not once per file of the directory.
+ */
+function siblings(path: string, listing: FileListing): string[] {
   const dir = dirname(path);
   const ext = extension(path);
   const shared = ['conf.d', 'sites-enabled', 'sites-available'].includes(basename(dir));
-  return withPrefix(files, dir === '/' ? '/' : dir + '/')
-    .filter((f) => f !== path && dirname(f) === dir && (shared || extension(f) === ext))
-    .slice(0, MAX_SIBLINGS);
+  const firstOfDir = listing.memo(`nginx-siblings\u0000${dir}\u0000${shared ? '' : ext}`, () =>
+    withPrefix(listing.all, dir === '/' ? '/' : dir + '/')
+      .filter((f) => dirname(f) === dir && (shared || extension(f) === ext))
+      .slice(0, MAX_SIBLINGS + 1));
+  return firstOfDir.filter((f) => f !== path).slice(0, MAX_SIBLINGS);
 }
 
 /** What the include tree tells about the file being extracted. */
@@ -183,7 +189,7 @@ export class Scanner {
 
   /** Reads the nginx siblings of the extracted file for upstream names, each in its own top context. */
   scanSiblings(): void {
-    for (const sib of siblings(this.ctx.path, this.files)) {
+    for (const sib of siblings(this.ctx.path, this.listing)) {
       if (this.visited.has(sib)) continue;
       const dirs = this.parsed(sib, true);
       if (dirs === undefined) continue;
