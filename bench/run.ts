@@ -1,13 +1,17 @@
 /**
  * `npm run bench`: Portolan's benchmark. For each workspace size (default 1000, 5000 and 20000
- * files; `--sizes 1000,5000` to choose) it generates a synthetic infrastructure workspace
+ * files; `--sizes 1000,5000` to choose; `--with-100k` adds 100000) it generates a synthetic infrastructure workspace
  * (bench/generate.ts) and measures, in one run:
- * - cold index through the CLI (`check`, in a fresh process) and the parse-only baseline over
- *   the same files (list, read, classify, parse; no extraction, no rules), and their ratio;
+ * - cold index through the CLI (`check`, in a fresh process), its CPU time and idle share
+ *   (1 - CPU / wall), the parse-only baseline over the same files (list, read, classify, parse;
+ *   no extraction, no rules) and the raw read-and-parse baseline (each listed file read once and
+ *   parsed once by yaml / jsonc-parser, lines split for the rest: the physical limit), and the
+ *   ratios of the check to both;
+ * - heap after each stage of a cold check (texts, index, snapshot, rules; after a full GC);
  * - cold index through the language server: `initialize` until the first `portolan/indexed`
  *   (sent after every file's diagnostics are published);
  * - peak RSS of the CLI and the server processes;
- * - edit latency through LSP: 200 `didChange` of a systemd unit, each until the server has
+ * - edit latency through LSP (p50, p95, max): 200 `didChange` of a systemd unit, each until the server has
  *   published and every affected file's diagnostics are as expected. A quarter of the edits
  *   create a port conflict with another file (a compose file), a quarter remove it again;
  * - and, on the compose files alone, the CLI against dclint's no-duplicate-exported-ports.
@@ -29,6 +33,8 @@ const EDITS = 200;
 interface ChildResult {
   ms: number;
   maxRssMb: number;
+  cpuMs?: number;
+  idleShare?: number;
   conflicts?: string[];
   diagnostics?: number;
 }
@@ -44,8 +50,8 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-function child(args: string[]): ChildResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'bench', 'child.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+function child(args: string[], nodeFlags: string[] = []): ChildResult {
+  const r = spawnSync(process.execPath, [...nodeFlags, path.join(ROOT, 'out', 'bench', 'child.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`bench child ${args[0]} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -187,6 +193,7 @@ function dclintCompare(ws: GeneratedWorkspace): Record<string, unknown> {
 async function main(): Promise<void> {
   const sizesArg = process.argv.indexOf('--sizes');
   const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : [1000, 5000, 20000];
+  if (process.argv.includes('--with-100k') && !sizes.includes(100000)) sizes.push(100000);
   fs.mkdirSync(WORK, { recursive: true });
   const startedAt = performance.now();
   const results: Record<string, unknown>[] = [];
@@ -198,20 +205,26 @@ async function main(): Promise<void> {
     const reps = n <= 5000 ? 3 : 1;
     const cli: ChildResult[] = [];
     const parse: ChildResult[] = [];
+    const raw: ChildResult[] = [];
     for (let r = 0; r < reps; r++) {
+      raw.push(child(['raw', ws.root]));
       parse.push(child(['parse', ws.root]));
       cli.push(child(['cli', ws.root, hostMapFile]));
     }
+    const memory = child(['memory', ws.root, hostMapFile], ['--expose-gc']) as unknown as Record<string, number>;
     const conflicts = new Set(cli[0]!.conflicts);
     const expected = ws.planted.flatMap((c) => c.files);
     const found = ws.planted.filter((c) => [...conflicts].some((f) => f.startsWith(c.files[0] + ':')) && [...conflicts].some((f) => f.startsWith(c.files[1] + ':'))).length;
     const server = await serverRun(ws, EDITS);
     const cliMs = median(cli.map((c) => c.ms));
     const parseMs = median(parse.map((c) => c.ms));
+    const rawMs = median(raw.map((c) => c.ms));
     const row = {
       files: n, hosts: ws.hosts.length, planted: ws.planted.length, plantedFound: found,
       conflictDiagnostics: conflicts.size, expectedConflictDiagnostics: expected.length,
-      cliColdMs: cliMs, parseOnlyMs: parseMs, ratio: cliMs / parseMs,
+      cliColdMs: cliMs, parseOnlyMs: parseMs, ratio: cliMs / parseMs, rawReadParseMs: rawMs, rawRatio: cliMs / rawMs,
+      cliCpuMs: median(cli.map((c) => c.cpuMs ?? 0)), cliIdleShare: median(cli.map((c) => c.idleShare ?? 0)),
+      heapMb: { texts: memory.textsMb, indexed: memory.indexedMb, snapshot: memory.snapshotMb, rules: memory.rulesMb, textChars: memory.textChars, facts: memory.facts },
       serverColdMs: server.coldMs,
       cliPeakRssMb: Math.max(...cli.map((c) => c.maxRssMb)), serverPeakRssMb: server.rssMb,
       editP50Ms: server.p50, editP95Ms: server.p95, editMaxMs: server.max, edits: EDITS, conflictEditsChecked: server.editsChecked,
@@ -222,9 +235,16 @@ async function main(): Promise<void> {
   }
   const fmt = (x: unknown, d = 0) => (typeof x === 'number' ? x.toFixed(d) : String(x));
   const lines = [
-    '| files | hosts | CLI cold (ms) | parse-only (ms) | ratio | server cold (ms) | edit p50 (ms) | edit p95 (ms) | peak RSS CLI / server (MB) | planted conflicts found |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.files} | ${r.hosts} | ${fmt(r.cliColdMs)} | ${fmt(r.parseOnlyMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.serverColdMs)} | ${fmt(r.editP50Ms, 1)} | ${fmt(r.editP95Ms, 1)} | ${fmt(r.cliPeakRssMb)} / ${fmt(r.serverPeakRssMb)} | ${r.plantedFound}/${r.planted} |`),
+    '| files | hosts | CLI cold (ms) | CLI idle | raw read+parse (ms) | ratio to raw | parse-only (ms) | ratio to parse-only | server cold (ms) | edit p50 / p95 / max (ms) | peak RSS CLI / server (MB) | planted conflicts found |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.files} | ${r.hosts} | ${fmt(r.cliColdMs)} | ${fmt(100 * (r.cliIdleShare as number))}% | ${fmt(r.rawReadParseMs)} | ${fmt(r.rawRatio, 2)} | ${fmt(r.parseOnlyMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.serverColdMs)} | ${fmt(r.editP50Ms, 1)} / ${fmt(r.editP95Ms, 1)} / ${fmt(r.editMaxMs, 1)} | ${fmt(r.cliPeakRssMb)} / ${fmt(r.serverPeakRssMb)} | ${r.plantedFound}/${r.planted} |`),
+    '',
+    '| files | heap after reading texts (MB) | after indexing | after the snapshot | after the rules | text (M chars) | facts |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => {
+      const h = r.heapMb as Record<string, number>;
+      return `| ${r.files} | ${fmt(h.texts, 1)} | ${fmt(h.indexed, 1)} | ${fmt(h.snapshot, 1)} | ${fmt(h.rules, 1)} | ${fmt(h.textChars, 1)} | ${h.facts} |`;
+    }),
   ];
   if (dclint) {
     lines.push('', '| compose files | dclint (ms/file) | Portolan CLI (ms/file) | in-file conflicts found by dclint | by Portolan |', '|---:|---:|---:|---:|---:|',

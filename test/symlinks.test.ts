@@ -62,6 +62,30 @@ describe('no reads through symbolic links or outside the workspace', function ()
     assert.ok('skipped' in dotdot, 'a ../ path is not the file it names under the folder');
   });
 
+  it("the CLI's blocking reads give the server's answers, file by file", async () => {
+    const files: Record<string, string | Buffer> = {
+      'plain.conf': 'server {\n  listen 8080;\n}\n',
+      'bom.env': '\ufeffPORT=1',
+      'latin1.env': Buffer.from([0x50, 0x3d, 0xe9, 0x0a]),
+      'blob.bin': Buffer.from([0x50, 0x00, 0x31]),
+      'big.conf': Buffer.alloc(2 * 1024 * 1024 + 1, 0x20),
+      'empty.conf': '',
+    };
+    for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(ws, name), body);
+    fs.symlinkSync(path.join(outside, 'secret.conf'), path.join(ws, 'linked.conf'));
+    fs.mkdirSync(path.join(ws, 'folder.conf'));
+    const names = [...Object.keys(files), 'linked.conf', 'folder.conf', 'missing.conf', '../outside/secret.conf'];
+    const blocking = nodeHost([], 'sync');
+    const async = nodeHost();
+    for (const name of names) {
+      const p = `${ws}/${name}`;
+      assert.deepEqual(await blocking.readFile(p, ws), await async.readFile(p, ws), name);
+    }
+    assert.deepEqual(await blocking.readFile(`${ws}/bom.env`, ws), { text: 'PORT=1' });
+    assert.match(JSON.stringify(await blocking.readFile(`${ws}/big.conf`, ws)), /larger than 2 MiB/);
+    assert.match(JSON.stringify(await blocking.readFile(`${ws}/latin1.env`, ws)), /not valid UTF-8/);
+  });
+
   describe('over LSP', () => {
     let s: TestSession;
     const secretSeen = () => s.server.snapshot().facts.some((f) => f.ports.start === 31337);

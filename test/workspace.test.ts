@@ -97,6 +97,18 @@ describe('WorkspaceIndex', () => {
       assert.equal(index.hostOf('/wsx/x.conf'), 'default');
     });
 
+    it('keeps the first matching glob in setting order among globs with and without static prefixes, and matches a glob naming one file', () => {
+      const hostMap = [{ glob: '**/edge/**', host: 'edge1' }, { glob: 'deploy/app/**', host: 'app1' }, { glob: 'deploy/app/compose.yml', host: 'never' }, { glob: 'deploy/**', host: 'media1' }, { glob: 'docker-compose.yml', host: 'top' }];
+      const index = new WorkspaceIndex({ roots: [{ path: '/ws', name: 'ws' }], hostMap });
+      assert.equal(index.hostOf('/ws/deploy/app/edge/nginx.conf'), 'edge1');
+      assert.equal(index.hostOf('/ws/deploy/app/compose.yml'), 'app1');
+      assert.equal(index.hostOf('/ws/deploy/rtcd/config.toml'), 'media1');
+      assert.equal(index.hostOf('/ws/docker-compose.yml'), 'top');
+      // Near misses: a literal glob names only its own path.
+      assert.equal(index.hostOf('/ws/docker-compose.yml.bak'), 'ws');
+      assert.equal(index.hostOf('/ws/sub/docker-compose.yml'), 'ws');
+    });
+
     it('keeps binds on different hosts apart and says which host in messages', () => {
       const files = {
         '/ws/deploy/app/nginx/sites-enabled/chat': nginxSite('chat.example.com', ['8443 ssl'], { '/': 'http://127.0.0.1:9999' }),

@@ -102,7 +102,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const roots = [{ path: dir, name: basename(dir) }];
     const index = new WorkspaceIndex({ roots, hostMap: parseHostMap(values['host-map'] ?? []) }, (m) => io.err(`portolan: ${m}\n`));
     const accept = fileFilter({ include: values.include ?? [], exclude: values.exclude ?? [] });
-    await loadWorkspace(index, nodeHost(), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
+    await loadWorkspace(index, nodeHost([], 'sync'), roots, values.verbose ? (m) => io.err(`portolan: ${m}\n`) : undefined, (p) => accept(p.slice(dir.length + 1)));
     const snap = index.snapshot();
     const diagnostics = runRules(snap, withCrossProjectConflicts({}, values['cross-project'] === true), (rule, e) => io.err(`portolan: rule ${rule} failed: ${(e as Error).stack ?? e}\n`));
     if (command === 'ports') {

@@ -3,7 +3,7 @@
  * tinyglobby (no symlink following, so a symlink loop cannot hang it) and reads them with
  * size and binary checks, never through a symbolic link or outside the folder. Used by the CLI and the language server; the core never imports it.
  */
-import { constants, lstatSync, promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readSync, realpathSync, type Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { posix } from 'node:path';
 import { glob } from 'tinyglobby';
@@ -28,16 +28,17 @@ export function decode(bytes: Buffer): string | undefined {
  * Why `path` is not the file it names under the workspace folder `root`, or `undefined` when it
  * is: its real path must be the folder's real path followed by the same relative path, so a
  * symbolic link anywhere below the folder (the file, or a folder on the way) is refused, and so
- * is a path outside the folder. The folder itself may be reached through a link. Throws the
- * file system's error (ENOENT when the file is gone).
+ * is a path outside the folder. The folder itself may be reached through a link. `realpath`
+ * resolves the file and `rootReal` the folder (both throw the file system's error, ENOENT when
+ * the file is gone).
  */
-async function notTheNamedFile(path: string, root: string): Promise<string | undefined> {
+function refusal(path: string, root: string, realpath: (p: string) => string, rootReal: (base: string) => string): string | undefined {
   const base = posix.normalize(root).replace(/\/+$/, '');
   const named = posix.normalize(path);
   if (!named.startsWith(base + '/')) return `outside the workspace folder ${root}`;
-  const [real, realBase] = await Promise.all([fs.realpath(named), fs.realpath(base)]);
+  const real = realpath(named);
   const rel = named.slice(base.length + 1);
-  if (real === `${realBase.replace(/\/+$/, '')}/${rel}`) return undefined;
+  if (real === `${rootReal(base).replace(/\/+$/, '')}/${rel}`) return undefined;
   return `symbolic link not followed (${rel} resolves to ${real})`;
 }
 
@@ -67,35 +68,99 @@ export function linkOnTheWay(path: string, root: string): string | undefined {
   return undefined;
 }
 
-/** A host over the local file system. `extraIgnore` adds globs (relative to each root) to skip. */
-export function nodeHost(extraIgnore: readonly string[] = []): WorkspaceHost {
+/** What the host answers for a file, from its descriptor's stat and its bytes (read only when the stat allows). */
+function answer(st: Stats, bytes: () => Buffer): { text: string; note?: string } | { skipped: string } {
+  if (!st.isFile()) return { skipped: 'not a regular file' };
+  if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
+  const b = bytes();
+  if (b.length > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (grew to ${b.length} bytes while read)` };
+  const text = decode(b);
+  if (text === undefined) return { skipped: 'binary content (NUL bytes)' };
+  return isUtf8(b) ? { text } : { text, note: 'not valid UTF-8; invalid bytes read as U+FFFD' };
+}
+
+/** The skip reason for a file system error. */
+function failure(e: unknown): { skipped: string } {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { skipped: 'gone: deleted after it was listed (ENOENT)' };
+  if (code === 'ELOOP') return { skipped: 'symbolic link not followed (ELOOP)' };
+  return { skipped: `unreadable: ${code ?? (e as Error).message}` };
+}
+
+// O_NOFOLLOW: a link put in place of the file after the check is refused (ELOOP), not read.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Reads the whole file behind `fd` with blocking reads: `size` bytes expected from its stat; a
+ * file that grows meanwhile is read to its end, but at most one byte past {@link MAX_FILE_BYTES}
+ * (so the caller can tell it is too large).
+ */
+function readAllSync(fd: number, size: number): Buffer {
+  let buf = Buffer.allocUnsafe(Math.max(size, 1) + 1);
+  let len = 0;
+  for (;;) {
+    if (len === buf.length) {
+      if (len > MAX_FILE_BYTES) break;
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_FILE_BYTES + 1));
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, len, buf.length - len, len);
+    if (n === 0) break;
+    len += n;
+  }
+  return buf.subarray(0, len);
+}
+
+/** {@link WorkspaceHost.readFile} with blocking calls: the same checks, answers and reasons as the asynchronous path. */
+function readSyncChecked(path: string, root: string, rootReal: (base: string) => string): { text: string; note?: string } | { skipped: string } {
+  try {
+    const refused = refusal(path, root, (p) => realpathSync.native(p), rootReal);
+    if (refused) return { skipped: refused };
+    const fd = openSync(posix.normalize(path), OPEN_FLAGS);
+    try {
+      const st = fstatSync(fd);
+      return answer(st, () => readAllSync(fd, st.size));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/**
+ * A host over the local file system. `extraIgnore` adds globs (relative to each root) to skip.
+ * `reads: 'sync'` reads each file with blocking calls (the CLI, which has nothing else to do:
+ * no promise per system call); the default `'async'` never blocks the event loop (the server).
+ * Either way the workspace folder's own real path is resolved once per folder and host.
+ */
+export function nodeHost(extraIgnore: readonly string[] = [], reads: 'async' | 'sync' = 'async'): WorkspaceHost {
+  const rootReals = new Map<string, string>();
+  const rootReal = (base: string): string => rootReals.get(base) ?? rootReals.set(base, realpathSync.native(base)).get(base)!;
   return {
     async listFiles(root: string): Promise<string[]> {
       const rel = await glob(['**/*'], { cwd: root, dot: true, followSymbolicLinks: false, onlyFiles: true, ignore: [...IGNORED_DIRS, ...extraIgnore] });
       return rel.map((r) => `${root.replace(/\/+$/, '')}/${r}`).filter(isCandidatePath).sort();
     },
     async readFile(path: string, root: string) {
+      if (reads === 'sync') return readSyncChecked(path, root, rootReal);
       try {
-        const refused = await notTheNamedFile(path, root);
+        const named = posix.normalize(path);
+        const real = named.startsWith(posix.normalize(root).replace(/\/+$/, '') + '/') ? await fs.realpath(named) : '';
+        const refused = refusal(path, root, () => real, rootReal);
         if (refused) return { skipped: refused };
-        // O_NOFOLLOW: a link put in place of the file after the check is refused (ELOOP), not read.
-        const handle = await fs.open(posix.normalize(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        const handle = await fs.open(named, OPEN_FLAGS);
         try {
           const st = await handle.stat();
-          if (!st.isFile()) return { skipped: 'not a regular file' };
-          if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB (${st.size} bytes)` };
-          const bytes = await handle.readFile();
-          const text = decode(bytes);
-          if (text === undefined) return { skipped: 'binary content (NUL bytes)' };
-          return isUtf8(bytes) ? { text } : { text, note: 'not valid UTF-8; invalid bytes read as U+FFFD' };
+          let bytes = Buffer.alloc(0);
+          if (st.isFile() && st.size <= MAX_FILE_BYTES) bytes = await handle.readFile();
+          return answer(st, () => bytes);
         } finally {
           await handle.close();
         }
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return { skipped: 'gone: deleted after it was listed (ENOENT)' };
-        if (code === 'ELOOP') return { skipped: 'symbolic link not followed (ELOOP)' };
-        return { skipped: `unreadable: ${code ?? (e as Error).message}` };
+        return failure(e);
       }
     },
     async listSkipped(root: string) {

@@ -41,6 +41,13 @@ export function recordingContext(ctx: ExtractContext, deps: string[]): ExtractCo
 }
 
 
+/** Another file parsed by `parse`: the index's shared parse when the context offers one ({@link ExtractContext.parsed}), else a parse of `ctx.read`'s text; `undefined` when absent. */
+export function readParsed<T>(ctx: ExtractContext, path: string, kind: string, parse: (text: string) => T): T | undefined {
+  if (ctx.parsed) return ctx.parsed(path, kind, parse);
+  const text = ctx.read(path);
+  return text === undefined ? undefined : parse(text);
+}
+
 /** The context's file listing: the index's shared one when it offers it, else one built from `ctx.files()`. */
 export function listingOf(ctx: ExtractContext): FileListing {
   return ctx.listing?.() ?? new FileListing(ctx.files());

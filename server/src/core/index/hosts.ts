@@ -29,6 +29,12 @@ export class HostMap {
   readonly roots: readonly Root[];
   readonly hostMap: readonly HostMapping[];
   private readonly matchers: { root: Root; match: (rel: string) => boolean; host: string; glob: string }[] = [];
+  /**
+   * Indexes into `matchers` by root path and the glob's static prefix (`deploy/app/` of
+   * `deploy/app/**`, always ending in `/`; '' for none; the whole path for a glob without
+   * wildcards): a path is tested only against the globs whose prefix it starts with.
+   */
+  private readonly byPrefix = new Map<string, number[]>();
   /** Placement of each path asked so far (a cache of a pure function of the path). */
   private readonly known = new Map<string, Placement>();
   /** The inferred layout of each root (by root path); empty until {@link withLayouts}. */
@@ -41,10 +47,13 @@ export class HostMap {
     for (const m of hostMap) {
       const isMatch = picomatch(m.glob, { dot: true });
       // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
-      const base = picomatch.scan(m.glob).base;
-      const prefix = base === '' ? '' : base + '/';
+      const scan = picomatch.scan(m.glob);
+      const prefix = !scan.isGlob ? m.glob : scan.base === '' ? '' : scan.base + '/';
       for (const root of roots) {
-        if (m.root === undefined || m.root === root.path) this.matchers.push({ root, match: (rel) => rel.startsWith(prefix) && isMatch(rel), host: m.host, glob: m.glob });
+        if (m.root !== undefined && m.root !== root.path) continue;
+        const key = `${root.path}\u0000${prefix}`;
+        (this.byPrefix.get(key) ?? this.byPrefix.set(key, []).get(key)!).push(this.matchers.length);
+        this.matchers.push({ root, match: isMatch, host: m.host, glob: m.glob });
       }
     }
   }
@@ -71,7 +80,7 @@ export class HostMap {
     const root = this.rootOf(path);
     if (!root) return { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
     const rel = this.relative(root, path);
-    const hit = this.matchers.find((m) => m.root === root && m.match(rel));
+    const hit = this.firstMatch(root, rel);
     return hit ? { host: hit.host, rule: 'host-map', reason: `portolan.hostMap puts ${hit.glob} on it` } : undefined;
   }
 
@@ -101,6 +110,22 @@ export class HostMap {
   /** Drops a path's remembered host (the file is gone; memory only, answers do not change). */
   forget(path: string): void {
     this.known.delete(path);
+  }
+
+  /** The first host-map glob (in setting order) of `root` that matches `rel`: only those whose static prefix `rel` starts with are run. */
+  private firstMatch(root: Root, rel: string): HostMap['matchers'][number] | undefined {
+    if (this.matchers.length === 0) return undefined;
+    const candidates: number[] = [];
+    const add = (prefix: string): void => {
+      const list = this.byPrefix.get(`${root.path}\u0000${prefix}`);
+      if (list) for (const i of list) candidates.push(i);
+    };
+    add('');
+    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) add(rel.slice(0, i + 1));
+    add(rel);
+    candidates.sort((a, b) => a - b);
+    for (const i of candidates) if (this.matchers[i]!.match(rel)) return this.matchers[i];
+    return undefined;
   }
 
   private relative(root: Root, path: string): string {

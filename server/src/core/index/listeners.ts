@@ -47,8 +47,8 @@ export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort
 
 /** Binds on the same host and network namespace that can serve a loopback reference. */
 export function loopbackServers(snap: Snapshot, r: PortFact): PortFact[] {
-  return snap.lookup().bindsOn(r.host).filter(
-    (b) => b.netns === r.netns && bindServes(b, r) && (addressesOverlap(b.address, '127.0.0.1') || isLoopback(b.address)),
+  return snap.lookup().bindsIn(r.host, r.netns).filter(
+    (b) => bindServes(b, r) && (addressesOverlap(b.address, '127.0.0.1') || isLoopback(b.address)),
   );
 }
 

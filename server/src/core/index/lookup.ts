@@ -22,6 +22,8 @@ export class FactLookup {
   /** Binds not shadowed by an override, in fact order. */
   readonly effectiveBinds: readonly PortFact[] = [];
   private readonly bindsOnHost = new Map<string, PortFact[]>();
+  /** Effective binds by host and network namespace (`host\0netns`, netns '' for the host's own). */
+  private readonly bindsOnHostNetns = new Map<string, PortFact[]>();
   private readonly factsOnHost = new Map<string, PortFact[]>();
   private readonly factsInNetns = new Map<string, PortFact[]>();
   private readonly factsInFile = new Map<string, PortFact[]>();
@@ -38,6 +40,7 @@ export class FactLookup {
       if (f.kind === 'bind' && !f.shadowed) {
         binds.push(f);
         push(this.bindsOnHost, f.host, f);
+        push(this.bindsOnHostNetns, `${f.host}\u0000${f.netns ?? ''}`, f);
       }
       push(this.factsOnHost, f.host, f);
       if (f.netns !== undefined) push(this.factsInNetns, f.netns, f);
@@ -60,6 +63,11 @@ export class FactLookup {
   /** Effective binds on a host (every network namespace), in fact order. */
   bindsOn(host: string): readonly PortFact[] {
     return this.bindsOnHost.get(host) ?? NO_FACTS;
+  }
+
+  /** Effective binds on a host in one network namespace (`undefined`: the host's own), in fact order. */
+  bindsIn(host: string, netns: string | undefined): readonly PortFact[] {
+    return this.bindsOnHostNetns.get(`${host}\u0000${netns ?? ''}`) ?? NO_FACTS;
   }
 
   /** Every fact placed on a host, in fact order. */

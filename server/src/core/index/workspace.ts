@@ -70,6 +70,16 @@ export class WorkspaceIndex {
   private readonly states = new Map<string, FileState>();
   /** Texts of every known workspace file (also those with no format: they may be read by others). */
   private readonly texts = new Map<string, SourceText>();
+  /** The reverse of each state's `reads`: path read -> the files whose extraction read it. */
+  private readonly readers = new Map<string, Set<string>>();
+  /** Files whose extraction listed the workspace's files (each state's `readsFileList`). */
+  private readonly listReaders = new Set<string>();
+  /**
+   * Other files' texts as extractions parsed them (`ExtractContext.parsed`), by kind and path:
+   * shared by the extractions of one set of texts, dropped when a text changes and when a
+   * snapshot is done (parse trees are not kept between snapshots).
+   */
+  private parses = new Map<string, unknown>();
   private sortedPaths: string[] | undefined;
   private fileListing: FileListing | undefined;
   /** Roots and host-map globs alone; {@link hosts} adds the inferred deployment layouts. */
@@ -132,14 +142,16 @@ export class WorkspaceIndex {
     if (!isNew && this.texts.get(path)!.text === text) return false;
     const source = new SourceText(path, text);
     this.texts.set(path, source);
+    if (this.parses.size > 0) this.parses = new Map();
     if (isNew) this.listChanged();
     this.invalidate(path, isNew);
     this.deployments.invalidate();
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
-      this.states.delete(path);
+      this.dropState(path);
     } else if (!prev || prev.format !== mod.id) {
+      this.dropState(path);
       this.states.set(path, { source, format: mod.id, confident: detection === 'strong', stale: false, reads: new Set(), readsFileList: false });
     } else {
       prev.source = source;
@@ -154,7 +166,8 @@ export class WorkspaceIndex {
   /** Forgets a file (deleted, or no longer included). */
   remove(path: string): boolean {
     if (!this.texts.delete(path)) return false;
-    this.states.delete(path);
+    this.dropState(path);
+    if (this.parses.size > 0) this.parses = new Map();
     this.hosts.forget(path);
     this.listChanged();
     this.deployments.invalidate();
@@ -185,11 +198,40 @@ export class WorkspaceIndex {
     return this.texts.get(path)?.text;
   }
 
+  /** Drops the results of the files that read `changed` (or, when the file list changed, listed it): the readers' index, not a scan of every file. */
   private invalidate(changed: string, listChanged: boolean): void {
-    for (const [path, s] of this.states) {
-      if (path === changed) continue;
-      if (s.reads.has(changed) || (listChanged && s.readsFileList)) delete s.result;
+    const drop = (path: string): void => {
+      const s = path === changed ? undefined : this.states.get(path);
+      if (s) delete s.result;
+    };
+    for (const path of this.readers.get(changed) ?? []) drop(path);
+    if (listChanged) for (const path of this.listReaders) drop(path);
+  }
+
+  /** Records what the latest extraction of `path` read, replacing what the one before read. */
+  private setReads(path: string, state: FileState, reads: Set<string>, readsFileList: boolean): void {
+    this.forgetReads(path, state);
+    state.reads = reads;
+    state.readsFileList = readsFileList;
+    for (const r of reads) (this.readers.get(r) ?? this.readers.set(r, new Set()).get(r)!).add(path);
+    if (readsFileList) this.listReaders.add(path);
+  }
+
+  private forgetReads(path: string, state: FileState): void {
+    for (const r of state.reads) {
+      const set = this.readers.get(r);
+      if (!set) continue;
+      set.delete(path);
+      if (set.size === 0) this.readers.delete(r);
     }
+    this.listReaders.delete(path);
+  }
+
+  private dropState(path: string): void {
+    const state = this.states.get(path);
+    if (!state) return;
+    this.forgetReads(path, state);
+    this.states.delete(path);
   }
 
   /** Extracts a file's current text through the registry's boundary, recording what it read. */
@@ -212,10 +254,19 @@ export class WorkspaceIndex {
         readsFileList = true;
         return this.listing();
       },
+      parsed: <T>(p: string, kind: string, parse: (text: string) => T): T | undefined => {
+        reads.add(p);
+        const source = this.texts.get(p);
+        if (!source) return undefined;
+        const key = `${kind}\u0000${p}`;
+        if (this.parses.has(key)) return this.parses.get(key) as T;
+        const value = parse(source.text);
+        this.parses.set(key, value);
+        return value;
+      },
     };
     const result = extractFile(mod, ctx, this.log);
-    state.reads = reads;
-    state.readsFileList = readsFileList;
+    this.setReads(path, state, reads, readsFileList);
     state.result = result;
     if (!result.failed) state.lastGood = result;
     state.stale = result.failed === true && state.lastGood !== undefined;
@@ -260,12 +311,17 @@ export class WorkspaceIndex {
       for (const f of placed.findings) findings.push(f);
     }
     this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }));
+    this.parses = new Map();
     return this.cached;
   }
 }
 
+/** Most host reads {@link loadWorkspace} keeps in flight: enough to hide each read's latency, few enough to bound open files and memory. */
+export const READ_CONCURRENCY = 32;
+
 /**
- * Loads every file under the index's roots through the host. Files the host skips are reported
+ * Loads every file under the index's roots through the host, up to {@link READ_CONCURRENCY}
+ * reads at a time, applying them in listing order. Files the host skips are reported
  * through `log` with the reason and otherwise ignored; files `accept` rejects (the include and
  * exclude settings) are not read at all.
  */
@@ -277,10 +333,19 @@ export async function loadWorkspace(
   accept: (path: string) => boolean = () => true,
 ): Promise<void> {
   for (const root of roots) {
-    const paths = await host.listFiles(root.path);
-    for (const p of paths) {
-      if (!accept(p)) continue;
-      const r = await host.readFile(p, root.path);
+    const paths = (await host.listFiles(root.path)).filter((p) => accept(p));
+    // Up to READ_CONCURRENCY reads in flight, applied in listing order (deterministic logs and index).
+    const reads: (Promise<Awaited<ReturnType<WorkspaceHost['readFile']>>> | undefined)[] = [];
+    let next = 0;
+    const start = (): void => {
+      if (next < paths.length) reads.push(host.readFile(paths[next++]!, root.path));
+    };
+    for (let k = 0; k < READ_CONCURRENCY; k++) start();
+    for (let i = 0; i < paths.length; i++) {
+      const r = await reads[i]!;
+      reads[i] = undefined;
+      start();
+      const p = paths[i]!;
       if ('skipped' in r) {
         log?.(`skipped ${p}: ${r.skipped}`);
         continue;

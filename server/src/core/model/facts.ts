@@ -378,6 +378,14 @@ export interface ExtractContext {
    * Calling it records a dependency on the file list, as `files()` does.
    */
   listing?(): FileListing;
+  /**
+   * Another workspace file's text as `parse` turns it into a value, computed once under `kind`
+   * for every extraction of the same texts (the index keeps it until a text or the file list
+   * changes, or a snapshot is done); `undefined` when the file is not in the workspace. Records
+   * a dependency, as `read` does. `parse` must be a pure function of the text. Optional:
+   * `readParsed(ctx, ...)` (`formats/context.ts`) parses `read`'s text when absent.
+   */
+  parsed?<T>(path: string, kind: string, parse: (text: string) => T): T | undefined;
 }
 
 /**

@@ -92,12 +92,16 @@ export const firewallMissing: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     const hosts = firewalledHosts(snap);
+    // Each host's allow rules, gathered once (not once per bind).
+    const allowsOn = new Map<string, PortFact[]>();
     for (const b of effectiveBinds(snap)) {
       const ruleFacts = hosts.get(b.host);
       if (!ruleFacts || !mustBePublic(snap, b)) continue;
+      let allowed = allowsOn.get(b.host);
+      if (!allowed) allowsOn.set(b.host, (allowed = snap.lookup().factsOn(b.host).filter(allows)));
       const protos = b.protocol === 'both' ? (['tcp', 'udp'] as const) : [b.protocol];
       for (const proto of protos) {
-        const covered = snap.lookup().factsOn(b.host).some((r) => allows(r) && isHostRule(r) && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
+        const covered = allowed.some((r) => isHostRule(r) && r.ports.start <= b.ports.start && r.ports.end >= b.ports.end && protocolCovers(r.protocol, proto));
         if (covered) continue;
         const file = ruleFacts[0]!.location;
         const fw = ruleFacts[0]!.firewall?.firewall ?? 'ufw';
@@ -128,7 +132,11 @@ export const firewallStale: Rule = {
   check(snap) {
     const out: PortDiagnostic[] = [];
     const lookup = snap.lookup();
-    const advertised = [...lookup.withRole('rtcd-ice-host-port-override'), ...lookup.withRole('calls-ice-host-port-override')];
+    // Advertised ICE host ports by host, gathered once (not filtered per rule).
+    const advertised = new Map<string, PortFact[]>();
+    for (const a of [...lookup.withRole('rtcd-ice-host-port-override'), ...lookup.withRole('calls-ice-host-port-override')]) {
+      (advertised.get(a.host) ?? advertised.set(a.host, []).get(a.host)!).push(a);
+    }
     const listeners = new Map<string, HostListeners>();
     for (const r of snap.facts) {
       if (!isRuleFile(r) || !allows(r)) continue;
@@ -138,7 +146,8 @@ export const firewallStale: Rule = {
       }
       if (OUTSIDE_SERVICES.some((s) => s.port >= r.ports.start && s.port <= r.ports.end && protocolsOverlap(s.protocol, r.protocol))) continue;
       const onHost = lookup.bindsOn(r.host);
-      const used = [...onHost, ...advertised.filter((a) => a.host === r.host)].some((b) => (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol));
+      const serves = (b: PortFact): boolean => (b.netns === undefined || isDockerPublished(snap, b)) && rangesOverlap(b.ports, r.ports) && protocolsOverlap(b.protocol, r.protocol);
+      const used = onHost.some(serves) || (advertised.get(r.host) ?? []).some(serves);
       if (used) continue;
       let seen = listeners.get(r.host);
       if (!seen) listeners.set(r.host, (seen = hostListeners(snap, r.host)));

@@ -24,7 +24,7 @@ import picomatch from 'picomatch';
 import type { ExtractContext } from '../../model/facts';
 import { FileListing, filesNamedBy, globMatcher, withPrefix } from '../../model/listing';
 import { basename, dirname, resolvePath } from '../../model/paths';
-import { listingOf } from '../context';
+import { listingOf, readParsed } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
 import { detectNginx, extension } from './detect';
 import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
@@ -95,14 +95,20 @@ function suffixHits(pattern: string, fromFile: string, lst: FileListing): readon
 }
 
 
-/** Sibling files that share an `http` context with `path` when no nginx.conf ties them together. */
-function siblings(path: string, files: readonly string[]): string[] {
+/**
+ * Sibling files that share an `http` context with `path` when no nginx.conf ties them together
+ * (at most {@link MAX_SIBLINGS}, in path order). The directory's candidates are found once per
+ * listing and directory, not once per file of the directory.
+ */
+function siblings(path: string, listing: FileListing): string[] {
   const dir = dirname(path);
   const ext = extension(path);
   const shared = ['conf.d', 'sites-enabled', 'sites-available'].includes(basename(dir));
-  return withPrefix(files, dir === '/' ? '/' : dir + '/')
-    .filter((f) => f !== path && dirname(f) === dir && (shared || extension(f) === ext))
-    .slice(0, MAX_SIBLINGS);
+  const firstOfDir = listing.memo(`nginx-siblings\u0000${dir}\u0000${shared ? '' : ext}`, () =>
+    withPrefix(listing.all, dir === '/' ? '/' : dir + '/')
+      .filter((f) => dirname(f) === dir && (shared || extension(f) === ext))
+      .slice(0, MAX_SIBLINGS + 1));
+  return firstOfDir.filter((f) => f !== path).slice(0, MAX_SIBLINGS);
 }
 
 /** What the include tree tells about the file being extracted. */
@@ -139,6 +145,18 @@ export class Scanner {
     return text;
   }
 
+  /**
+   * Another file's directives (the extracted file's own when `path` is it), parsed once for every
+   * extraction that reads it (see `ExtractContext.parsed`); records the dependency; `undefined`
+   * when absent. With `asSibling`, `undefined` too when the file does not look like nginx.
+   */
+  parsed(path: string, asSibling = false): readonly NginxDirective[] | undefined {
+    if (path === this.ctx.path) return asSibling && detectNginx(path, this.ctx.text) === false ? undefined : parseNginx(this.ctx.text).value;
+    this.deps.add(path);
+    if (!asSibling) return readParsed(this.ctx, path, 'nginx', (text) => parseNginx(text).value);
+    return readParsed(this.ctx, path, 'nginx-sibling', (text) => (detectNginx(path, text) === false ? undefined : parseNginx(text).value));
+  }
+
   /** Collects upstream names and include contexts from `path` and what it includes. */
   scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
     this.visited.add(path);
@@ -163,19 +181,18 @@ export class Scanner {
           k.includer = inc.env;
         }
         if (this.visited.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
-        const text = this.read(target);
-        if (text !== undefined) this.scan(target, parseNginx(text).value, inc.env, depth + 1);
+        const dirs = this.parsed(target);
+        if (dirs !== undefined) this.scan(target, dirs, inc.env, depth + 1);
       }
     }
   }
 
   /** Reads the nginx siblings of the extracted file for upstream names, each in its own top context. */
   scanSiblings(): void {
-    for (const sib of siblings(this.ctx.path, this.files)) {
+    for (const sib of siblings(this.ctx.path, this.listing)) {
       if (this.visited.has(sib)) continue;
-      const text = this.read(sib);
-      if (text === undefined || detectNginx(sib, text) === false) continue;
-      const dirs = parseNginx(text).value;
+      const dirs = this.parsed(sib, true);
+      if (dirs === undefined) continue;
       this.scan(sib, dirs, ownTopContext(dirs), 1);
     }
   }
@@ -196,8 +213,8 @@ export function scanAround(ctx: ExtractContext, dirs: readonly NginxDirective[])
   const prefix = nginxPrefix(ctx.path, scanner.fileSet);
   scanner.skip(ctx.path);
   if (prefix.root && prefix.root !== ctx.path) {
-    const rootText = scanner.read(prefix.root);
-    if (rootText !== undefined) scanner.scan(prefix.root, parseNginx(rootText).value, { context: 'main' }, 1);
+    const rootDirs = scanner.parsed(prefix.root);
+    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, { context: 'main' }, 1);
   }
   const top: Env = scanner.knowledge.includer ?? ownTopContext(dirs);
   if (!prefix.root) scanner.scanSiblings();
