@@ -67,6 +67,19 @@ export const PATHOLOGICAL_INPUTS: Readonly<Record<string, (n: number) => string>
   'one long word': (n) => rep('a', n),
   'long number': (n) => rep('8', n),
   'port list': (n) => rep('8080, ', n),
+  'table cell of ports': (n) => {
+    const ports: string[] = [];
+    for (let i = 0, size = 0; size < n - 12; i++, size += 7) ports.push(String(1024 + (i % 64000)));
+    return `| ${ports.join(', ')} | api |\n`;
+  },
+  'table rows of one port': (n) => {
+    const rows: string[] = [];
+    for (let i = 0, size = 0; size < n; i++) {
+      rows.push(`| 8080 | s${i} |`);
+      size += rows[rows.length - 1]!.length + 1;
+    }
+    return rows.join('\n') + '\n';
+  },
 };
 
 /** What one run through the engine (index, snapshot, rules) took and gave. */
