@@ -57,7 +57,7 @@ export function kubernetesDocument(snap: Pick<Snapshot, 'textOf' | 'roots'>, fil
   }
   const title = /^#[ \t]+(.+)$/m.exec(text)?.[1] ?? '';
   if (/\bhelm\s+chart\b|\bkubernetes\b|\bk8s\b/i.test(title)) return `its title is "${title.trim()}"`;
-  if (/\bkubernetes\b/i.test(text) && /^\s*(?:\$\s*)?(?:helm\s+(?:install|upgrade)|kubectl\s+apply)\b/m.test(text)) return 'it is about Kubernetes (helm install / kubectl apply)';
+  if (/\bkubernetes\b/i.test(text) && /^[ \t]*(?:\$[ \t]*)?(?:helm\s+(?:install|upgrade)|kubectl\s+apply)\b/m.test(text)) return 'it is about Kubernetes (helm install / kubectl apply)';
   return undefined;
 }
 

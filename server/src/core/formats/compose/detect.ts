@@ -48,5 +48,5 @@ export function detectCompose(path: string, text: string): Detection {
     if (services) return 'strong';
     return /^(version|volumes|networks|include|name|x-[\w-]+)\s*:/m.test(text) ? 'weak' : false;
   }
-  return services && /^\s+(image|build|ports)\s*:/m.test(text) ? 'weak' : false;
+  return services && /^[ \t]+(image|build|ports)\s*:/m.test(text) ? 'weak' : false;
 }

@@ -3,29 +3,132 @@
  * UTF-16 offsets), and the few node helpers extraction needs: aliases, merge keys, spans and
  * scalar values with the source offset of each character.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, isAlias, isMap, isNode, isScalar, isSeq, Parser, YAMLParseError, type CST, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { FileFinding, Span } from '../../model/facts';
 import type { SourcedText } from '../docker/interpolation';
 import { maskTemplateTags } from '../../model/templates';
+
+/** YAML errors reported per file; the rest are counted in one summarising error. */
+export const MAX_YAML_ERRORS = 100;
+
+/**
+ * Deepest YAML nesting Portolan reads (block indentation levels, compact `- `/`? ` entries and
+ * flow `[`/`{` together). yaml recurses per level and overflows near 1,000, and V8 may then abort
+ * the whole process (a regular expression compiled on an exhausted stack); compose files nest
+ * about 6 deep.
+ */
+export const MAX_YAML_DEPTH = 200;
+
+/** A bracket or quote at the start of a token: after the line's start, a blank or a flow/indicator character. */
+function tokenStart(text: string, i: number): boolean {
+  return i === 0 || ' \t\n[{,:-?'.includes(text[i - 1]!);
+}
+
+/**
+ * Where a YAML text nests deeper than `max`, estimated in one pass: a stack of the indentations
+ * of block lines, plus the compact `- `/`? `/`: ` indicators at a line's start, plus the open flow
+ * brackets outside quotes, comments and block scalars: meant to over-estimate (a bracket inside
+ * a plain scalar counts), so that a file it passes cannot overflow yaml's recursion. `undefined` when the text is within `max`.
+ */
+export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): { at: number; depth: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = '';
+  let scalarParent = -1;
+  for (let lineStart = 0; lineStart <= text.length;) {
+    let nl = text.indexOf('\n', lineStart);
+    if (nl < 0) nl = text.length;
+    let i = lineStart;
+    while (i < nl && text[i] === ' ') i++;
+    const indent = i - lineStart;
+    const blank = i === nl || text[i] === '\r' || text[i] === '#';
+    let block = indents.length;
+    if (scalarParent >= 0 && (blank || indent > scalarParent)) {
+      lineStart = nl + 1;
+      continue;
+    }
+    scalarParent = -1;
+    if (!blank && quote === '' && flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      block = indents.length;
+      while ('-?:'.includes(text[i]!) && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        block++;
+        i += 2;
+        while (text[i] === ' ' || text[i] === '\t') i++;
+      }
+      if (/(?:^|[ \t:-])[|>][-+1-9]{0,2}[ \t]*(?:#.*)?\r?$/.test(text.slice(i, nl))) scalarParent = indent;
+    }
+    for (; i < nl; i++) {
+      const c = text[i]!;
+      if (quote !== '') {
+        if (c === '\\' && quote === '"') i++;
+        else if (c === quote) quote = '';
+      } else if (c === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
+      else if ((c === '"' || c === "'") && tokenStart(text, i)) quote = c;
+      else if (c === '[' || c === '{') {
+        flow++;
+        if (block + flow > max) return { at: i, depth: block + flow };
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    if (block > max) return { at: lineStart + indent, depth: block };
+    lineStart = nl + 1;
+  }
+  return undefined;
+}
+
+/** yaml's parse of one document, with at most {@link MAX_YAML_ERRORS} errors built; `more` counts the others. */
+function parseBounded(text: string): { doc: Document; more: number } {
+  const options = { prettyErrors: false, maxAliasCount: 100 };
+  const parser = new Parser();
+  const composer = new Composer(options as ConstructorParameters<typeof Composer>[0]);
+  let errors = 0;
+  // yaml builds an Error (with its stack) per syntax error, 60 s for 1 MB of "}": past the cap
+  // only count them. `onError` is the composer's own sink (yaml 2.x); warnings are not read.
+  const sink = composer as unknown as { onError: (source: unknown, code: string, message: string, warning?: boolean) => void };
+  const report = sink.onError;
+  sink.onError = (source, code, message, warning) => {
+    if (warning) return;
+    if (++errors <= MAX_YAML_ERRORS) report(source, code, message, warning);
+  };
+  function* tokens(): Generator<CST.Token> {
+    for (const token of parser.parse(text)) {
+      if (token.type === 'error' && ++errors > MAX_YAML_ERRORS) continue;
+      yield token;
+    }
+  }
+  let doc: Document | undefined;
+  for (const d of composer.compose(tokens(), true, text.length)) {
+    if (!doc) doc = d as Document;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return { doc: doc!, more: Math.max(0, errors - MAX_YAML_ERRORS) };
+}
 
 /**
  * Parses a compose file's YAML. A file that fails to parse and holds template engine tags is
  * parsed again with them masked (`maskTemplateTags`: first branches, printed values as `$___`);
  * offsets are unchanged. `value` is the document when it has no errors; otherwise
  * `errors` holds one `parse-error` per YAML error (duplicate keys included, as compose rejects
- * them), spanning the word where yaml found it, with a one-line message. Aliases are bounded:
- * more than 100 resolutions of one anchor is an error. Never throws: yaml reports even a
- * too-deep nesting ("call stack") as a document error.
+ * them), spanning the word where yaml found it, with a one-line message: the first
+ * {@link MAX_YAML_ERRORS}, then one "… and K more YAML errors" at the end of the text. A text
+ * nested deeper than {@link MAX_YAML_DEPTH} gives one "nested too deeply" error and is not
+ * parsed. Aliases are bounded: more than 100 resolutions of one anchor is an error. Never
+ * throws: yaml reports even a too-deep nesting ("call stack") as a document error.
  */
 export function parseComposeYaml(text: string): { value?: Document; errors: FileFinding[] } {
-  const options = { prettyErrors: false, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1];
-  const doc = parseDocument(text, options);
+  const deep = yamlTooDeep(text);
+  if (deep) return { errors: [{ rule: 'parse-error', span: { start: deep.at, end: Math.min(text.length, deep.at + 1) }, message: `YAML nested too deeply for Portolan to read (more than ${MAX_YAML_DEPTH} levels)` }] };
+  const { doc, more } = parseBounded(text);
   if (doc.errors.length === 0) return { value: doc, errors: [] };
   // A Jinja/gomplate template of a compose file (`{% if %}` lines, `{{ var }}` values) is read as
   // its first branches would render it; values a tag prints become unknown `$___` interpolations.
   const masked = maskTemplateTags(text, (length) => '$' + '_'.repeat(length - 1));
   if (masked.masked) {
-    const rendered = parseDocument(masked.text, options);
+    const rendered = parseBounded(masked.text).doc;
     if (rendered.errors.length === 0) return { value: rendered, errors: [] };
   }
   const errors: FileFinding[] = [];
@@ -40,6 +143,7 @@ export function parseComposeYaml(text: string): { value?: Document; errors: File
     const message = /call stack/i.test(err.message) ? `YAML nested too deeply for Portolan to read (${err.message})` : err.message;
     errors.push({ rule: 'parse-error', span: { start, end: stop }, message });
   }
+  if (more > 0) errors.push({ rule: 'parse-error', span: { start: text.length, end: text.length }, message: `… and ${more} more YAML errors (Portolan reports the first ${MAX_YAML_ERRORS})` });
   return { errors };
 }
 

@@ -51,8 +51,10 @@ function keyOf(text: string, pos: number, lineEnd: number): { key: string; from:
     i += 6;
     while (i < lineEnd && isBlank(text[i])) i++;
   }
-  const eq = text.indexOf('=', i);
-  if (eq < 0 || eq >= lineEnd) return undefined;
+  // Searched within the line only: indexOf over the rest of the file made lines without `=` quadratic.
+  let eq = i;
+  while (eq < lineEnd && text[eq] !== '=') eq++;
+  if (eq >= lineEnd) return undefined;
   let to = eq;
   while (to > i && isBlank(text[to - 1])) to--;
   const key = text.slice(i, to);

@@ -154,7 +154,7 @@ function detect(path: string, text: string): 'strong' | 'weak' | false {
   const lower = path.toLowerCase();
   if (!lower.endsWith('.toml')) return false;
   const byPath = /(^|\/)rtcd[^/]*(\/|\.toml$)/.test(lower);
-  const byContent = /^\s*\[(api|rtc)\]/m.test(text) && /(listen_address|ice_port_udp|ice_port_tcp|ice_host_override)/.test(text);
+  const byContent = /^[ \t]*\[(api|rtc)\]/m.test(text) && /(listen_address|ice_port_udp|ice_port_tcp|ice_host_override)/.test(text);
   if (byContent) return 'strong';
   if (byPath) return 'strong';
   return false;

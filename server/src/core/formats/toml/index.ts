@@ -16,7 +16,7 @@ import { dotted, listToml } from './syntax';
 import { basename } from '../../model/paths';
 
 const PORT_KEY = /^(port|[a-z0-9_]*_port|listen|[a-z0-9_]*_listen|listen_addr(ess)?|address|addr|[a-z0-9_]*_address|[a-z0-9_]*_addr|bind|[a-z0-9_]*_bind)$/i;
-const PORT_KEY_LINE = /^\s*(?:[\w.-]+\.)?(port|\w+_port|listen|\w+_listen|address|addr|\w+_address|\w+_addr|bind|\w+_bind)\s*=/im;
+const PORT_KEY_LINE = /^[ \t]*(?:[\w.-]+\.)?(port|\w+_port|listen|\w+_listen|address|addr|\w+_address|\w+_addr|bind|\w+_bind)\s*=/im;
 const REMOTE_KEYS = ['host', 'hostname', 'server', 'url', 'address', 'addr'];
 /** Tables that describe a service this program connects to: their host/port pair is a reference even on loopback. */
 const CLIENT_TABLE = /(^|[._-])(db|database|postgres(ql)?|mysql|mariadb|redis|cache|memcached?|mongo(db)?|smtp|mail|upstream|remote|client|backend|broker|amqp|rabbitmq|kafka|nats|elasticsearch|ldap)([._-]|$)/i;

@@ -24,5 +24,5 @@ export function detectUserRules(path: string, text: string): Detection {
  */
 export function detectApplications(path: string, text: string): Detection {
   if (!/\/applications\.d\/[^/]+$/.test(path)) return false;
-  return /^\s*\[[^\]\n]+\]/m.test(text) && /^\s*ports\s*[=:]/m.test(text) ? 'strong' : false;
+  return /^[ \t]*\[[^\]\n]+\]/m.test(text) && /^[ \t]*ports\s*[=:]/m.test(text) ? 'strong' : false;
 }
