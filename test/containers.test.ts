@@ -287,7 +287,7 @@ describe('unresolved loopback references inside a container', () => {
           build: .
           ports:
             - \${PUBLIC_HTTPS_PORT}:3449
-                                   ^^^^ unresolved-reference information: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449; it listens on 4449/tcp; the container's image is built from srv/app/Dockerfile, which may start processes Portolan does not read
+                                   ^^^^ unresolved-reference information: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449/tcp; it listens on 4449/tcp; the container's image is built from srv/app/Dockerfile, which may start processes Portolan does not read
       //- /srv/app/Dockerfile
       FROM debian:12
       COPY nginx.conf /etc/nginx/nginx.conf
@@ -307,7 +307,7 @@ describe('unresolved loopback references inside a container', () => {
           build: .
           ports:
             - \${PUBLIC_HTTPS_PORT}:3449
-                                   ^^^^ unresolved-reference warning: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449; it listens on 4449/tcp
+                                   ^^^^ unresolved-reference warning: compose service "app" (srv/app/docker-compose.yml:2) does not listen on 3449/tcp; it listens on 4449/tcp
       //- /srv/app/Dockerfile
       FROM nginx:1.27-alpine
       COPY nginx.conf /etc/nginx/nginx.conf

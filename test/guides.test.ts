@@ -264,6 +264,14 @@ describe('guides', () => {
       const files = { ...real, [DOC]: guide(8443, 8447) };
       assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), []);
     });
+    it('near miss: an nginx snippet named by its server_name is a virtual host, not the compose service of that word', () => {
+      // sameersbn/docker-gitlab docs/container_registry.md: nginx on 443 for registry.example.com
+      // proxies to the registry service's 5000; the word "registry" is no drift.
+      const compose = { '/ws/docs/docker-compose-registry.yml': 'services:\n  registry:\n    image: registry:2\n    ports:\n      - "5000:5000"\n' };
+      const site = (name: string) => md('# Registry', '', 'Listens on port 443.', '', `${F}nginx`, 'server {', `    server_name ${name};`, '    listen *:443 ssl;', '    location / { proxy_pass http://localhost:5000; }', '}', F);
+      const files = { ...compose, [DOC]: site('registry.example.com') };
+      assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), []);
+    });
   });
 
   describe('quick fixes edit only the Markdown', () => {

@@ -141,7 +141,7 @@ describe('rules fed by front ends', () => {
         //- /opt/lb/haproxy.cfg
         backend web
           server a app:8081 check
-                       ^^^^ unresolved-reference warning: compose service "app" (opt/lb/docker-compose.yml:2) does not listen on 8081; it listens on 80/tcp
+                       ^^^^ unresolved-reference warning: compose service "app" (opt/lb/docker-compose.yml:2) does not listen on 8081/tcp; it listens on 80/tcp
           server b app:80 check
       `, { only: ['unresolved-reference'] });
     });
@@ -156,7 +156,7 @@ describe('rules fed by front ends', () => {
               - "80"
             labels:
               - traefik.http.services.whoami.loadbalancer.server.port=8080
-                                                                      ^^^^ unresolved-reference warning: compose service "whoami" (opt/app/docker-compose.yml:2) does not listen on 8080; it listens on 80/tcp
+                                                                      ^^^^ unresolved-reference warning: compose service "whoami" (opt/app/docker-compose.yml:2) does not listen on 8080/tcp; it listens on 80/tcp
           api:
             image: ghcr.io/acme/api
             expose:
@@ -181,7 +181,7 @@ describe('rules fed by front ends', () => {
             environment:
               - VIRTUAL_HOST=app.example.com
               - VIRTUAL_PORT=8080
-                             ^^^^ unresolved-reference warning: compose service "web" (opt/app/docker-compose.yml:2) does not listen on 8080; it listens on 80/tcp
+                             ^^^^ unresolved-reference warning: compose service "web" (opt/app/docker-compose.yml:2) does not listen on 8080/tcp; it listens on 80/tcp
           api:
             image: ghcr.io/acme/api
             ports:

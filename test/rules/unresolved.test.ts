@@ -132,7 +132,7 @@ describe('rule unresolved-reference', () => {
         deploy(
           'mattermost/mattermost-team-edition:10.5',
           `    server mattermost:8000;
-                        ^^^^ unresolved-reference warning: compose service "mattermost" (deploy/docker-compose.yml:2) does not listen on 8000; it listens on 8065/tcp`,
+                        ^^^^ unresolved-reference warning: compose service "mattermost" (deploy/docker-compose.yml:2) does not listen on 8000/tcp; it listens on 8065/tcp`,
         ),
       );
       assert.equal(at(a.files, a.diagnostics[0]!.related[0]!.location), 'mattermost');

@@ -121,6 +121,9 @@ export const docConflict: Rule = {
   },
 };
 
+/** A DNS name as nginx's `server_name` writes it (`registry.example.com`, `*.example.org`, `example.com.`). */
+const VIRTUAL_HOST = /^(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\.?$/i;
+
 export const docDrift: Rule = {
   id: 'doc-drift',
   severity: 'warning',
@@ -135,6 +138,9 @@ export const docDrift: Rule = {
       const agrees = (f: PlacedDocFact, ports: ReturnType<typeof portsOfService>) =>
         ports.some((c) => protocolsOverlap(c.protocol, f.protocol) && (rangesOverlap(c.ports, f.ports) || (f.target !== undefined && rangesOverlap(c.ports, f.target))));
       for (const f of facts) {
+        // An nginx snippet's server block is named by its server_name: a virtual host, not the
+        // program behind it ("registry.example.com" listens on 443 and proxies to registry's 5000).
+        if (f.source === 'fence' && VIRTUAL_HOST.test(f.service)) continue;
         const ports = portsOfService(configured, f.service);
         if (ports.length === 0 || agrees(f, ports)) continue;
         if (f.source === 'fence') {

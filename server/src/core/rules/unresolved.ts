@@ -73,7 +73,7 @@ export const unresolvedReference: Rule = {
       const image = imageWithUnseenPrograms(snap, service.netns);
       out.push({
         rule: 'unresolved-reference', severity: image === undefined ? 'warning' : 'information', location: r.location,
-        message: `compose service "${r.address}" (${snap.where(service.location)}) does not listen on ${formatRange(r.ports)}; it listens on ${known}${unseenNote(snap, image)}`,
+        message: `compose service "${r.address}" (${snap.where(service.location)}) does not listen on ${formatRange(r.ports)}/${r.protocol === 'both' ? 'tcp' : r.protocol}; it listens on ${known}${unseenNote(snap, image)}`,
         related: [
           { location: service.location, message: `compose service "${r.address}"` },
           ...ports.filter((p) => p.fact).map((p) => ({ location: p.fact!.location, message: `${r.address} listens on ${p.port}/${p.protocol} (${p.source})` })),
