@@ -4,6 +4,7 @@
  * Runs in plain Node: nothing here imports `vscode`.
  */
 import * as assert from 'node:assert/strict';
+import picomatch from 'picomatch';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
@@ -201,6 +202,20 @@ describe('client manifest', () => {
       for (const p of ['**/.env', '**/*.service', '**/user.rules', '**/applications.d/*', '**/sites-enabled/*']) {
         assert.ok(DOCUMENT_PATTERNS.includes(p), p);
       }
+    });
+
+    it('sends a file of every format the server reads, whatever language the editor gives it', () => {
+      // The files the server reads from disk (index/registry.ts candidate names) must also reach it
+      // when opened, or an open Caddyfile would get no live diagnostics.
+      const samples = [
+        'etc/caddy/Caddyfile', 'site.caddyfile', 'etc/haproxy/haproxy.cfg', 'etc/nftables.conf', 'fw/rules.nft',
+        'etc/iptables/rules.v4', 'fw/docker-user.iptables', 'etc/firewalld/zones/public.xml', 'etc/firewalld/services/rtcd.xml',
+        'etc/containers/systemd/rtcd.container', 'q/app.pod', 'q/app.kube', 'Dockerfile', 'Dockerfile.nginx',
+        'etc/rtcd/config.toml', 'etc/nginx/sites-enabled/chat', 'etc/systemd/system/rtcd.service', 'etc/ufw/user.rules',
+      ];
+      const matchers = DOCUMENT_PATTERNS.map((p) => picomatch(p, { dot: true }));
+      for (const file of samples) assert.ok(matchers.some((m) => m(`/ws/${file}`)), file);
+      assert.ok(!matchers.some((m) => m('/ws/src/main.go')), 'a source file is not sent');
     });
 
     it('returns a fresh selector each call', () => {

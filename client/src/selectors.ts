@@ -73,11 +73,20 @@ export const DOCUMENT_LANGUAGES: readonly string[] = [
   'markdown',
   'dotenv',
   'properties',
+  // Front ends and firewalls: `caddyfile` (caddyserver.caddyfile-support), `haproxy`
+  // (haproxy-syntax extensions), `xml` (firewalld zones and services), `dockerfile` (a
+  // Dockerfile's COPY lines place configs inside images).
+  'caddyfile',
+  'haproxy',
+  'xml',
+  'dockerfile',
 ];
 
 /**
  * Glob patterns (scheme `file`) whose documents go to the server whatever language the editor
- * gave them: TOML and .txt files, nginx trees, ufw rule files, env files and systemd units.
+ * gave them: TOML and .txt files, nginx trees, ufw rule files, env files, systemd units,
+ * Caddyfiles, HAProxy configs, nftables/iptables rule files, firewalld XML, Podman quadlets and
+ * Dockerfiles.
  */
 export const DOCUMENT_PATTERNS: readonly string[] = [
   // rtcd's config.toml: without a TOML extension VS Code calls it plain text.
@@ -96,6 +105,20 @@ export const DOCUMENT_PATTERNS: readonly string[] = [
   '**/user.rules',
   '**/user6.rules',
   '**/applications.d/*',
+  '**/Caddyfile',
+  '**/Caddyfile.*',
+  '**/*.caddyfile',
+  '**/*.cfg',
+  '**/*.nft',
+  '**/rules.v4',
+  '**/rules.v6',
+  '**/*.iptables',
+  '**/firewalld/**/*.xml',
+  '**/*.container',
+  '**/*.pod',
+  '**/*.kube',
+  '**/Dockerfile',
+  '**/Dockerfile.*',
 ];
 
 /**
