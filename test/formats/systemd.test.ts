@@ -281,3 +281,21 @@ describe('systemd format', () => {
     });
   });
 });
+
+describe('systemd unit templates', () => {
+  // gucci-on-fleek/maxchernoff.ca keeps units whose lines an installer fills in (`!!priorities.high!!`).
+  const unit = (line: string) => `[Unit]\nDescription=web\n\n[Service]\n${line}\nExecStart=/usr/bin/web --port 8080\n`;
+
+  it('a line an installer or template fills in is no parse-error', () => {
+    for (const line of ['!!priorities.high!!', '@@LIMITS@@', '{{ range .Env }}']) {
+      const { errors, value } = parseUnitFile(unit(line));
+      assert.deepEqual(errors, [], line);
+      assert.ok(value.entries.some((e) => e.key === 'ExecStart'), line);
+    }
+  });
+
+  it('near miss: a plain line without "=" is still the parse-error systemd logs', () => {
+    const { errors } = parseUnitFile(unit('priorities high'));
+    assert.deepEqual(errors.map((e) => e.rule), ['parse-error']);
+  });
+});

@@ -27,6 +27,14 @@ export function hasEngineTag(text: string): boolean {
   return ENGINE_TAG.test(text);
 }
 
+/** An installer's placeholder that a setup script replaces: `@@LISTEN_PORT@@`, `!!priorities.high!!`. */
+const INSTALLER_PLACEHOLDER = /@@[\w.-]+@@|!![\w.-]+!!/;
+
+/** True when `text` holds an installer placeholder (`@@NAME@@`, `!!name!!`). `"a@b"` and `"!"` give false. */
+export function hasInstallerPlaceholder(text: string): boolean {
+  return INSTALLER_PLACEHOLDER.test(text);
+}
+
 /** True when `text` holds any template marker: {@link hasShellExpansion} or {@link hasEngineTag}. */
 export function hasTemplateMarker(text: string): boolean {
   return hasShellExpansion(text) || hasEngineTag(text);

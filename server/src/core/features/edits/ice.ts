@@ -11,6 +11,7 @@
  *    in its `[rtc]` table.
  * 2. Make the mapping symmetric: publish the container port on the same host port.
  */
+import { yamlTooDeep } from '../../formats/compose/syntax';
 import { isMap, isScalar, isSeq, parseDocument, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { PortFact } from '../../model/facts';
 import type { PortDiagnostic } from '../../rules';
@@ -52,9 +53,10 @@ function quoteOf(n: unknown): string {
  * The edit that adds `name=value` to compose service `service`'s environment in `text`, in the
  * style of its entries; `undefined` when the file does not parse, the service is not a block
  * mapping, it merges another mapping (`<<:`, whose environment a new key would replace), or its
- * environment is written in flow style or empty.
+ * environment is written in flow style or empty, or the file nests too deeply to read.
  */
 export function composeEnvEdit(file: string, text: string, service: string, name: string, value: string): TextEdit | undefined {
+  if (yamlTooDeep(text)) return undefined; // yaml's recursion could overflow (formats/compose/syntax.ts)
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
   const services = (doc.contents as YAMLMap).items.find((p) => keyIs(p, 'services'))?.value;

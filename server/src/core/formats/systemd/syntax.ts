@@ -5,6 +5,7 @@
  *
  * Pure and total: no I/O, no module state, never throws.
  */
+import { hasEngineTag, hasInstallerPlaceholder } from '../../model/templates';
 import type { FileFinding, Span } from '../../model/facts';
 
 /** A `[Section]` header. */
@@ -185,13 +186,16 @@ function skipCommentLines(text: string, j: number): number {
 
 /**
  * The `Key=Value` entry of a logical line in `section`, or `undefined` with a `parse-error`
- * (on `line`, the first physical line) when it has no `=`, no key, or no section. After a
+ * (on `line`, the first physical line) when it has no `=`, no key, or no section. A line without
+ * `=` that holds a template tag or an installer placeholder is skipped without an error. After a
  * malformed header (`failed`) assignments outside a section are dropped silently.
  */
 function assignment(logical: LogicalLine, section: string | undefined, failed: boolean, line: Span, errors: FileFinding[]): UnitEntry | undefined {
   const { text, offsets: offs } = logical;
   const eq = text.indexOf('=');
   if (eq < 0) {
+    // A line a template or installer fills in (`{{ range }}`, `!!priorities.high!!`) is not yet a unit line.
+    if (hasEngineTag(text) || hasInstallerPlaceholder(text)) return undefined;
     errors.push({
       rule: 'parse-error',
       span: line,

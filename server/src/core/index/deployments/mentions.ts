@@ -1,4 +1,5 @@
 /** Paths that host-level files (units, scripts, top-level compose files) hand to compose. */
+import { yamlTooDeep } from '../../formats/compose/syntax';
 import { parseDocument } from 'yaml';
 import type { ShellWord } from '../../model/facts';
 import { parseUnitFile } from '../../formats/systemd';
@@ -90,6 +91,7 @@ export function unitMentions(text: string): PathMention[] {
 export function composeMentions(text: string): PathMention[] {
   const out: PathMention[] = [];
   let data: unknown;
+  if (yamlTooDeep(text)) return out; // yaml's recursion could overflow (formats/compose/syntax.ts)
   try {
     data = parseDocument(text, { prettyErrors: false }).toJS({ maxAliasCount: 100 });
   } catch {
