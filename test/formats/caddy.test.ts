@@ -125,3 +125,17 @@ describe('Caddy (caddy)', () => {
     assert.equal(run('{"apps": {"http": {', '/ws/caddy.json').failed, true);
   });
 });
+
+describe('Caddyfile names', () => {
+  it('a Go source of a Caddyfile adapter is not a Caddyfile (lucaslorentz/caddy-docker-proxy caddyfile/caddyfile.go)', () => {
+    const go = 'package caddyfile\n\nimport "bytes"\n\nfunc (c *Container) Marshal() []byte {\n\treturn nil\n}\n';
+    assert.equal(caddyFormat.detect('/ws/caddyfile/caddyfile.go', go), false);
+    assert.equal(classify('/ws/caddyfile/caddyfile.go', go).mod, undefined);
+  });
+
+  it('near miss: Caddyfile.prod and site.caddyfile stay Caddyfiles', () => {
+    const text = ':8080 {\n\trespond "ok"\n}\n';
+    assert.equal(caddyFormat.detect('/ws/Caddyfile.prod', text), 'strong');
+    assert.equal(caddyFormat.detect('/ws/conf/site.caddyfile', text), 'strong');
+  });
+});

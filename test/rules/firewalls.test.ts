@@ -195,3 +195,35 @@ describe('firewall rules over firewalld, nftables, iptables and quadlets', () =>
     });
   });
 });
+
+describe('firewall-missing demands iptables rules only under a drop policy', () => {
+  it('near-miss: a script that only rejects one port from strangers leaves INPUT accepting: nothing demanded', () => {
+    // bigbluebutton/docker mod/freeswitch/entrypoint.sh: iptables -A INPUT -p udp --dport 5060 -j REJECT, no policy.
+    checkDiagnostics(`
+      //- /opt/bbb/entrypoint.sh
+      #!/bin/sh
+      iptables -A INPUT -s 10.7.7.0/24 -p udp --dport 5060 -j ACCEPT
+      iptables -A INPUT -p udp --dport 5060 -j REJECT
+      //- /etc/nginx/sites-enabled/chat
+      server {
+          listen 443 ssl;
+          server_name chat.example.com;
+      }
+    `, { only: ['firewall-missing'] });
+  });
+
+  it('the same script with iptables -P INPUT DROP demands the allow rule', () => {
+    checkDiagnostics(`
+      //- /opt/bbb/entrypoint.sh
+      #!/bin/sh
+      iptables -P INPUT DROP
+      iptables -A INPUT -p udp --dport 5060 -j ACCEPT
+      //- /etc/nginx/sites-enabled/chat
+      server {
+          listen 443 ssl;
+                 ^^^ firewall-missing warning: 443/tcp (chat.example.com's listen) must be reachable from outside, but no iptables rule on host "ws" allows it (rules in opt/bbb/entrypoint.sh); add: iptables -A INPUT -p tcp --dport 443 -j ACCEPT
+          server_name chat.example.com;
+      }
+    `, { only: ['firewall-missing'] });
+  });
+});

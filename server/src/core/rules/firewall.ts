@@ -79,6 +79,25 @@ function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
   return hosts;
 }
 
+/**
+ * {@link firewalledHosts}, counting only the firewalls that deny what they do not allow once
+ * enabled (ufw's default incoming policy, firewalld's zones, an nftables input chain). iptables
+ * rules prove such a policy only with a drop policy on INPUT in their file (`:INPUT DROP`,
+ * `iptables -P INPUT DROP`): INPUT accepts by default (bigbluebutton's freeswitch entrypoint only rejects 5060 from strangers), so they
+ * demand no allow rule.
+ */
+function denyingHosts(snap: Snapshot): Map<string, PortFact[]> {
+  // An iptables-save `:INPUT DROP [0:0]` or a script's `iptables -P INPUT DROP` (also REJECT-less
+  // `--policy`), once per file text.
+  const dropsByDefault = (text: string): boolean => /^:INPUT DROP\b|\bip6?tables\b[^\n]*\s(?:-P|--policy)\s+INPUT\s+DROP\b/m.test(text);
+  const out = new Map<string, PortFact[]>();
+  for (const [host, facts] of firewalledHosts(snap)) {
+    const denying = facts.filter((f) => f.firewall?.firewall !== 'iptables' || dropsByDefault(snap.files.get(f.location.file)?.text ?? ''));
+    if (denying.length > 0) out.set(host, denying);
+  }
+  return out;
+}
+
 function mustBePublic(snap: Snapshot, b: PortFact): boolean {
   if (b.netns !== undefined || isDockerPublished(snap, b)) return false;
   if (PUBLIC_ROLES.has(b.role)) return true;
@@ -91,7 +110,7 @@ export const firewallMissing: Rule = {
   description: 'A port that must be reachable from outside has no firewall allow rule for its protocol.',
   check(snap) {
     const out: PortDiagnostic[] = [];
-    const hosts = firewalledHosts(snap);
+    const hosts = denyingHosts(snap);
     // Each host's allow rules, gathered once (not once per bind).
     const allowsOn = new Map<string, PortFact[]>();
     for (const b of effectiveBinds(snap)) {

@@ -13,6 +13,8 @@ export { parseCaddyfile } from './syntax';
 /** True for the names Caddy's own tooling and docs give a Caddyfile. */
 export function isCaddyfileName(path: string): boolean {
   const name = basename(path);
+  // `Caddyfile.prod` yes; `caddyfile.go`, a source file of Caddy's own adapter, no.
+  if (/^caddyfile\.(?:go|js|mjs|ts|py|rs|java|rb|c|h|md|html|txt|json|ya?ml|toml|sh)$/i.test(name)) return false;
   return /^caddyfile(\..+)?$/i.test(name) || /\.caddyfile$/i.test(name);
 }
 
