@@ -154,6 +154,25 @@ describe('deployments: which host a file is on', () => {
       assert.equal(a.byRule('port-conflict').length, 2);
     });
 
+    const SITE_8000 = 'events {}\nhttp {\n    server {\n        listen 8000;\n    }\n}\n';
+    const RTCD_8000 = '[api.http]\nlisten_address = ":8000"\n\n[rtc]\nice_port_udp = 8443\n';
+
+    it('each file of a fixtures/ tree is its own host: fixtures are inputs of separate tests', () => {
+      // traefik/traefik integration/fixtures/*.toml: 167 port-conflicts between fixtures that each start their own Traefik.
+      const files = { '/ws/integration/fixtures/a/nginx.conf': SITE_8000, '/ws/integration/fixtures/b/rtcd/config.toml': RTCD_8000 };
+      const a = analyze(files);
+      assert.deepEqual(a.byRule('port-conflict'), []);
+      assert.equal(a.snap.placementOf('/ws/integration/fixtures/a/nginx.conf').host, 'ws/integration/fixtures/a/nginx.conf');
+      assert.equal(a.snap.placementOf('/ws/integration/fixtures/a/nginx.conf').reason, 'a fixture in integration/fixtures/: each fixture file is an input of its own test, so its own host');
+    });
+
+    it('near miss: two files of a tests/ harness (not fixtures) share its host and conflict', () => {
+      const files = { '/ws/tests/a/nginx.conf': SITE_8000, '/ws/tests/b/rtcd/config.toml': RTCD_8000 };
+      const a = analyze(files);
+      assert.equal(a.snap.placementOf('/ws/tests/a/nginx.conf').host, 'ws/tests');
+      assert.equal(a.byRule('port-conflict').length, 2);
+    });
+
     it('a ufw script on the folder host does not tie a project inside a test tree', () => {
       const files = { '/ws/setup-ufw.sh': ufwScript(['8080/tcp']), '/ws/examples/app/compose.yaml': compose('web', '8080:80') };
       assert.equal(analyze(files).snap.placementOf('/ws/examples/app/compose.yaml').host, 'ws/examples/app');

@@ -32,6 +32,8 @@
  * 3. **Test trees.** A directory named `test`, `tests`, `testdata`, `e2e`, `fixture(s)`,
  *    `sample(s)`, `example(s)` or `demo(s)` (also with a leading dot) is a host of its own,
  *    `<folder>/<tree>`, for its files outside projects; projects under it stay separate hosts.
+ *    In a `fixture(s)` or `testdata` tree each file outside projects is its own host
+ *    (`<folder>/<path>`): fixtures are inputs of separate tests.
  *    The deepest project or test tree containing a file decides.
  * 4. **Ties.** Host-level files (files on the folder's own host: in no project and no test
  *    tree, or in a project at the top level) put a project outside test trees back on the
@@ -92,6 +94,9 @@ function withOrder(p: Placement, project: Project | undefined, path: string): Pl
   return p;
 }
 
+/** Test trees whose files are each one test's input (traefik's integration/fixtures/*.toml), not one harness. */
+const FIXTURE_TREE = /^\.?(fixtures?|testdata)$/i;
+
 function projectPlacement(folder: Folder, projects: Projects, joined: ReadonlyMap<string, Join>, path: string): Placement {
   const rel = folder.relOf(path) ?? '';
   const j = joined.get(rel);
@@ -105,6 +110,9 @@ function projectPlacement(folder: Folder, projects: Projects, joined: ReadonlyMa
     return withOrder({ host: s.project.host, project: s.project.id, rule: s.project.rule, reason: `included by ${s.includedBy} (compose include:), so part of compose project ${name}` }, s.project, path);
   }
   if (s.project) return withOrder({ host: s.project.host, project: s.project.id, rule: s.project.rule, reason: s.project.reason }, s.project, path);
+  if (s.tree !== undefined && FIXTURE_TREE.test(s.tree.slice(s.tree.lastIndexOf('/') + 1))) {
+    return { host: folder.hostOfProject(rel), rule: 'test-tree', reason: `a fixture in ${s.tree}/: each fixture file is an input of its own test, so its own host` };
+  }
   if (s.tree !== undefined) return { host: folder.hostOfProject(s.tree), rule: 'test-tree', reason: `in the test tree ${s.tree}/, which is a host of its own` };
   return { host: folder.root.name, rule: 'root', reason: "in no compose project, so on the folder's own host" };
 }
