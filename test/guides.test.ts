@@ -175,6 +175,15 @@ describe('guides', () => {
       assert.deepEqual(found(two, analyze(two).diagnostics), []);
     });
 
+    it('one program shown twice in a section is no conflict: a compose example and its docker run, two TOML tabs of one option', () => {
+      // blakeblackshear/frigate docs installation.md ("If you can't use Docker Compose ...") and
+      // traefik/traefik entrypoints.md (YAML/TOML/CLI tabs of each example).
+      const launch = { [DOC]: md('# Ports', '', '## Docker', `${F}yaml`, 'services:', '  frigate:', '    image: ghcr.io/blakeblackshear/frigate:stable', '    ports:', '      - "8971:8971"', F, `${F}sh`, 'docker run -d -p 8971:8971 ghcr.io/blakeblackshear/frigate:stable', F) };
+      assert.deepEqual(found(launch, analyze(launch).byRule('port-conflict')), []);
+      const tabs = { [DOC]: md('# Entry points', '', '## Example', `${F}toml`, '[entryPoints.web]', '  address = ":80"', F, `${F}toml`, '[entryPoints.web]', '  address = ":80"', F) };
+      assert.deepEqual(found(tabs, analyze(tabs).byRule('port-conflict')), []);
+    });
+
     it('nginx proxying to a port rtcd does not serve in an rtcd setup is rtcd-mismatch; near miss: proxying to rtcd\'s API', () => {
       const doc = (port: number) => md('# rtcd ports', '', '## Setup', `${F}toml`, '# /etc/rtcd/config.toml', '[api.http]', 'listen_address = ":8045"', F, `${F}nginx`, 'server {', '  listen 443 ssl;', `  location / { proxy_pass http://127.0.0.1:${port}; }`, '}', F);
       const bad = { [DOC]: doc(8046) };
@@ -253,16 +262,26 @@ describe('guides', () => {
 
   describe('against the real configuration', () => {
     const real = { '/ws/etc/rtcd/config.toml': '[rtc]\nice_port_udp = 8443\n' };
-    const guide = (a: number, b: number) => md('# rtcd ports', '', '## Option A', `${F}toml`, '[rtc]', `ice_port_udp = ${a}`, F, '## Option B', `${F}toml`, '[rtc]', `ice_port_udp = ${b}`, F);
+    const guide = (a: number, b: number) => md('# rtcd ports', '', '## Option A', `${F}toml`, '# /etc/rtcd/config.toml', '[rtc]', `ice_port_udp = ${a}`, F, '## Option B', `${F}toml`, '# /etc/rtcd/config.toml', '[rtc]', `ice_port_udp = ${b}`, F);
 
     it('a guide with alternatives drifts when none of them matches the configuration', () => {
       const files = { ...real, [DOC]: guide(8446, 8447) };
-      assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), ['doc-drift 6 "8446"', 'doc-drift 11 "8447"']);
+      assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), ['doc-drift 7 "8446"', 'doc-drift 13 "8447"']);
     });
 
     it('near miss: one alternative matches, so none drifts', () => {
       const files = { ...real, [DOC]: guide(8443, 8447) };
       assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), []);
+    });
+
+    it('near miss: a guide that states no ports and names no file of the workspace shows examples to adapt, which never drift', () => {
+      // docker-mailserver docs podman.md ("modify compose.yaml" to rootless ports), zulip's
+      // compose-ports.md remapping, frappe's alternate setup: 21 false doc-drift warnings.
+      const unnamed = md('# rtcd ports', '', '## Option A', `${F}toml`, '[rtc]', 'ice_port_udp = 8446', F);
+      const files = { ...real, [DOC]: unnamed };
+      assert.deepEqual(found(files, analyze(files).byRule('doc-drift')), []);
+      const elsewhere = { ...real, [DOC]: unnamed.replace('[rtc]', '# /opt/other/config.toml\n[rtc]') };
+      assert.deepEqual(found(elsewhere, analyze(elsewhere).byRule('doc-drift')), []);
     });
     it('near miss: an nginx snippet named by its server_name is a virtual host, not the compose service of that word', () => {
       // sameersbn/docker-gitlab docs/container_registry.md: nginx on 443 for registry.example.com

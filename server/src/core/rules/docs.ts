@@ -1,3 +1,4 @@
+import type { SnippetKind } from '../formats/markdown/snippets';
 import { formatRange, rangesOverlap } from '../model/ports';
 import type { Snapshot } from '../index/workspace';
 import { MAX_RELATED } from './limits';
@@ -124,6 +125,20 @@ export const docConflict: Rule = {
 /** A DNS name as nginx's `server_name` writes it (`registry.example.com`, `*.example.org`, `example.com.`). */
 const VIRTUAL_HOST = /^(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+\.?$/i;
 
+/**
+ * True when the fence of documented fact `f` says on its first line which file it stands for
+ * (`# /etc/rtcd/config.toml`, `// /opt/app/compose.yaml`) and the workspace holds a file at that
+ * path (its absolute path ends with it): the guide then speaks of this workspace's configuration.
+ */
+function namesWorkspaceFile(snap: Snapshot, text: string, f: PlacedDocFact, seen: Map<string, boolean>): boolean {
+  const body = text.slice(f.row.span.start, Math.min(f.row.span.end, f.row.span.start + 300));
+  const named = /^[ \t]*(?:#|\/\/|;)[ \t]*(\/[\w.@/-]+)[ \t]*\r?$/m.exec(body.split('\n', 1)[0] ?? '')?.[1];
+  if (named === undefined) return false;
+  let found = seen.get(named);
+  if (found === undefined) seen.set(named, (found = [...snap.files.keys()].some((p) => p.endsWith(named))));
+  return found;
+}
+
 export const docDrift: Rule = {
   id: 'doc-drift',
   severity: 'warning',
@@ -133,14 +148,20 @@ export const docDrift: Rule = {
     const docs = portDocuments(snap);
     if (docs.length === 0) return out;
     const configured = configuredPorts(snap);
+    const seen = new Map<string, boolean>();
     for (const doc of docs) {
       const facts = doc.facts.filter((f) => f.kind === 'bind' && !f.summary);
+      // A guide that states no ports of its own (no table, no list) shows examples to adapt ("add
+      // these ports", a remapping, another stack's sample): its snippets are checked as setups,
+      // not held against this workspace.
+      const states = doc.facts.some((f) => f.source === 'table' || f.source === 'list');
+      const text = snap.files.get(doc.file)?.text ?? '';
       const agrees = (f: PlacedDocFact, ports: ReturnType<typeof portsOfService>) =>
         ports.some((c) => protocolsOverlap(c.protocol, f.protocol) && (rangesOverlap(c.ports, f.ports) || (f.target !== undefined && rangesOverlap(c.ports, f.target))));
       for (const f of facts) {
         // An nginx snippet's server block is named by its server_name: a virtual host, not the
         // program behind it ("registry.example.com" listens on 443 and proxies to registry's 5000).
-        if (f.source === 'fence' && VIRTUAL_HOST.test(f.service)) continue;
+        if (f.source === 'fence' && ((!states && !namesWorkspaceFile(snap, text, f, seen)) || VIRTUAL_HOST.test(f.service))) continue;
         const ports = portsOfService(configured, f.service);
         if (ports.length === 0 || agrees(f, ports)) continue;
         if (f.source === 'fence') {
@@ -199,6 +220,25 @@ function escapeRegExp(s: string): string {
  * and each `<virtual path>:<line>` in it replaced by `line <line>` of the guide. Only rules of
  * {@link GUIDE_RULES} are run; `data` is kept, with `guide: true` added.
  */
+/** Snippet kinds that start containers: a compose file and a `docker run` line describe the same launch. */
+const LAUNCHERS: ReadonlySet<SnippetKind> = new Set(['compose', 'shell']);
+
+/**
+ * True when every other binder of a guide's port-conflict is in a snippet of the same kind as the
+ * finding's own (two TOML tabs of one option, two nginx blocks), or both start containers (a
+ * compose example and its `docker run` equivalent, "if you can't use compose"): a guide shows
+ * one program in alternative ways far more often than two programs on one port. Conflicts across
+ * programs (an nginx block on rtcd's ICE port) stay.
+ */
+function sameProgramTwice(byPath: ReadonlyMap<string, { kind: SnippetKind }>, d: PortDiagnostic): boolean {
+  const own = byPath.get(d.location.file)?.kind;
+  if (own === undefined || d.related.length === 0) return false;
+  return d.related.every((r) => {
+    const other = byPath.get(r.location.file)?.kind;
+    return other !== undefined && (other === own || (LAUNCHERS.has(own) && LAUNCHERS.has(other)));
+  });
+}
+
 export function guideDiagnostics(setups: readonly GuideSetup[], rule: Rule): PortDiagnostic[] {
   if (!GUIDE_RULES.has(rule.id)) return [];
   const out: PortDiagnostic[] = [];
@@ -221,6 +261,7 @@ export function guideDiagnostics(setups: readonly GuideSetup[], rule: Rule): Por
     for (const d of rule.check(setup.snapshot)) {
       const location = move(d.location);
       if (!location) continue;
+      if (d.rule === 'port-conflict' && sameProgramTwice(byPath, d)) continue;
       const related = d.related.flatMap((r) => {
         const l = move(r.location);
         return l ? [{ location: l, message: message(r.message) }] : [];
