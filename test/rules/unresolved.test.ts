@@ -144,3 +144,32 @@ describe('rule unresolved-reference', () => {
     });
   });
 });
+
+describe('unresolved-reference in test trees', () => {
+  // haproxy/haproxy tests/conf/*.cfg: backends on 127.0.0.x that each manual test starts itself.
+  const site = (dir: string, mark: string) => `
+    //- /${dir}/nginx.conf
+    events {}
+    http {
+        server {
+            listen 8080;
+            location / { proxy_pass http://127.0.0.1:5001; }
+                                                     ${mark}
+        }
+    }
+    //- /compose.yaml
+    services:
+      app:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:9000:80"
+  `;
+
+  it('a loopback reference in a test tree is information: the harness may start what it reaches', () => {
+    checkDiagnostics(site('tests/conf', '^^^^ unresolved-reference information: nothing on host "ws/tests" listens on 127.0.0.1:5001/tcp; the file lies in a test tree, whose harness may start the servers it reaches'), { only: ['unresolved-reference'] });
+  });
+
+  it('near miss: the same file outside a test tree stays a warning', () => {
+    checkDiagnostics(site('etc/nginx', '^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:5001/tcp'), { only: ['unresolved-reference'] });
+  });
+});

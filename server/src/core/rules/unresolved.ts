@@ -7,6 +7,8 @@
  * script; or a base image that is not a server image: a dev workspace, a language runtime) is
  * information, not a warning. Inside a container of a stock image, or of an image built `FROM`
  * nginx (Caddy, HAProxy …) that only copies configuration, only what the workspace shows runs.
+ * A loopback reference in a test tree's loose files (haproxy's tests/conf/*.cfg reaching an sshd
+ * or a MySQL the test starts) is information too.
  */
 import type { PortFact } from '../model/facts';
 import { dockerImage } from '../formats/dockerfile';
@@ -55,9 +57,10 @@ export const unresolvedReference: Rule = {
         const elsewhere = bindsOfPort(snap, r.host, r.ports, r.protocol).filter((b) => b.netns !== r.netns || b.address !== undefined);
         const hint = elsewhere.length > 0 ? `; ${describe(snap, elsewhere[0]!)} binds ${portLabel(elsewhere[0]!)}${elsewhere[0]!.netns ? ' only inside its container' : ` on ${elsewhere[0]!.address}`}` : '';
         const image = imageWithUnseenPrograms(snap, r.netns);
-        const unseen = unseenNote(snap, image);
+        const inTest = image === undefined && snap.placementOf(r.location.file)?.rule === 'test-tree';
+        const unseen = inTest ? "; the file lies in a test tree, whose harness may start the servers it reaches" : unseenNote(snap, image);
         out.push({
-          rule: 'unresolved-reference', severity: image === undefined ? 'warning' : 'information', location: r.location,
+          rule: 'unresolved-reference', severity: image === undefined && !inTest ? 'warning' : 'information', location: r.location,
           message: `nothing on host "${r.host}"${r.netns ? ' (in this container)' : ''} listens on ${r.address}:${formatRange(r.ports)}/${r.protocol === 'both' ? 'tcp' : r.protocol}${hint}${unseen}`,
           related: elsewhere.map((b) => ({ location: b.location, message: `${b.owner} binds ${portLabel(b)}` })),
         });
