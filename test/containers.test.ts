@@ -357,3 +357,32 @@ ${marks.nginx}
     checkDiagnostics(layout(two, { compose: '', nginx: CONFLICT443.nginx }), ONLY);
   });
 });
+
+describe('Dockerfile copies without a compose build', () => {
+  // nextcloud/all-in-one: Containers/mastercontainer/Dockerfile, built from the repository root,
+  // COPYs Containers/mastercontainer/*.Caddyfile into the image that compose.yaml runs by image name.
+  const layout = (copy: string, marks = '') => `
+    //- /compose.yaml
+    services:
+      mastercontainer:
+        image: ghcr.io/nextcloud-releases/all-in-one:latest
+        ports:
+          - "80:80"
+${marks}
+    //- /Containers/mastercontainer/Dockerfile
+    FROM php:8.5-fpm-alpine
+    ${copy}
+    //- /Containers/mastercontainer/acme.Caddyfile
+    http://:80 {
+        respond "ok"
+    }
+  `;
+
+  it('a source that exists only from an ancestor context, with a glob, puts the config in the image, not on the host', () => {
+    checkDiagnostics(layout('COPY Containers/mastercontainer/*.Caddyfile /'), { only: ['port-conflict'] });
+  });
+
+  it('near miss: a Dockerfile that does not copy it leaves the Caddyfile on the host, and the conflict stays', () => {
+    checkDiagnostics(layout('COPY Containers/mastercontainer/*.sh /').replace('          - "80:80"\n', '          - "80:80"\n             ^^ port-conflict error: 80/tcp on all interfaces is also bound by http://:80 (Containers/mastercontainer/acme.Caddyfile:1)\n').replace('    http://:80 {\n', '    http://:80 {\n            ^^ port-conflict error: 80/tcp on all interfaces is also bound by mastercontainer (compose.yaml:5)\n'), { only: ['port-conflict'] });
+  });
+});

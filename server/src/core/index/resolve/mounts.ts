@@ -76,8 +76,10 @@ class PathNames {
  * Dockerfile `COPY`/`ADD` sources are read relative to the build context: the `build.context` of
  * the compose service whose `build` names the Dockerfile (that service's netns then holds the
  * copied configs; with `network_mode: host` they stay in the host's), else the Dockerfile's
- * directory, with a netns `image:<Dockerfile path>` of its own. A copy of the whole context (`COPY . /app`) says nothing about a config and moves
- * nothing; a source outside the context or with glob characters moves nothing. A bind mount wins
+ * directory or the nearest directory above it where the source exists (`docker build -f
+ * dir/Dockerfile .`), with a netns `image:<Dockerfile path>` of its own. A copy of the whole
+ * context (`COPY . /app`) says nothing about a config and moves nothing; a source outside the
+ * context moves nothing; `*`/`?` in a source's last segment match the files of its directory. A bind mount wins
  * over a copy. Last, nginx files of a compose project that runs one nginx container on a host
  * of its own go into that container ({@link projectNginxSnippets}). Returns the compose or `docker run` container each mounted or copied file ends up
  * in (for a mount, the last one that mounts it).
@@ -123,13 +125,20 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string,
     const builder = snap.workloads.find((w) => w.build?.dockerfile === path);
     // A service on the host network (`network_mode: host`) runs its image's programs in the host's netns.
     if (builder && builder.netns === undefined) continue;
-    const context = builder?.build?.context ?? dirname(path);
+    // Without a service naming the context, `docker build -f <dir>/Dockerfile <ancestor>` is as
+    // likely as the Dockerfile's own directory: the nearest directory where the source exists.
+    const contexts = builder?.build?.context !== undefined ? [builder.build.context] : ancestors(dirname(path));
     const where: Inside = builder ? { netns: builder.netns!, instance: builder.instance } : { netns: `image:${path}`, instance: `image:${path}` };
     for (const copy of dockerCopies(record.text, builder?.build?.target)) {
-      if (/[*?[\]$]/.test(copy.source)) continue;
-      const abs = resolvePath(context, copy.source);
-      if (abs === context || !abs.startsWith(context === '/' ? '/' : context + '/')) continue;
-      for (const file of filesAt(abs)) {
+      if (/[[\]$]/.test(copy.source) || /[*?]/.test(copy.source.slice(0, copy.source.lastIndexOf('/') + 1))) continue;
+      let hits: string[] = [];
+      for (const context of contexts) {
+        const abs = resolvePath(context, copy.source);
+        if (abs === context || !abs.startsWith(context === '/' ? '/' : context + '/')) break;
+        hits = /[*?]/.test(abs) ? globInDir(sortedFiles, abs) : filesAt(abs);
+        if (hits.length > 0) break;
+      }
+      for (const file of hits) {
         if (inside.has(file) || isLauncher(file)) continue;
         inside.set(file, where);
         if (builder) mounted.set(file, builder);
@@ -150,6 +159,25 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string,
     if (f.kind === 'bind') f.instance = w.instance;
   }
   return mounted;
+}
+
+/** `dir` and each directory above it, nearest first, at most 8 (`/a/b` gives `/a/b`, `/a`, `/`). */
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  for (let d = dir; d !== '/' && d !== '' && out.length < 8; ) out.push((d = dirname(d)));
+  return out;
+}
+
+/**
+ * The files directly in the directory of `pattern` whose name matches its last segment, where
+ * `*` is any run of characters but `/` and `?` one (Dockerfile COPY, Go's filepath.Match);
+ * `sorted` is the snapshot's sorted paths. Linear in the directory's files.
+ */
+function globInDir(sorted: readonly string[], pattern: string): string[] {
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash + 1);
+  const name = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return withPrefix(sorted, dir).filter((p) => !p.slice(dir.length).includes('/') && name.test(p.slice(dir.length)));
 }
 
 /** An image whose name (last path segment, before the tag) says it runs nginx: `nginx:1.27`, `jonasal/nginx-certbot`. */
