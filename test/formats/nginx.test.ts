@@ -536,6 +536,14 @@ describe('nginx format', () => {
       assert.deepEqual(run(bad).findings.map((f) => [f.rule, slice(bad, f.span)]), [['invalid-port', '99999']]);
     });
 
+    it('a placeholder port (<Port>, @@PORT@@) is an unknown value, no invalid-port; near miss: a wrong number still is one', () => {
+      // nginx-proxy/nginx-proxy docs/README.md: `server 172.18.0.9:<Port>;` in illustrative generated output.
+      const text = 'upstream app {\n  server 172.18.0.9:<Port>;\n  server 10.0.0.2:@@PORT@@;\n  server 10.0.0.3:80800;\n}\n';
+      const r = run(text);
+      assert.deepEqual(r.findings.map((f) => [f.rule, slice(text, f.span)]), [['invalid-port', '80800']]);
+      assert.deepEqual(r.facts, []);
+    });
+
     it('a weakly recognised file that fails to parse yields no facts, a strongly recognised one keeps them', () => {
       const weak = 'server {\n    listen 8080;\n    location / { root /srv; }\n    location /x { {{ broken\n}\n';
       assert.equal(nginxFormat.detect('/ws/opt/misc/site.conf', weak), 'weak');

@@ -35,6 +35,14 @@ export function hasInstallerPlaceholder(text: string): boolean {
   return INSTALLER_PLACEHOLDER.test(text);
 }
 
+/**
+ * True when `text` as a whole is a placeholder a reader or an installer replaces: `<port>`,
+ * `<Port>`, `<your port>`, `@@LISTEN_PORT@@`, `!!port!!`, `__PORT__`. `"8080"` and `"<"` give false.
+ */
+export function isPlaceholder(text: string): boolean {
+  return /^(?:<[\w .-]{1,40}>|@@[\w.-]+@@|!![\w.-]+!!|__[A-Z][A-Z0-9_]*__)$/.test(text);
+}
+
 /** True when `text` holds any template marker: {@link hasShellExpansion} or {@link hasEngineTag}. */
 export function hasTemplateMarker(text: string): boolean {
   return hasShellExpansion(text) || hasEngineTag(text);

@@ -11,6 +11,7 @@
  * keyword) only when the block has no `include`, or every include resolves and none of the
  * included files contains a `listen`.
  */
+import { isPlaceholder } from '../../model/templates';
 import type { ExtractContext, ExtractedFact, ExtractResult, Protocol, Span } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { isLoopback } from '../../model/addresses';
@@ -76,10 +77,15 @@ class Extractor {
     this.result.facts.push(fact);
   }
 
-  /** Parses the port text at value indices [from, to) of `word`; reports an `invalid-port` finding for anything but 1-65535 or a valid range. */
+  /**
+   * Parses the port text at value indices [from, to) of `word`; reports an `invalid-port` finding
+   * for anything but 1-65535 or a valid range, except a placeholder (`<port>`, `@@PORT@@`), which
+   * is an unknown value.
+   */
   private port(word: NginxWord, from: number, to: number, directive: string): { start: number; end: number } | undefined {
     const r = parsePortRange(word.value.slice(from, to));
     if (r && isValidRange(r)) return r;
+    if (isPlaceholder(word.value.slice(from, to))) return undefined; // `server 172.18.0.9:<Port>`: a value to fill in
     const span = from < to ? wordSpan(word, from, to) : word.span;
     this.result.findings.push({ rule: 'invalid-port', span, message: `invalid port in "${word.value}" of the "${directive}" directive` });
     return undefined;
