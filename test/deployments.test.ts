@@ -244,6 +244,19 @@ describe('deployments: which host a file is on', () => {
       assert.equal(build.snap.placementOf('/ws/app1/compose.yaml').host, 'ws/app1');
     });
 
+    it('near miss: a script that runs compose elsewhere and only builds images in a project\'s directory does not tie it', () => {
+      // penpot/penpot manage.sh: `docker compose -f docker/devenv/...` in one function, `pushd ./docker/images; docker build ...; popd` in another.
+      const script = '#!/bin/bash\nfunction infra { docker compose -f devenv/compose.yaml up -d; }\nfunction images {\n  pushd ./images;\n  docker build -f Dockerfile.frontend .;\n  popd;\n}\n';
+      const files = { '/ws/manage.sh': script, '/ws/devenv/compose.yaml': compose('mailer', '1080:1080'), '/ws/images/compose.yaml': compose('mailcatch', '1080:1080') };
+      const a = analyze(files);
+      assert.equal(a.snap.placementOf('/ws/devenv/compose.yaml').host, 'ws');
+      assert.equal(a.snap.placementOf('/ws/images/compose.yaml').host, 'ws/images');
+      assert.deepEqual(a.byRule('port-conflict'), []);
+      const up = analyze({ ...files, '/ws/manage.sh': script.replace('docker build -f Dockerfile.frontend .', 'docker compose up -d') });
+      assert.equal(up.snap.placementOf('/ws/images/compose.yaml').host, 'ws');
+      assert.equal(up.byRule('port-conflict').length, 2);
+    });
+
     it('a compose file at the top that includes a project ties it; one that names nothing of it does not', () => {
       const files = { '/ws/compose.yaml': 'include:\n  - app1/compose.yaml\nservices:\n  proxy:\n    image: nginx\n    ports:\n      - "80:80"\n', '/ws/app1/compose.yaml': compose('web', '8080:80') };
       const a = analyze(files);

@@ -49,11 +49,22 @@ export function shellMentions(text: string): PathMention[] {
   const out: PathMention[] = [];
   const anyCompose = commands.some((c) => runsCompose(c.map((w) => w.value)));
   if (!anyCompose) return out;
+  // A `cd`/`pushd` counts only when compose runs there: before the next cd, pushd or popd
+  // (penpot's manage.sh pushds into docker/images only to run `docker build`).
+  let pending: PathMention | undefined;
   for (const c of commands) {
     const values = c.map((w) => w.value);
     if ((values[0] === 'cd' || values[0] === 'pushd') && values[1] !== undefined) {
-      out.push({ word: values[1], kind: 'dir', what: `${values[0]} ${values[1]}`, offset: c[0]!.span.start });
+      pending = { word: values[1], kind: 'dir', what: `${values[0]} ${values[1]}`, offset: c[0]!.span.start };
       continue;
+    }
+    if (values[0] === 'popd') {
+      pending = undefined;
+      continue;
+    }
+    if (pending && runsCompose(values)) {
+      out.push(pending);
+      pending = undefined;
     }
     for (const p of composePaths(values)) out.push({ word: p.word, kind: p.kind, what: `compose ${p.flag} ${p.word}`, offset: c[0]!.span.start });
   }
