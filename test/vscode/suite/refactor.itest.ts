@@ -81,9 +81,16 @@ describe('refactoring', () => {
     await vscode.workspace.openTextDocument(unit); // code actions run on a loaded text model
     const diags = await waitForDiagnostics(unit, (d) => d.some((x) => codeOf(x) === 'unknown-rtcd-key'), 'unknown-rtcd-key in rtcd.service');
     const d = diags.find((x) => codeOf(x) === 'unknown-rtcd-key')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', unit, d.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = (actions ?? []).find((a) => a.kind?.value === 'quickfix' && /RTCD_/.test(a.title));
-    assert.ok(fix?.edit, `a quick fix with an edit among: ${(actions ?? []).map((a) => a.title).join('; ')}`);
+    const ask = async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', unit, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    let actions = await ask();
+    // One CI run in four got no actions at all for the request sent right after the open (cause
+    // not found; see the issue note): ask again, at most four more times, each a new request.
+    for (let tries = 0; actions.length === 0 && tries < 4; tries++) {
+      await waitForDiagnostics(unit, (ds) => ds.some((x) => codeOf(x) === 'unknown-rtcd-key'), 'unknown-rtcd-key in rtcd.service again');
+      actions = await ask();
+    }
+    const fix = actions.find((a) => a.kind?.value === 'quickfix' && /RTCD_/.test(a.title));
+    assert.ok(fix?.edit, `a quick fix with an edit among: ${actions.map((a) => a.title).join('; ')}`);
     const [[uri, edits]] = fix.edit.entries() as [[vscode.Uri, vscode.TextEdit[]]];
     assert.equal(rel(uri), 'etc/systemd/system/rtcd.service');
     assert.equal(edits[0]!.newText, 'RTCD_API_SECURITY_ALLOWSELFREGISTRATION');
