@@ -1,9 +1,11 @@
 /**
  * Helpers format modules share over an {@link ExtractContext}: exact spans inside shell words,
- * reads of sibling files that record the dependency, and the shared file listing.
+ * reads of sibling files that record the dependency, the shared file listing, and syntax errors
+ * as `parse-error` findings.
  */
+import { printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { FileListing } from '../model/listing';
-import type { ExtractContext, ShellWord, Span } from '../model/facts';
+import type { ExtractContext, FileFinding, ShellWord, Span } from '../model/facts';
 import { dirname, resolvePath } from '../model/paths';
 
 /**
@@ -51,4 +53,26 @@ export function readParsed<T>(ctx: ExtractContext, path: string, kind: string, p
 /** The context's file listing: the index's shared one when it offers it, else one built from `ctx.files()`. */
 export function listingOf(ctx: ExtractContext): FileListing {
   return ctx.listing?.() ?? new FileListing(ctx.files());
+}
+
+/** Syntax errors reported per file; the rest only make the file `failed`. */
+const MAX_SYNTAX_FINDINGS = 5;
+
+/**
+ * The first five of a grammar's `errors` as `parse-error` findings on their spans, each message
+ * prefixed with `what` ("HAProxy syntax error: …"). Empty for no errors.
+ */
+export function syntaxFindings(errors: readonly { span: Span; message: string }[], what: string): FileFinding[] {
+  return errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => ({ rule: 'parse-error', span: e.span, message: `${what}: ${e.message}` }));
+}
+
+/**
+ * The first five of jsonc-parser's `errors` for `text` as `parse-error` findings ("JSON syntax
+ * error: <code>"), each span at least one code unit and inside the text.
+ */
+export function jsonSyntaxFindings(text: string, errors: readonly ParseError[]): FileFinding[] {
+  return syntaxFindings(errors.map((e) => {
+    const start = Math.min(e.offset, text.length);
+    return { span: { start, end: Math.min(text.length, start + Math.max(e.length, 1)) }, message: printParseErrorCode(e.error) };
+  }), 'JSON syntax error');
 }

@@ -14,6 +14,7 @@
  * `invalid-port` findings. Placeholders (`{$PORT}`) are unknown and yield nothing.
  */
 import type { Derivation, ExtractContext, ExtractedFact, ExtractResult, Location, Span } from '../../model/facts';
+import { syntaxFindings } from '../context';
 import { emptyResult } from '../../model/facts';
 import { formatRange, isValidRange } from '../../model/ports';
 import { parseNetworkAddress, parseSiteAddress, parseUpstream, type CaddyAddress } from './address';
@@ -163,7 +164,7 @@ function site(x: CaddyExtraction, g: Globals, addresses: readonly CaddyToken[], 
 export function extractCaddyfile(ctx: ExtractContext): ExtractResult {
   const x = new CaddyExtraction(ctx);
   const { value: lines, errors } = parseCaddyfile(ctx.text);
-  for (const e of errors.slice(0, 5)) x.result.findings.push({ rule: 'parse-error', span: e.span, message: `Caddyfile syntax error: ${e.message}` });
+  x.result.findings.push(...syntaxFindings(errors, 'Caddyfile syntax error'));
   if (errors.length > 0) {
     x.result.failed = true;
     return x.result;

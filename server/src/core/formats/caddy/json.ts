@@ -5,8 +5,9 @@
  * nothing), and every `upstreams[].dial` below `apps.http` is a reference. A string written with
  * escapes has no exact digits and is skipped.
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { ExtractContext, ExtractedFact, ExtractResult, Span } from '../../model/facts';
+import { jsonSyntaxFindings } from '../context';
 import { emptyResult } from '../../model/facts';
 import { formatRange, isValidRange } from '../../model/ports';
 import { parseNetworkAddress } from './address';
@@ -64,10 +65,7 @@ export function extractCaddyJson(ctx: ExtractContext): ExtractResult {
   const errors: ParseError[] = [];
   const root = parseTree(ctx.text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0 || !root) {
-    for (const e of errors.slice(0, 5)) {
-      const start = Math.min(e.offset, ctx.text.length);
-      result.findings.push({ rule: 'parse-error', span: { start, end: Math.min(ctx.text.length, start + Math.max(e.length, 1)) }, message: `JSON syntax error: ${printParseErrorCode(e.error)}` });
-    }
+    result.findings.push(...jsonSyntaxFindings(ctx.text, errors));
     result.failed = errors.length > 0;
     return result;
   }

@@ -15,6 +15,7 @@
  * or range outside 1-65535 is `invalid-port`. A part holding `${VAR}` is unknown.
  */
 import type { Derivation, ExtractContext, ExtractedFact, ExtractResult, Location, PortRange, Protocol, Span } from '../../model/facts';
+import { syntaxFindings } from '../context';
 import { emptyResult } from '../../model/facts';
 import { formatRange, isValidRange } from '../../model/ports';
 import { parseHaproxy, wordPart, type HaproxyLine, type HaproxySection, type HaproxyWord } from './syntax';
@@ -173,7 +174,7 @@ function proxy(x: HaproxyExtraction, s: HaproxySection, inherited: CheckPort | u
 export function extractHaproxy(ctx: ExtractContext): ExtractResult {
   const x = new HaproxyExtraction(ctx);
   const { value: sections, errors } = parseHaproxy(ctx.text);
-  for (const e of errors.slice(0, 5)) x.result.findings.push({ rule: 'parse-error', span: e.span, message: `HAProxy syntax error: ${e.message}` });
+  x.result.findings.push(...syntaxFindings(errors, 'HAProxy syntax error'));
   if (errors.length > 0) {
     x.result.failed = true;
     return x.result;

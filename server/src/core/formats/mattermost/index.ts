@@ -8,9 +8,10 @@
  * The plugin's own RTC ports bind only when no rtcd URL is set; when one is set they are kept
  * as shadowed mentions. Environment overrides (`MM_CALLS_*`) are applied by the resolver.
  */
-import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { parseListenAddress, parseUrl } from '../../model/addresses';
 import type { ExtractContext, ExtractedFact, ExtractResult, FormatModule, Location, Span } from '../../model/facts';
+import { jsonSyntaxFindings } from '../context';
 import { emptyResult } from '../../model/facts';
 import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../../model/ports';
 import { basename } from '../../model/paths';
@@ -69,10 +70,7 @@ function extract(ctx: ExtractContext): ExtractResult {
   const errors: ParseError[] = [];
   const root = parseTree(ctx.text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
-    for (const e of errors.slice(0, 5)) {
-      const start = Math.min(e.offset, ctx.text.length);
-      result.findings.push({ rule: 'parse-error', span: { start, end: Math.min(ctx.text.length, start + Math.max(e.length, 1)) }, message: `JSON syntax error: ${printParseErrorCode(e.error)}` });
-    }
+    result.findings.push(...jsonSyntaxFindings(ctx.text, errors));
     result.failed = true;
     return result;
   }
