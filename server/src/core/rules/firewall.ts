@@ -87,12 +87,17 @@ function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
  * demand no allow rule.
  */
 function denyingHosts(snap: Snapshot): Map<string, PortFact[]> {
-  // An iptables-save `:INPUT DROP [0:0]` or a script's `iptables -P INPUT DROP` (also REJECT-less
-  // `--policy`), once per file text.
-  const dropsByDefault = (text: string): boolean => /^:INPUT DROP\b|\bip6?tables\b[^\n]*\s(?:-P|--policy)\s+INPUT\s+DROP\b/m.test(text);
+  // An iptables-save `:INPUT DROP [0:0]` or a script's `iptables -P INPUT DROP` (also
+  // `--policy`), read once per file.
+  const policy = new Map<string, boolean>();
+  const dropsByDefault = (file: string): boolean => {
+    let drops = policy.get(file);
+    if (drops === undefined) policy.set(file, (drops = /^:INPUT DROP\b|\bip6?tables\b[^\n]*\s(?:-P|--policy)\s+INPUT\s+DROP\b/m.test(snap.files.get(file)?.text ?? '')));
+    return drops;
+  };
   const out = new Map<string, PortFact[]>();
   for (const [host, facts] of firewalledHosts(snap)) {
-    const denying = facts.filter((f) => f.firewall?.firewall !== 'iptables' || dropsByDefault(snap.files.get(f.location.file)?.text ?? ''));
+    const denying = facts.filter((f) => f.firewall?.firewall !== 'iptables' || dropsByDefault(f.location.file));
     if (denying.length > 0) out.set(host, denying);
   }
   return out;
