@@ -247,4 +247,32 @@ describe('Podman quadlets', () => {
     const templated = extractIn(quadletFormat, { '/ws/q/t.container': '[Container]\nImage=x\nPublishPort=!!network.ipv4!!:53:53\nPublishPort=%i:80\n' }, '/ws/q/t.container');
     assert.deepEqual([templated.facts, templated.findings], [[], []]);
   });
+
+  it('a container with Pod= joins the upstream pod\'s namespace; PublishPort= there is invalid-port naming the pod', () => {
+    const dir = 'realworld/cryinkfly__podman-rootless-quadlets/quadlets/opencloud-full';
+    const files = { '/ws/q/opencloud.pod': corpusText(`${dir}/opencloud.pod`), '/ws/q/opencloud-server.container': corpusText(`${dir}/opencloud-server.container`) };
+    const member = extractIn(quadletFormat, files, '/ws/q/opencloud-server.container');
+    const pod = extractIn(quadletFormat, files, '/ws/q/opencloud.pod');
+    assert.equal(member.workloads[0]!.netns, 'podman:/ws/q/opencloud.pod');
+    assert.equal(member.workloads[0]!.netns, pod.workloads[0]!.netns, 'one namespace for the pod and its member');
+    assert.deepEqual(member.findings, []);
+    const published = { ...files, '/ws/q/p.container': '[Container]\nImage=x\nPod=opencloud.pod\nPublishPort=8080:80\n' };
+    const r = extractIn(quadletFormat, published, '/ws/q/p.container');
+    assert.deepEqual(r.facts, []);
+    assert.deepEqual(r.findings.map((f) => [f.rule, slice(published['/ws/q/p.container'], f.span)]), [['invalid-port', '8080:80']]);
+    assert.match(r.findings[0]!.message, /PublishPort= in opencloud\.pod/);
+    const hostPod = extractIn(quadletFormat, { '/ws/q/h.pod': '[Pod]\nNetwork=host\n', '/ws/q/m.container': '[Container]\nImage=x\nPod=h.pod\n' }, '/ws/q/m.container');
+    assert.equal(hostPod.workloads[0]!.netns, undefined, 'a pod with Network=host gives host networking');
+    const joined = extractIn(quadletFormat, { '/ws/q/db.container': '[Container]\nImage=x\nContainerName=db\n', '/ws/q/side.container': '[Container]\nImage=x\nNetwork=db.container\n' }, '/ws/q/side.container');
+    assert.equal(joined.workloads[0]!.netns, 'podman:/ws/q/db.container');
+  });
+
+  it('near-miss: without Pod=, or with a Pod= value Portolan cannot follow, a container keeps its own namespace and publishes', () => {
+    const own = extractIn(quadletFormat, { '/ws/q/w.container': '[Container]\nImage=x\nNetwork=opencloud.network\nPublishPort=8080:80\n' }, '/ws/q/w.container');
+    assert.equal(own.workloads[0]!.netns, 'podman:/ws/q/w.container');
+    assert.deepEqual(own.facts.filter((f) => f.kind === 'bind').map((f) => f.ports.start), [8080]);
+    const specifier = extractIn(quadletFormat, { '/ws/q/t.container': '[Container]\nImage=x\nPod=%i.pod\nPublishPort=8080:80\n' }, '/ws/q/t.container');
+    assert.equal(specifier.workloads[0]!.netns, 'podman:/ws/q/t.container');
+    assert.deepEqual(specifier.findings, []);
+  });
 });

@@ -6,6 +6,13 @@
  * a `reference` to the container port; `Network=host` makes the container ports host binds (Podman
  * ignores publishing then); `Image=` (or a `.kube`'s `Yaml=`) and `ContainerName=` name it.
  *
+ * A `.container` with `Pod=<name>.pod`, or `Network=<name>.container`, joins that quadlet's network
+ * namespace (podman-systemd.unit(5); the named file is looked up beside this one): its netns is
+ * the pod's or container's, and a pod with `Network=host` gives host networking. Podman refuses
+ * to publish ports of a container that shares a namespace ("network cannot be configured when it
+ * is shared with a pod"), so such a container's `PublishPort=` values are `invalid-port`
+ * findings that name where the port belongs.
+ *
  * `PublishPort=` values with a systemd specifier (`%i`) or a template placeholder (`!!x!!`) give
  * nothing.
  *
@@ -20,7 +27,7 @@
  */
 import type { Detection, ExtractContext, ExtractResult, FormatModule, Workload } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
-import { basename } from '../../model/paths';
+import { basename, dirname } from '../../model/paths';
 import { publishFacts, type Container, type PlacedPorts } from '../docker/container';
 import { parsePublishSpec, type PortPart } from '../docker/publish';
 import { parseUnitFile, type UnitEntry } from '../systemd/syntax';
@@ -56,6 +63,34 @@ function publishEntry(e: UnitEntry, c: Container, file: string, result: ExtractR
   result.facts.push(...publishFacts(c, { protocol: spec.protocol, hostIp: spec.hostIp?.text, hostIpUnknown: spec.hostIpUnknown === true, published: side(spec.published), target: side(spec.target) }, 'PublishPort'));
 }
 
+/** The quadlet whose network namespace a `.container` joins (`Pod=x.pod`, `Network=x.container`). */
+interface Joined {
+  key: 'Pod' | 'Network';
+  /** The value as written, e.g. "opencloud.pod". */
+  file: string;
+  netns: string;
+  /** The name the joined namespace is reached by: the pod's `PodName=`/the container's `ContainerName=`, else the file's stem. */
+  address: string;
+  hostNetwork: boolean;
+}
+
+/**
+ * The namespace `Pod=` or `Network=<name>.container` joins, read from the named quadlet beside
+ * this file when the workspace holds it (its `Network=host` and its name); `undefined` when the
+ * container joins none. Values with a specifier or a path are not followed.
+ */
+function joinedQuadlet(ctx: ExtractContext, pod: string | undefined, network: string | undefined): Joined | undefined {
+  const key = pod !== undefined ? 'Pod' : 'Network';
+  const file = pod ?? network;
+  const kind = key === 'Pod' ? 'pod' : 'container';
+  if (file === undefined || !new RegExp(`^[^/%]+\\.${kind}$`).test(file)) return undefined;
+  const path = `${dirname(ctx.path)}/${file}`;
+  const text = ctx.read(path);
+  const entries = text === undefined ? [] : parseUnitFile(text).value.entries.filter((e) => e.section === SECTION[kind]);
+  const value = (k: string) => [...entries].reverse().find((e) => e.key === k)?.value;
+  return { key, file, netns: `podman:${path}`, address: value(kind === 'pod' ? 'PodName' : 'ContainerName') ?? file.replace(/\.[a-z]+$/, ''), hostNetwork: value('Network') === 'host' };
+}
+
 /**
  * The workload and port facts of a quadlet file (see the module comment). The workload's name
  * is the file name ("web.container"), its instance `quadlet:<path>`. Malformed unit syntax gives
@@ -72,9 +107,16 @@ export function extractQuadlet(ctx: ExtractContext): ExtractResult {
   const last = (key: string) => [...entries].reverse().find((e) => e.key === key);
   const name = basename(ctx.path);
   const network = last('Network')?.value;
-  const hostNetwork = network === 'host';
-  const c: Container = { name: last('ContainerName')?.value ?? last('PodName')?.value ?? name.replace(/\.[a-z]+$/, ''), instance: `quadlet:${ctx.path}`, netns: hostNetwork ? undefined : `podman:${ctx.path}`, hostNetwork };
-  for (const e of entries) if (e.key === 'PublishPort') publishEntry(e, c, ctx.path, result);
+  const joined = ext === 'container' ? joinedQuadlet(ctx, last('Pod')?.value, network) : undefined;
+  const hostNetwork = joined ? joined.hostNetwork : network === 'host';
+  const own = last('ContainerName')?.value ?? last('PodName')?.value ?? name.replace(/\.[a-z]+$/, '');
+  const c: Container = { name: own, instance: `quadlet:${ctx.path}`, netns: hostNetwork ? undefined : (joined?.netns ?? `podman:${ctx.path}`), hostNetwork };
+  if (joined) c.address = joined.address;
+  for (const e of entries) {
+    if (e.key !== 'PublishPort') continue;
+    if (joined) result.findings.push({ rule: 'invalid-port', span: e.raw, message: `Podman publishes no ports of a container that shares ${joined.file}'s network namespace (${joined.key}=${joined.file}); publish this port with PublishPort= in ${joined.file} instead` });
+    else publishEntry(e, c, ctx.path, result);
+  }
   const header = unit.sections.find((s) => s.name === section);
   const workload: Workload = { kind: 'podman-quadlet', name, args: [], env: [], volumes: [], instance: c.instance, location: { file: ctx.path, span: header?.span ?? { start: 0, end: 0 } } };
   const image = last('Image')?.value ?? last('Yaml')?.value;
