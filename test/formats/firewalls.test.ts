@@ -111,6 +111,40 @@ describe('firewalld', () => {
     assert.equal(markdownFormat.detect('/ws/README.md', md), 'weak');
     assert.deepEqual(run(markdownFormat, '/ws/README.md', md), ['firewall firewall-cmd --add-port 8443/udp firewalld allow | 8443']);
   });
+
+  it('reads --add-rich-rule: port and service elements, in either attribute order, with their source and action', () => {
+    const sh = [
+      '#!/bin/sh',
+      `firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="10.10.10.0/24" port protocol="tcp" port="27017" accept'`,
+      `firewall-cmd --permanent --add-rich-rule='rule family="ipv4" source address="192.168.1.0/24" port port="8080-8090" protocol="tcp" accept'`,
+      `firewall-cmd --add-rich-rule='rule family="ipv4" source address="172.24.3.0/24" service name="ssh" reject'`,
+      `firewall-cmd --add-rich-rule="rule family='ipv4' source not address='10.0.0.0/8' port port='5432' protocol='tcp' drop"`,
+      `firewall-cmd --add-rich-rule='rule port port="70000" protocol="tcp" accept'`,
+      `firewall-cmd --add-rich-rule='rule port port="9000" accept'`,
+      '',
+    ].join('\n');
+    assert.deepEqual(run(shellFormat, '/ws/fw.sh', sh), [
+      'firewall firewall-cmd --add-rich-rule --zone=public 27017/tcp firewalld allow from=10.10.10.0/24 | 27017',
+      'firewall firewall-cmd --add-rich-rule 8080-8090/tcp firewalld allow from=192.168.1.0/24 | 8080-8090',
+      'firewall firewall-cmd --add-rich-rule 22/tcp firewalld reject from=172.24.3.0/24 | ssh',
+      'firewall firewall-cmd --add-rich-rule 5432/tcp firewalld deny | 5432',
+      'invalid-port firewall-cmd: port 70000 is outside 1-65535 | 70000',
+      'invalid-port firewall-cmd: rich rule port 9000 needs protocol="tcp", "udp" or "sctp" (firewalld.richlanguage(5)) | 9000',
+    ]);
+  });
+
+  it('near-miss: rich rules without a port element or an action, removed ones and ones holding a variable open nothing', () => {
+    const sh = [
+      '#!/bin/sh',
+      `firewall-cmd --add-rich-rule='rule family="ipv4" source address="192.168.1.0/24" reject'`,
+      `firewall-cmd --add-rich-rule='rule family="ipv4" source address="10.0.0.1" port port="8080" protocol="tcp" log prefix="x" level="info"'`,
+      `firewall-cmd --remove-rich-rule='rule port port="8080" protocol="tcp" accept'`,
+      `firewall-cmd --add-rich-rule="rule source address=\\"$peer/32\\" port protocol=\\"tcp\\" port=\\"27017\\" accept"`,
+      `firewall-cmd --add-rich-rule='rule source-port port="53" protocol="udp" accept'`,
+      '',
+    ].join('\n');
+    assert.deepEqual(run(shellFormat, '/ws/fw.sh', sh), []);
+  });
 });
 
 describe('nftables', () => {

@@ -26,6 +26,22 @@ describe('firewall rules over firewalld, nftables, iptables and quadlets', () =>
     `, { only: ['firewall-missing'] });
     });
 
+    it('firewall-cmd rich rules: one accepting rtcd media UDP leaves TCP missing', () => {
+      checkDiagnostics(`
+      //- /root/firewall.sh
+      firewall-cmd --permanent --add-rich-rule='rule family="ipv4" port port="8443" protocol="udp" accept'${RTCD}
+                     ^^^^ firewall-missing warning: 8443/tcp (rtcd's media (ICE TCP)) must be reachable from outside, but no firewalld rule on host "ws" allows it (rules in root/firewall.sh); add: firewall-cmd --permanent --add-port=8443/tcp
+    `, { only: ['firewall-missing'] });
+    });
+
+    it('near-miss: a rich rule for 8443/tcp beside one for 8443/udp covers both', () => {
+      checkDiagnostics(`
+      //- /root/firewall.sh
+      firewall-cmd --permanent --add-rich-rule='rule family="ipv4" port port="8443" protocol="udp" accept'
+      firewall-cmd --permanent --add-rich-rule='rule family="ipv4" port protocol="tcp" port="8443" accept'${RTCD}
+    `, { only: ['firewall-missing'] });
+    });
+
     it('near-miss: a firewalld port range and an nftables rule for the other protocol cover both', () => {
       checkDiagnostics(`
       //- /etc/firewalld/zones/public.xml
