@@ -16,7 +16,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
  */
 export const CORPUS = path.join(ROOT, 'test', 'corpus');
 /** The upstream folders of {@link CORPUS}: real configuration files (not the seeds). */
-export const CORPUS_UPSTREAMS = ['calls-plugin', 'docker-jitsi-meet', 'mattermost-docker', 'rtcd', 'caddy', 'haproxy', 'traefik', 'self-hosted-ai-starter-kit', 'firewalld', 'podman'] as const;
+export const CORPUS_UPSTREAMS = ['calls-plugin', 'docker-jitsi-meet', 'mattermost-docker', 'rtcd', 'caddy', 'haproxy', 'traefik', 'self-hosted-ai-starter-kit', 'firewalld', 'podman', 'iptables'] as const;
 /** Absolute path of test/corpus/seeds: the hand-written port reference documents (`*.txt`; seeds/PROVENANCE.md). Read only. */
 export const SEEDS = path.join(CORPUS, 'seeds');
 

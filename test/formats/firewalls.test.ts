@@ -200,6 +200,15 @@ describe('nftables', () => {
 describe('iptables', () => {
   const F = '/ws/etc/iptables/rules.v4';
 
+  it('reads BigBlueButton\'s upstream freeswitch entrypoint: rejects from 0.0.0.0/0 are from anywhere; the per-IP accept keeps its unknown source', () => {
+    const t = corpusText('iptables/entrypoint.sh');
+    assert.deepEqual(run(shellFormat, '/ws/mod/freeswitch/entrypoint.sh', t), [
+      'firewall iptables -A INPUT 5060/tcp iptables reject | 5060',
+      'firewall iptables -A INPUT 5060/udp iptables reject | 5060',
+      'firewall iptables -A INPUT 5060/udp iptables allow from=$IP | 5060',
+    ]);
+  });
+
   it('reads an iptables-save file: INPUT accepts (multiport lists, A:B ranges, sources), DOCKER-USER drops; not loopback, LOG or nat', () => {
     const t = fixture('iptables/rules.v4');
     assert.equal(classify(F, t).mod?.id, 'iptables');

@@ -12,7 +12,7 @@ export interface RuleOf {
   action: FirewallAction;
   /** "firewall-cmd --add-port", "nft tcp dport", "iptables -A INPUT", "firewalld zone port". */
   detail: string;
-  /** Source address or CIDR; absent for any. */
+  /** Source address or CIDR; absent for any (`ruleFact` reads `0.0.0.0/0` and `::/0` as any). */
   from?: string;
   /** Destination address; absent for any. */
   to?: string;
@@ -20,14 +20,17 @@ export interface RuleOf {
   filtersPublished?: boolean;
 }
 
+/** A source that matches every address: `-s 0.0.0.0/0`, `saddr ::/0`. */
+const ANY_SOURCE = /^(?:0\.0\.0\.0\/0|::\/0|::0\/0)$/;
+
 /**
  * The `firewall` fact (direction `in`, owner the firewall's name) for `ports`/`protocol` of
- * `rule`, written at `location`. `valueLocation` defaults to `location` (a service name resolved
+ * `rule`, written at `location`; a source of every address counts as none. `valueLocation` defaults to `location` (a service name resolved
  * through a definition file points there instead).
  */
 export function ruleFact(rule: RuleOf, ports: PortRange, protocol: Protocol, location: Location, derivation: Derivation = { kind: 'literal' }, valueLocation?: Location): ExtractedFact {
   const firewall: FirewallRule = { firewall: rule.firewall, action: rule.action, direction: 'in' };
-  if (rule.from !== undefined) firewall.from = rule.from;
+  if (rule.from !== undefined && !ANY_SOURCE.test(rule.from)) firewall.from = rule.from;
   if (rule.filtersPublished) firewall.filtersPublished = true;
   const fact: ExtractedFact = { kind: 'firewall', ports, protocol, owner: rule.firewall, location, valueLocation: valueLocation ?? location, derivation, detail: rule.detail, firewall };
   if (rule.to !== undefined) fact.address = rule.to;
