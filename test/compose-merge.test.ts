@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hoverAt } from '../server/src/core/features/hover';
 import { WorkspaceIndex } from '../server/src/core/index/workspace';
 import { runRules } from '../server/src/core/rules/index';
 import { checkDiagnostics, checkFacts } from './check';
@@ -36,6 +37,11 @@ describe('compose as it runs', () => {
       const base = a.snap.facts.find((f) => f.kind === 'bind' && f.owner === 'web')!;
       assert.equal(base.shadowed, true, 'the base file\'s publish is not in effect');
       assert.equal(base.location.file, '/ws/app/compose.yaml', 'and keeps its span in the file that wrote it');
+      const h = hoverAt(a.snap, '/ws/app/compose.yaml', base.location.span.start, (_l, t) => t)!;
+      assert.match(h.markdown, /not in effect \(ports replaced by !reset or !override in compose\.override\.yaml\)/);
+      const proxy = a.snap.facts.find((f) => f.kind === 'bind' && f.owner === 'proxy')!;
+      assert.equal(proxy.shadowed, undefined, 'near miss: the override file\'s own publish is in effect');
+      assert.equal(hoverAt(a.snap, '/ws/app/compose.override.yaml', proxy.location.span.start, (_l, t) => t)!.markdown.split('\n')[0], '**80/tcp** · bind');
     });
 
     it('near miss: without !reset the ports merge and the moved port conflicts', () => {

@@ -103,6 +103,7 @@ describe('examples/prochat-host', () => {
     const plugin = a.snap.facts.filter((f) => f.role === 'calls-udp' || f.role === 'calls-tcp');
     assert.equal(plugin.length, 2);
     assert.ok(plugin.every((f) => f.shadowed === true));
+    assert.ok(plugin.every((f) => /^the Calls plugin hands media to rtcd \((rtcdserviceurl|an rtcd URL) is set\)$/.test(f.shadowedBy ?? '')), plugin.map((f) => f.shadowedBy).join('; '));
     // jvb 10000/udp comes from the expression default of ${JVB_PORT:-10000}.
     const jvb = a.snap.facts.find((f) => f.kind === 'bind' && f.ports.start === 10000 && f.netns === undefined)!;
     assert.equal(jvb.derivation.kind === 'interpolation' && jvb.derivation.source, 'expression-default');

@@ -53,7 +53,9 @@ describe('the mapping in use', () => {
     const a = analyze(files);
     const udp = (file: string) => a.factsIn(file).find((f) => f.role === 'rtcd-ice-udp')!;
     assert.equal(udp(B).shadowed, true, "the unit's override shadows the config it reads");
+    assert.equal(udp(B).shadowedBy, 'overridden by RTCD_RTC_ICEPORTUDP', 'and says by what, for hover');
     assert.equal(udp(A).shadowed, undefined, 'the other tree is not read');
+    assert.equal(udp(A).shadowedBy, undefined);
   });
 
   it('still needs three matching segments for --config: a config.toml elsewhere is not linked', () => {

@@ -165,7 +165,7 @@ function printPorts(snap: ReturnType<WorkspaceIndex['snapshot']>, format: string
   const table = rows.map((r) => [r.host, r.port, r.protocol, r.kind + (r.inEffect ? '' : '*'), r.owner, r.role ?? '', r.address, `${r.file}:${r.line}`].map(oneLine));
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   for (const line of [header, ...table]) io.out(line.map((c, i) => (i === line.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
-  if (rows.some((r) => !r.inEffect)) io.out('* not in effect: overridden by an environment variable or an rtcd URL\n');
+  if (rows.some((r) => !r.inEffect)) io.out('* not in effect: overridden by an environment variable, an rtcd URL or a compose !reset/!override (hover says which)\n');
 }
 
 const VERSION = '0.1.0';

@@ -47,7 +47,7 @@ export function hoverAt(snap: Snapshot, file: string, offset: number, link: (l: 
   if (!f) return undefined;
   const lines: string[] = [];
   const role = roleLabel(f.role);
-  lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ' · *not in effect (overridden by an environment variable, or an rtcd URL is set)*' : ''}`);
+  lines.push(`**${portLabel(f)}** · ${f.kind}${role ? ` · ${role}` : ''}${f.shadowed ? ` · *not in effect (${text(f.shadowedBy ?? 'overridden')})*` : ''}`);
   lines.push('');
   const where = f.netns ? `inside container ${text(f.netns.replace(/^[a-z-]+:/, ''))}` : `host "${text(f.host)}"`;
   lines.push(`Owner: **${text(f.owner)}** · address: ${text(f.address ?? (f.kind === 'firewall' ? 'any' : f.addressUnknown ? 'unknown (an unset variable)' : 'all interfaces'))} · ${where} · ${code(f.detail)}`);

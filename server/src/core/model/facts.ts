@@ -178,6 +178,11 @@ export interface ExtractedFact {
   /** True when an environment override elsewhere makes this config value ineffective. Set by the resolver. */
   shadowed?: boolean;
   /**
+   * With `shadowed`: what makes it ineffective, as hover shows it ("overridden by
+   * RTCD_RTC_ICEPORTUDP", "ports replaced by !reset or !override in compose.override.yaml").
+   */
+  shadowedBy?: string;
+  /**
    * The configuration block the mention belongs to, unique within its file: an nginx `server`
    * block ("server@1234", the offset of its `server` keyword). A rule uses it to see that a
    * listener and a proxy_pass belong together.

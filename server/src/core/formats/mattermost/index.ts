@@ -49,6 +49,12 @@ function stringContent(text: string, n: JsonNode): Span | undefined {
  * host candidates instead of the one the RTC server listens on. A reference (it is not bound
  * here), shadowed when an rtcd URL is set; `invalid-port` outside [80, 49151].
  */
+/** Marks a Calls setting that does not apply because `rtcdserviceurl` is set. */
+function shadowByUrl(fact: ExtractedFact): void {
+  fact.shadowed = true;
+  fact.shadowedBy = 'the Calls plugin hands media to rtcd (rtcdserviceurl is set)';
+}
+
 function overrideFact(override: JsonNode | undefined, hasUrl: boolean, result: ExtractResult, loc: (span: Span) => Location, instance: string): void {
   if (override && typeof override.value === 'number') {
     const span = { start: override.offset, end: override.offset + override.length };
@@ -59,7 +65,7 @@ function overrideFact(override: JsonNode | undefined, hasUrl: boolean, result: E
         kind: 'reference', ports: { start: override.value, end: override.value }, protocol: 'both', owner: 'mattermost', role: 'calls-ice-host-port-override',
         detail: 'icehostportoverride', location: loc(span), valueLocation: loc(span), derivation: { kind: 'literal' }, instance,
       };
-      if (hasUrl) fact.shadowed = true;
+      if (hasUrl) shadowByUrl(fact);
       result.facts.push(fact);
     }
   }
@@ -149,7 +155,7 @@ function extract(ctx: ExtractContext): ExtractResult {
       const span = keySpan('rtcdserviceurl') ?? { start: calls.offset, end: calls.offset + 1 };
       fact = { kind: 'bind', ports: { start: CALLS_DEFAULT_PORT, end: CALLS_DEFAULT_PORT }, protocol, owner: 'mattermost', role, detail: key, location: loc(span), valueLocation: loc(span), derivation: { kind: 'default', note: `Calls plugin default for ${key}` }, instance };
     }
-    if (url !== '') fact.shadowed = true;
+    if (url !== '') shadowByUrl(fact);
     result.facts.push(fact);
   }
   overrideFact(child(calls, 'icehostportoverride'), url !== '', result, loc, instance);

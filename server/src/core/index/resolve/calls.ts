@@ -11,6 +11,9 @@ import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
 import { envSpan, isMattermostWorkload, lastAssignments, plainPort, workloadFormat } from './workloads';
 
+/** Why a Calls port does not bind when an rtcd URL is set (`PortFact.shadowedBy`). */
+const USES_RTCD = 'the Calls plugin hands media to rtcd (an rtcd URL is set)';
+
 /** The plugin's port variables, the role and protocol of each. */
 const CALLS_PORTS = [['MM_CALLS_UDP_SERVER_PORT', 'calls-udp', 'udp'], ['MM_CALLS_TCP_SERVER_PORT', 'calls-tcp', 'tcp']] as const;
 
@@ -44,17 +47,29 @@ export function applyCallsEnvironment(snap: PlacedSnapshot, draft: Draft): void 
         draft.report({ rule: 'invalid-port', file: loc.file, span: loc.span, message: `the Calls plugin accepts ports in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]; ${name} is ${port}` });
         continue;
       }
-      for (const f of onHost) if (f.role === role) f.shadowed = true;
+      for (const f of onHost) {
+        if (f.role !== role) continue;
+        f.shadowed = true;
+        f.shadowedBy = `overridden by ${name}`;
+      }
       const fact: Omit<PortFact, 'id'> = {
         kind: 'bind', ports: { start: port, end: port }, protocol, owner: w.name, role, host: w.host,
         format: workloadFormat(w),
         location: loc, valueLocation: loc, detail: name, instance: w.instance, derivation: { kind: 'env', variable: name, location: e.valueLocation },
       };
       if (w.netns !== undefined) fact.netns = w.netns;
-      if (hasUrl) fact.shadowed = true;
+      if (hasUrl) {
+        fact.shadowed = true;
+        fact.shadowedBy = USES_RTCD;
+      }
       draft.add(fact);
     }
-    if (hasUrl) for (const f of onHost) f.shadowed = true;
+    if (hasUrl) {
+      for (const f of onHost) {
+        f.shadowed = true;
+        f.shadowedBy = USES_RTCD;
+      }
+    }
   }
 }
 

@@ -13,15 +13,15 @@
  * in no inferred project (placed by `portolan.hostMap`) the default file comes first, then its
  * `*.override.*` file, then any other.
  */
-import { dirname } from '../../model/paths';
+import { basename, dirname } from '../../model/paths';
 import type { PortFact } from '../../model/facts';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
 
 /** What the project's files say about one service (host and instance). */
 interface ServiceMerge {
-  /** Per key (`ports`, `expose`): the latest file position that tags it `!reset`/`!override`. */
-  resetAt: Map<string, number>;
+  /** Per key (`ports`, `expose`): the latest file position that tags it `!reset`/`!override`, and that file. */
+  resetAt: Map<string, { order: number; file: string }>;
   /** The profiles facts name (`Workload.profiles`); with `extended`, those that enable the service. */
   profiles: Set<string>;
   extended: Set<string>;
@@ -51,10 +51,10 @@ function merges(snap: PlacedSnapshot): Map<string, ServiceMerge> {
   for (const w of snap.workloads) {
     if (w.kind !== 'compose-service' || (!w.resets && !w.profiles)) continue;
     const key = `${w.host}\u0000${w.instance}`;
-    const m = out.get(key) ?? { resetAt: new Map<string, number>(), profiles: new Set<string>(), extended: new Set<string>() };
+    const m: ServiceMerge = out.get(key) ?? { resetAt: new Map(), profiles: new Set<string>(), extended: new Set<string>() };
     out.set(key, m);
     const order = orderOf(snap, w.file);
-    for (const k of w.resets ?? []) m.resetAt.set(k, Math.max(order, m.resetAt.get(k) ?? -1));
+    for (const k of w.resets ?? []) if (order > (m.resetAt.get(k)?.order ?? -1)) m.resetAt.set(k, { order, file: w.file });
     for (const p of w.profiles ?? []) m.profiles.add(p);
     for (const p of w.extendedProfiles ?? []) m.extended.add(p);
   }
@@ -84,8 +84,12 @@ export function applyComposeMerge(snap: PlacedSnapshot, draft: Draft): void {
     const file = definingFile(f);
     const m = byService.get(`${f.host}\u0000compose:${dirname(file)}#${f.owner}`);
     if (!m) continue;
-    const resetAt = m.resetAt.get(keyOf(f));
-    if (resetAt !== undefined && resetAt > orderOf(snap, file)) draft.own(i).shadowed = true;
+    const reset = m.resetAt.get(keyOf(f));
+    if (reset !== undefined && reset.order > orderOf(snap, file)) {
+      const own = draft.own(i);
+      own.shadowed = true;
+      own.shadowedBy = `${keyOf(f)} replaced by !reset or !override in ${basename(reset.file)}`;
+    }
     if (m.profiles.size === 0) continue;
     const own = draft.own(i);
     own.profiles = [...m.profiles];

@@ -124,7 +124,10 @@ function applyOverride(draft: Draft, inst: Instance, pk: PortKey, e: EnvAssignme
     draft.report({ rule: 'invalid-port', file: loc.file, span: loc.span, message: `rtcd accepts ports in [${RTCD_MIN_PORT}, ${RTCD_MAX_PORT}]; ${pk.env} is ${port}` });
     return;
   }
-  for (const f of fromConfig) f.shadowed = true;
+  for (const f of fromConfig) {
+    f.shadowed = true;
+    f.shadowedBy = `overridden by ${pk.env}`;
+  }
   const fact: Omit<PortFact, 'id'> = {
     kind: 'bind', ports: { start: port, end: port }, protocol: pk.protocol, owner: 'rtcd', role: pk.role, host, format: workloadFormat(w),
     location: loc, valueLocation: loc, detail: pk.env, instance: inst.instance,
