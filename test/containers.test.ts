@@ -318,6 +318,74 @@ describe('unresolved loopback references inside a container', () => {
     `, { only: ['unresolved-reference'] });
   });
 });
+describe('what a compose service listens on', () => {
+  const U = { only: ['unresolved-reference' as const] };
+
+  it('other ports targets beside a target are no evidence against it; a reference from elsewhere counts every target, also one with an unset host port', () => {
+    checkDiagnostics(`
+      //- /srv/media/docker-compose.yml
+      services:
+        plexms:
+          image: plexinc/pms-docker:public
+          ports:
+            - "$PLEX_PORT:32400/tcp"
+            - "3005:3005/tcp"
+        lb:
+          image: haproxy:2.9
+          volumes:
+            - ./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro
+      //- /srv/media/haproxy.cfg
+      backend plex
+        server a plexms:32400 check
+        server b plexms:9999 check
+                        ^^^^ unresolved-reference warning: compose service "plexms" (srv/media/docker-compose.yml:2) does not listen on 9999/tcp; it listens on 32400/tcp, 3005/tcp
+    `, U);
+  });
+
+  it('alternative compose files of one directory are separate hosts: a same-named service in the other file says nothing about this one', () => {
+    checkDiagnostics(`
+      //- /srv/stacks/docker-compose-t1.yml
+      services:
+        hydra:
+          image: linuxserver/hydra2:latest
+          ports:
+            - "$NZBHYDRA_PORT:5076"
+        lb:
+          image: haproxy:2.9
+          volumes:
+            - ./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro
+      //- /srv/stacks/haproxy.cfg
+      backend hydra
+        server a hydra:5076 check
+      //- /srv/stacks/docker-compose-t1-swarm.yml
+      services:
+        hydra:
+          image: linuxserver/hydra2:latest
+          ports:
+            - "8165:5075"
+    `, U);
+  });
+
+  it('near miss: the same two services in one file are one service, and a reference to a port neither target names is reported', () => {
+    checkDiagnostics(`
+      //- /srv/stacks/docker-compose.yml
+      services:
+        hydra:
+          image: linuxserver/hydra2:latest
+          ports:
+            - "8165:5075"
+        lb:
+          image: haproxy:2.9
+          volumes:
+            - ./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro
+      //- /srv/stacks/haproxy.cfg
+      backend hydra
+        server a hydra:5076 check
+                       ^^^^ unresolved-reference warning: compose service "hydra" (srv/stacks/docker-compose.yml:2) does not listen on 5076/tcp; it listens on 5075/tcp
+    `, U);
+  });
+});
+
 describe('nginx files of a compose project that runs one nginx container', () => {
   /** A project `examples/` whose service(s) publish 443, a server block beside them, and a second project. */
   const layout = (services: string, marks: Marks = { compose: '', nginx: '' }) => `

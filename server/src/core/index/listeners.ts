@@ -32,14 +32,19 @@ export function composeServices(snap: Snapshot, host: string, name: string, near
   return same.length > 0 ? same : [...all];
 }
 
-/** Everything a container is known to listen on; empty when nothing is known. */
+/**
+ * Everything a container is known to listen on; empty when nothing is known. Only facts on the
+ * workload's host count: alternative compose files of one directory (`docker-compose-t1.yml`,
+ * `docker-compose-t1-swarm.yml`) name their services' namespaces alike, but are separate
+ * projects on separate hosts.
+ */
 export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort[] {
   const out: ContainerPort[] = [];
   if (!w.netns) return out;
   for (const f of snap.lookup().factsIn(w.netns)) {
-    if (f.shadowed) continue;
+    if (f.shadowed || f.host !== w.host) continue;
     if (f.kind === 'bind') out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: f.detail });
-    else if (f.kind === 'reference' && f.publishedBy) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
+    else if (f.kind === 'reference' && (f.publishedBy || f.publishTarget)) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
   }
   if (!isRtcdWorkload(w)) for (const p of imagePorts(w.image)) out.push({ ...p, source: `image default of ${w.image}` });
   return out;

@@ -175,6 +175,12 @@ export interface ExtractedFact {
   scheme?: string;
   /** Compose and `docker run`: the host port published for this container target (short or long syntax). */
   publishedBy?: PortRange;
+  /**
+   * Compose, `docker run`, quadlets: true on the container side of a publish (`ports:` target,
+   * `-p`, `PublishPort=`), also when the host side is unknown (an unset variable) or left to
+   * Docker (`- "80"`). Such a reference says the container listens there; it needs no bind.
+   */
+  publishTarget?: boolean;
   /** True when an environment override elsewhere makes this config value ineffective. Set by the resolver. */
   shadowed?: boolean;
   /**

@@ -68,7 +68,10 @@ export const unresolvedReference: Rule = {
       }
       const services = composeServices(snap, r.host, r.address, r.netns);
       if (services.length === 0) continue;
-      const ports = services.flatMap((w) => containerPorts(snap, w));
+      // A ports target is the operator's claim that the container listens there, as good as any
+      // for a reference from elsewhere; checked itself, only what the container's configs and
+      // image say counts, never the other targets beside it.
+      const ports = services.flatMap((w) => containerPorts(snap, w)).filter((p) => !r.publishTarget || p.source !== 'ports target');
       if (ports.length === 0) continue; // nothing known about the service: do not guess
       if (ports.some((p) => p.port >= r.ports.start && p.port <= r.ports.end && protocolsOverlap(p.protocol, r.protocol))) continue;
       const known = [...new Set(ports.map((p) => `${p.port}/${p.protocol}`))].join(', ');

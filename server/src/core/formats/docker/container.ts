@@ -82,6 +82,7 @@ export function publishFacts(c: Container, m: PublishedMapping, detail: string):
     };
     if (c.netns !== undefined) ref.netns = c.netns;
     if (m.published) ref.publishedBy = m.published.range;
+    ref.publishTarget = true;
     out.push(ref);
   }
   return out;
