@@ -62,6 +62,13 @@ export class Session implements EditTarget {
   private watcher: FolderWatcher | undefined;
   /** Open documents the index refuses (a link, outside the folders), so each is logged once per open. */
   private refusedDocuments = new Set<string>();
+  /**
+   * The disk read under way per path, as a ticket: a read applies its text only while its
+   * ticket is still the path's, so an editor's text (didOpen, didChange), a deletion or a newer
+   * read that came meanwhile wins over it (a didClose's read never overwrites a reopened document).
+   */
+  private diskReads = new Map<string, number>();
+  private lastTicket = 0;
 
   constructor(
     readonly connection: Connection,
@@ -221,7 +228,9 @@ export class Session implements EditTarget {
    */
   documentChanged(uri: string, text: string): void {
     const p = uriToPath(uri);
-    if (p && this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
+    if (!p) return;
+    this.diskReads.delete(p); // the editor's text supersedes a disk read under way
+    if (this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
   }
 
   /** Whether an open document's text may enter the index (see {@link documentChanged}); logs a refusal once per open. */
@@ -258,6 +267,7 @@ export class Session implements EditTarget {
       if (!this.index.rootOf(path)) continue;
       try {
         if (deleted) {
+          for (const reading of [...this.diskReads.keys()]) if (reading === path || reading.startsWith(path + '/')) this.diskReads.delete(reading);
           for (const known of [...this.index.paths()]) if (known === path || known.startsWith(path + '/')) this.index.remove(known);
         } else if (isCandidatePath(path)) {
           await this.reloadFile(path);
@@ -308,16 +318,27 @@ export class Session implements EditTarget {
     this.index.configure(this.indexOptions());
   }
 
+  /**
+   * Re-reads a file from disk into the index, unless it is open (the editor's text wins) or
+   * its folder's include/exclude refuses it (then it is dropped). The text read is applied only
+   * when nothing newer came during the read (see {@link diskReads}) and the file still belongs
+   * to the folder it was read under (a folder removed meanwhile).
+   */
   private async reloadFile(path: string): Promise<void> {
     if (this.documents.get(pathToUri(path))) return; // the editor's text wins over the disk
     if (!this.accepts(path)) {
       this.index.remove(path);
       return;
     }
+    const ticket = ++this.lastTicket;
+    this.diskReads.set(path, ticket);
     // Only files of a workspace folder are ever read from disk (a didClose or a watched-file
     // event may name any path); the host refuses links below the folder.
     const root = this.index.rootOf(path);
     const r = root ? await this.host.readFile(path, root.path) : { skipped: 'outside the workspace folders' };
+    if (this.diskReads.get(path) !== ticket) return; // superseded while reading
+    this.diskReads.delete(path);
+    if (root && this.index.rootOf(path)?.path !== root.path) return; // its folder changed while reading
     if ('text' in r) {
       this.index.setText(path, r.text);
       return;
