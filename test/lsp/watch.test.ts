@@ -77,6 +77,38 @@ describe('file watching by the server itself (chokidar)', function () {
     assert.equal(s.diagnostics.get(s.uri(excluded)), undefined);
   });
 
+  it('follows workspace folders: watches an added folder, and a removed folder\'s file written later is not read', async () => {
+    const added = fs.realpathSync(tmpWorkspace({ 'nginx/sites-enabled/a': GOOD_SITE }, 'portolan-watch-added-'));
+    try {
+      s = await startSession({ folders: [{ path: dir, name: 'ws' }], host: nodeHost(), platform: { watchFolders: chokidarWatcher }, capabilities: { ...NO_WATCH, workspace: { ...NO_WATCH.workspace, workspaceFolders: true } }, settings });
+      const folders = (a: string[], r: string[]) =>
+        s!.client.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: a.map((p) => ({ uri: s!.uri(p), name: path.basename(p) })), removed: r.map((p) => ({ uri: s!.uri(p), name: path.basename(p) })) } });
+      // The change publishes once it is done, the watcher restarted on the new folders included.
+      const done = s.nextIndexed('the publish after the folder change');
+      void folders([added], []);
+      await done;
+      assert.equal(s.server.textOf(path.join(added, 'nginx/sites-enabled/a')), GOOD_SITE);
+      const created = path.join(added, 'nginx/sites-enabled/b');
+      fs.writeFileSync(created, BAD_SITE);
+      await s.waitFor(s.uri(created), invalid, 'invalid-port on a file created in the added folder');
+
+      // Whether the old watcher still runs or not, the removed folder's events are not read.
+      void folders([], [dir]);
+      await s.until(() => s!.server.textOf(path.join(dir, 'nginx/sites-enabled/a')) === undefined, 'the removed folder dropped');
+      const late = path.join(dir, 'nginx/sites-enabled/late');
+      fs.writeFileSync(late, BAD_SITE);
+      const marker = path.join(added, 'nginx/sites-enabled/marker');
+      fs.writeFileSync(marker, BAD_SITE);
+      await s.waitFor(s.uri(marker), invalid, 'invalid-port on the marker in the kept folder');
+      assert.equal(s.server.textOf(late), undefined);
+      assert.equal(s.diagnostics.get(s.uri(late)), undefined);
+    } finally {
+      await s?.close();
+      s = undefined;
+      fs.rmSync(added, { recursive: true, force: true });
+    }
+  });
+
   it('does not start its own watcher when the client registers one', async () => {
     const started: string[][] = [];
     const spy: WatchFolders = (o) => {

@@ -17,7 +17,8 @@ import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snaps
 import { runRules, type PortDiagnostic } from '../core/rules';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
-import { folderName, folderSettings, type FolderSettings, type PortolanSettings } from './settings';
+import { changeRoots, rootsOf } from './folders';
+import { folderSettings, type FolderSettings, type PortolanSettings } from './settings';
 import { IndexedNotification } from './protocol';
 import type { FolderWatcher, WatchFolders } from './watching';
 
@@ -46,6 +47,11 @@ export class Session implements EditTarget {
   clientCapabilities: ClientCapabilities = {};
   /** Settings by root path; `''` holds the settings for files outside every root. */
   private settings = new Map<string, FolderSettings>();
+  /** The last `portolan` section a `workspace/didChangeConfiguration` pushed (clients that answer no pulls). */
+  private pushed: PortolanSettings | undefined;
+  /** The loads and folder changes, one after the other (each awaits the one before). */
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
   /** Whether the workspace is loaded and publishing may start (false again after shutdown). */
   private ready = false;
   private skipped = 0;
@@ -62,6 +68,13 @@ export class Session implements EditTarget {
   private watcher: FolderWatcher | undefined;
   /** Open documents the index refuses (a link, outside the folders), so each is logged once per open. */
   private refusedDocuments = new Set<string>();
+  /**
+   * The disk read under way per path, as a ticket: a read applies its text only while its
+   * ticket is still the path's, so an editor's text (didOpen, didChange), a deletion or a newer
+   * read that came meanwhile wins over it (a didClose's read never overwrites a reopened document).
+   */
+  private diskReads = new Map<string, number>();
+  private lastTicket = 0;
 
   constructor(
     readonly connection: Connection,
@@ -85,11 +98,7 @@ export class Session implements EditTarget {
 
   /** Records the workspace folders (or the root URI) and the client's capabilities of `initialize`. */
   initialize(params: InitializeParams): void {
-    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
-    this.roots = folders.flatMap((f) => {
-      const path = uriToPath(f.uri);
-      return path ? [{ path, name: folderName(f.name, path) }] : [];
-    });
+    this.roots = rootsOf(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []));
     this.clientCapabilities = params.capabilities;
     this.index = new WorkspaceIndex({ roots: this.roots }, (m) => this.connection.console.error(`[portolan] ${m}`));
   }
@@ -117,28 +126,38 @@ export class Session implements EditTarget {
    * publishes. Publishing starts even when loading failed.
    */
   async start(): Promise<void> {
-    try {
-      await this.pullSettings();
-      this.configureIndex();
-      await Promise.all([this.loadAll(), this.startWatcher()]);
-    } finally {
-      this.ready = true;
-    }
+    await this.serially(async () => {
+      try {
+        await this.loadSettings();
+        this.configureIndex();
+        await Promise.all([this.loadAll(), this.startWatcher()]);
+      } finally {
+        this.ready = true;
+      }
+    });
     await this.publishLoop();
   }
 
   /** On `shutdown`: no more publishes; one under way stops at its next yield. */
   async stop(): Promise<void> {
     this.ready = false;
+    this.stopped = true;
     this.generation++;
     const w = this.watcher;
     this.watcher = undefined;
     await w?.close();
   }
 
-  /** Starts the server's own watcher when {@link watchFiles} chose it; resolves once it watches. */
+  /** Runs `task` after every load or folder change queued before it; rejects as `task` does. */
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the server's own watcher when {@link watchFiles} chose it and there is a folder; resolves once it watches. */
   private async startWatcher(): Promise<void> {
-    if (this.watching !== 'server' || !this.watchFolders || this.watcher) return;
+    if (this.watching !== 'server' || !this.watchFolders || this.watcher || this.stopped || this.roots.length === 0) return;
     this.watcher = this.watchFolders({
       roots: this.roots.map((r) => r.path),
       accepts: (p) => isCandidatePath(p) && this.accepts(p),
@@ -146,6 +165,22 @@ export class Session implements EditTarget {
       log: (m) => this.log(m),
     });
     await this.watcher.ready;
+  }
+
+  /**
+   * Points the server's own watcher (when in use) at the current folders: the new watcher
+   * watches before the old one stops, so no change in a folder kept is missed (one seen by both
+   * is read twice and publishes nothing new).
+   */
+  private async restartWatcher(): Promise<void> {
+    if (this.watching !== 'server' || !this.watchFolders) return;
+    const old = this.watcher;
+    this.watcher = undefined;
+    try {
+      await this.startWatcher();
+    } finally {
+      await old?.close();
+    }
   }
 
   // Reading the workspace.
@@ -221,7 +256,9 @@ export class Session implements EditTarget {
    */
   documentChanged(uri: string, text: string): void {
     const p = uriToPath(uri);
-    if (p && this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
+    if (!p) return;
+    this.diskReads.delete(p); // the editor's text supersedes a disk read under way
+    if (this.indexesOpen(p) && this.index.setText(p, text)) this.schedulePublish();
   }
 
   /** Whether an open document's text may enter the index (see {@link documentChanged}); logs a refusal once per open. */
@@ -258,6 +295,7 @@ export class Session implements EditTarget {
       if (!this.index.rootOf(path)) continue;
       try {
         if (deleted) {
+          for (const reading of [...this.diskReads.keys()]) if (reading === path || reading.startsWith(path + '/')) this.diskReads.delete(reading);
           for (const known of [...this.index.paths()]) if (known === path || known.startsWith(path + '/')) this.index.remove(known);
         } else if (isCandidatePath(path)) {
           await this.reloadFile(path);
@@ -276,13 +314,71 @@ export class Session implements EditTarget {
    */
   async settingsChanged(pushed: PortolanSettings | undefined): Promise<void> {
     try {
-      const before = this.filterKeys();
-      if (this.canPullConfig) await this.pullSettings();
-      else this.settings = new Map([['', folderSettings(pushed, undefined)], ...this.roots.map((r) => [r.path, folderSettings(pushed, r)] as const)]);
-      this.configureIndex();
-      if (this.ready && this.filterKeys() !== before) await this.loadAll();
+      await this.serially(async () => {
+        const before = this.filterKeys();
+        if (!this.canPullConfig) this.pushed = pushed;
+        await this.loadSettings();
+        this.configureIndex();
+        if (this.ready && this.filterKeys() !== before) await this.loadAll();
+      });
     } finally {
       this.schedulePublish();
+    }
+  }
+
+  /**
+   * The client added or removed workspace folders (`workspace/didChangeWorkspaceFolders`; the
+   * event as sent, checked by ./folders.ts). The roots, each folder's host name and settings
+   * follow; a file no folder holds any more leaves the index (its diagnostics are emptied by
+   * the next publish, and later events for it are ignored), an open one included; a file that
+   * now belongs to another folder (nested folders) is read again under it; an added folder's
+   * files are read as in the initial load (include/exclude, no links, nothing outside it); the
+   * server's own watcher, when in use, watches the new folders. Runs after the loads and folder
+   * changes before it; logs the change.
+   */
+  async foldersChanged(event: unknown): Promise<void> {
+    try {
+      await this.serially(() => this.applyFolders(event));
+    } finally {
+      this.schedulePublish();
+    }
+  }
+
+  private async applyFolders(event: unknown): Promise<void> {
+    const change = changeRoots(this.roots, event);
+    if (!change) return;
+    const names = (roots: readonly Root[]) => roots.map((r) => r.path).join(', ') || 'none';
+    this.log(`workspace folders: added ${names(change.added)}; removed ${names(change.removed)}`);
+    const before = new Map(this.index.paths().map((p) => [p, this.index.rootOf(p)?.path] as const));
+    this.roots = change.roots;
+    // The index answers for the new folders at once (a watched-file event meanwhile is judged by
+    // them), and again with their settings once those are read.
+    this.configureIndex();
+    await this.loadSettings();
+    this.configureIndex();
+    for (const [path, was] of before) {
+      const now = this.index.rootOf(path);
+      if (now?.path === was) continue;
+      try {
+        await this.rehome(path, now !== undefined);
+      } catch (e) {
+        this.log(`folder change ${path}: ${(e as Error).message}`);
+      }
+    }
+    if (change.added.length > 0) await this.loadRoots(change.added, (p) => !before.has(p));
+    await this.restartWatcher();
+  }
+
+  /** A known file whose folder changed: dropped when no folder holds it (`inside` false), else read again under its new folder; an open document's text is checked again instead. */
+  private async rehome(path: string, inside: boolean): Promise<void> {
+    const doc = this.documents.get(pathToUri(path));
+    if (doc) {
+      if (this.indexesOpen(path)) this.index.setText(path, doc.getText());
+    } else if (!inside) {
+      this.diskReads.delete(path);
+      this.index.remove(path);
+    } else {
+      await this.reloadFile(path);
     }
   }
 
@@ -290,9 +386,14 @@ export class Session implements EditTarget {
     return [...this.settings.values()].map((s) => s.filterKey).join('\n');
   }
 
+  /** Reads the settings of every folder: pulled when the client answers pulls, else the last pushed section for all. */
+  private async loadSettings(): Promise<void> {
+    if (this.canPullConfig) await this.pullSettings();
+    else this.settings = new Map([['', folderSettings(this.pushed, undefined)], ...this.roots.map((r) => [r.path, folderSettings(this.pushed, r)] as const)]);
+  }
+
   /** Pulls each folder's `portolan` section (folder-level settings win, as in VS Code). */
   private async pullSettings(): Promise<void> {
-    if (!this.canPullConfig) return;
     try {
       const items = [{ section: 'portolan' }, ...this.roots.map((r) => ({ scopeUri: pathToUri(r.path), section: 'portolan' }))];
       const values = (await this.connection.workspace.getConfiguration(items)) as (PortolanSettings | null)[];
@@ -308,16 +409,27 @@ export class Session implements EditTarget {
     this.index.configure(this.indexOptions());
   }
 
+  /**
+   * Re-reads a file from disk into the index, unless it is open (the editor's text wins) or
+   * its folder's include/exclude refuses it (then it is dropped). The text read is applied only
+   * when nothing newer came during the read (see {@link diskReads}) and the file still belongs
+   * to the folder it was read under (a folder removed meanwhile).
+   */
   private async reloadFile(path: string): Promise<void> {
     if (this.documents.get(pathToUri(path))) return; // the editor's text wins over the disk
     if (!this.accepts(path)) {
       this.index.remove(path);
       return;
     }
+    const ticket = ++this.lastTicket;
+    this.diskReads.set(path, ticket);
     // Only files of a workspace folder are ever read from disk (a didClose or a watched-file
     // event may name any path); the host refuses links below the folder.
     const root = this.index.rootOf(path);
     const r = root ? await this.host.readFile(path, root.path) : { skipped: 'outside the workspace folders' };
+    if (this.diskReads.get(path) !== ticket) return; // superseded while reading
+    this.diskReads.delete(path);
+    if (root && this.index.rootOf(path)?.path !== root.path) return; // its folder changed while reading
     if ('text' in r) {
       this.index.setText(path, r.text);
       return;
@@ -329,8 +441,13 @@ export class Session implements EditTarget {
   /** Loads every accepted file of every folder, then lays open editors' texts over them. */
   private async loadAll(): Promise<void> {
     for (const p of [...this.index.paths()]) if (!this.accepts(p)) this.index.remove(p);
-    const accepts = (p: string) => this.accepts(p);
-    await loadWorkspace(this.index, this.host, this.roots, (m) => {
+    await this.loadRoots(this.roots);
+  }
+
+  /** Loads the accepted files of `roots` that `wanted` lets through, then lays open editors' texts over them. */
+  private async loadRoots(roots: readonly Root[], wanted: (path: string) => boolean = () => true): Promise<void> {
+    const accepts = (p: string) => this.accepts(p) && wanted(p);
+    await loadWorkspace(this.index, this.host, roots, (m) => {
       if (m.startsWith('skipped ')) this.skipped++;
       this.log(m);
     }, accepts);

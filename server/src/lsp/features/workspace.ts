@@ -12,6 +12,13 @@
  * on the workspace folders; the log says which: "file watching: client" or "file watching:
  * server (chokidar)".
  *
+ * Workspace folders: the server announces `workspace.workspaceFolders` with change
+ * notifications, and to a client that declares `workspace.workspaceFolders` it follows
+ * `workspace/didChangeWorkspaceFolders` (../session.ts `foldersChanged`): the index, each
+ * folder's host name and settings, and the server's own watcher follow the added and removed
+ * folders. (vscode-languageserver installs the notification's handler only for such a client;
+ * the feature subscribes on `initialized`, before anything it awaits.)
+ *
  * Settings are pulled per folder (`workspace/configuration`) when the client answers pulls,
  * after a `workspace/didChangeConfiguration` registered for the `portolan` section; otherwise
  * the notification's own `portolan` section applies to every folder.
@@ -43,6 +50,9 @@ export const workspace: Feature = {
   },
   async initialized(session, connection) {
     const caps = session.clientCapabilities.workspace;
+    if (caps?.workspaceFolders === true) {
+      connection.workspace.onDidChangeWorkspaceFolders(guardNotification(connection, 'didChangeWorkspaceFolders', (event) => session.foldersChanged(event)));
+    }
     // Awaited here (the guard's notification form would not be): the watching mode depends on the answer.
     const register = async (what: () => Promise<unknown>): Promise<boolean> => {
       try {
