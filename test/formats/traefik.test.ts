@@ -50,14 +50,26 @@ describe('Traefik (traefik)', () => {
     assert.equal(extractIn(traefikFormat, { '/ws/traefik.toml': '[api\n' }, '/ws/traefik.toml').failed, true);
   });
 
-  it('reads the upstream reference of every static option: placeholder addresses bind nothing, insecure binds 8080', () => {
+  it('reads the upstream reference of every static option: placeholder addresses make it a listing, so insecure binds nothing', () => {
     for (const name of ['traefik/file.yaml', 'traefik/file.toml']) {
       const text = corpusText(name);
       const r = extractIn(traefikFormat, { [`/ws/${name}`]: text }, `/ws/${name}`);
       assert.deepEqual(r.findings, [], name);
-      assert.deepEqual(r.facts.map((f) => `${f.ports.start} ${f.detail}`), ['8080 api.insecure'], name);
+      assert.deepEqual(r.facts.map((f) => `${f.ports.start} ${f.detail}`), [], name);
+      // Near-miss: the same listing with a real address for its one entry point is a configuration Traefik runs.
+      const real = text.replace(/(address\s*[:=]\s*)"?foobar"?/, '$1":8443"');
+      assert.deepEqual(extractIn(traefikFormat, { [`/ws/${name}`]: real }, `/ws/${name}`).facts.map((f) => `${f.ports.start} ${f.detail}`), ['8443 entryPoints.entrypoint0.address', '8080 api.insecure'], name);
     }
     assert.equal(classify('/ws/traefik/file.yaml', corpusText('traefik/file.yaml')).mod?.id, 'traefik');
+  });
+
+  it('a placeholder entry point address drops the implied dashboard port; a template or a real address does not', () => {
+    const facts = (address: string) => brief(traefikFormat, '/ws/traefik.yml', `entryPoints:\n  web:\n    address: "${address}"\napi:\n  insecure: true\n`).map((l) => l.split(' ').slice(0, 2).join(' '));
+    assert.deepEqual(facts(':foobar'), []);
+    assert.deepEqual(facts('foobar'), []);
+    assert.deepEqual(facts(':80'), ['bind 80/tcp', 'bind 8080/tcp']);
+    assert.deepEqual(facts(':${WEB_PORT}'), ['bind 8080/tcp'], 'a templated address is written for a real deployment');
+    assert.deepEqual(facts(''), ['bind 8080/tcp']);
   });
 
   it('reads CLI flags of a Traefik container as binds inside it, list and string command alike', () => {
