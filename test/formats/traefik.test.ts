@@ -72,6 +72,53 @@ describe('Traefik (traefik)', () => {
     assert.deepEqual(facts(''), ['bind 8080/tcp']);
   });
 
+  it('reads a dynamic YAML file\'s load-balancer servers as references (url, tcp/udp address, health check), never binds', () => {
+    const text = [
+      'http:',
+      '  routers:',
+      '    app:',
+      '      rule: "Host(`app.example.com`)"',
+      '      service: app',
+      '  services:',
+      '    app:',
+      '      loadBalancer:',
+      '        healthCheck:',
+      '          port: 8082',
+      '        servers:',
+      '          - url: "http://10.0.0.5:8080/"',
+      '          - url: http://127.0.0.1:8081',
+      '          - url: https://app.example.com',
+      'tcp:',
+      '  services:',
+      '    db:',
+      '      loadBalancer:',
+      '        servers:',
+      '          - address: "10.0.0.7:5432"',
+      'udp:',
+      '  services:',
+      '    dns:',
+      '      LoadBalancer:',
+      '        Servers:',
+      '          - Address: 127.0.0.1:70000',
+      '',
+    ].join('\n');
+    const path = '/ws/traefik/dynamic/app.yml';
+    assert.equal(traefikFormat.detect(path, text), 'weak');
+    assert.equal(classify(path, text).mod?.id, 'traefik');
+    const r = extractIn(traefikFormat, { [path]: text }, path);
+    assert.deepEqual(r.facts.map((f) => line(text, f)), [
+      'reference 8082/tcp * host literal http.services.app.loadBalancer.healthCheck.port "8082"',
+      'reference 8080/tcp 10.0.0.5 host literal http.services.app.loadBalancer.servers[0].url "8080"',
+      'reference 8081/tcp 127.0.0.1 host literal http.services.app.loadBalancer.servers[1].url "8081"',
+      'reference 5432/tcp 10.0.0.7 host literal tcp.services.db.loadBalancer.servers[0].address "5432"',
+    ]);
+    assert.deepEqual(r.findings.map((f) => `${f.rule} ${f.message} ${slice(text, f.span)}`), ['invalid-port Traefik service server port 70000 is not a port (1-65535) 70000']);
+    // Near-misses: a YAML file with top-level http: but no loadBalancer, and the same keys outside services.
+    assert.equal(traefikFormat.detect(path, 'http:\n  routers:\n    app:\n      service: app\n'), false);
+    const elsewhere = 'http:\n  middlewares:\n    x:\n      loadBalancer:\n        servers:\n          - url: http://127.0.0.1:8081\n';
+    assert.deepEqual(extractIn(traefikFormat, { [path]: elsewhere }, path).facts, []);
+  });
+
   it('reads CLI flags of a Traefik container as binds inside it, list and string command alike', () => {
     const text = 'services:\n  traefik:\n    image: "traefik:v3.7"\n    command:\n      - "--api.insecure=true"\n      - "--entryPoints.web.address=:80"\n    ports:\n      - "80:80"\n      - "8080:8080"\n  other:\n    image: busybox\n    command: --entrypoints.web.address=:81\n';
     assert.deepEqual(routed(text), [

@@ -141,7 +141,7 @@ describe('rules fed by front ends', () => {
       `, { only: ['unresolved-reference'] });
     });
 
-    it('reads a Traefik dynamic TOML\'s servers as upstreams: unresolved when nothing listens, never a bind that conflicts', () => {
+    it('reads a Traefik dynamic TOML or YAML file\'s servers as upstreams: unresolved when nothing listens, never a bind that conflicts', () => {
       checkDiagnostics(`
         //- /etc/traefik/dynamic/app.toml
         [[http.services.app.loadBalancer.servers]]
@@ -157,6 +157,26 @@ describe('rules fed by front ends', () => {
         //- /etc/nginx/sites-enabled/app
         server {
             listen 127.0.0.1:3000;
+            listen 127.0.0.1:5432;
+        }
+      `, { only: ['unresolved-reference', 'port-conflict'] });
+      checkDiagnostics(`
+        //- /etc/traefik/dynamic/app.yml
+        http:
+          services:
+            app:
+              loadBalancer:
+                servers:
+                  - url: http://127.0.0.1:3000
+                                          ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:3000/tcp
+        tcp:
+          services:
+            db:
+              loadBalancer:
+                servers:
+                  - address: 127.0.0.1:5432
+        //- /etc/nginx/sites-enabled/app
+        server {
             listen 127.0.0.1:5432;
         }
       `, { only: ['unresolved-reference', 'port-conflict'] });
