@@ -10,24 +10,56 @@ const files = {
 };
 
 describe('port tree and port reference', () => {
-  it('groups host → port/protocol → mention, and marks the conflicting port', () => {
+  it('groups host → project → port/protocol → mention, and marks the conflicting port', () => {
     const a = analyze(files);
     const tree = portTree(a.snap, a.diagnostics);
-    assert.deepEqual(tree.map((h) => h.host), ['ws']);
-    const labels = tree[0]!.ports.map((p) => `${p.port}/${p.protocol}${p.worst ? ` ${p.worst}` : ''}${p.rtcd ? ' rtcd' : ''}`);
-    assert.deepEqual(labels, ['80/tcp', '8045/tcp rtcd', '8443/tcp error rtcd', '8443/udp rtcd', '9000/tcp']);
-    const tcp8443 = tree[0]!.ports[2]!;
+    assert.deepEqual(tree.map((h) => `${h.host} ${h.byProject}`), ['ws true'], 'a mirror with a compose project in opt/: one host, two groups');
+    assert.deepEqual(tree[0]!.projects.map((g) => `${g.project ?? '-'} ${g.label}`), ['- files in no project', 'opt/app opt/app']);
+    const labels = tree[0]!.projects.map((g) => g.ports.map((p) => `${p.port}/${p.protocol}${p.worst ? ` ${p.worst}` : ''}${p.rtcd ? ' rtcd' : ''}`));
+    assert.deepEqual(labels, [['8045/tcp rtcd', '8443/tcp error rtcd', '8443/udp rtcd'], ['80/tcp', '9000/tcp']]);
+    const tcp8443 = tree[0]!.projects[0]!.ports[1]!;
     assert.deepEqual(tcp8443.mentions.map((m) => `${m.owner} ${m.kind} ${m.file}:${m.line} ${m.problems.map((p) => p.rule).join(',')}`), [
       'calls.example bind etc/nginx/sites-enabled/calls:2 port-conflict',
       "rtcd bind etc/rtcd/config.toml:3 port-conflict",
     ]);
-    assert.equal(tree[0]!.ports[3]!.worst, undefined, '8443/udp does not clash with nginx, which is TCP');
+    assert.equal(tree[0]!.projects[0]!.ports[2]!.worst, undefined, '8443/udp does not clash with nginx, which is TCP');
   });
 
-  it('filters: problems only, rtcd only', () => {
+  it('a host whose files form one group gets no project level', () => {
+    const noProjects = analyze({ '/ws/etc/rtcd/config.toml': files['/ws/etc/rtcd/config.toml'], '/ws/etc/nginx/sites-enabled/calls': files['/ws/etc/nginx/sites-enabled/calls'] });
+    const flat = portTree(noProjects.snap, noProjects.diagnostics);
+    assert.deepEqual(flat.map((h) => `${h.host} ${h.byProject} ${h.projects.map((g) => `${g.project ?? '-'}:${g.ports.length}`).join(' ')}`), ['ws false -:3']);
+    // Not a mirror: each project is its own host, so host and project coincide.
+    const twoStacks = analyze({
+      '/ws/a/compose.yaml': 'services:\n  web:\n    image: httpd\n    ports:\n      - "8080:80"\n',
+      '/ws/b/compose.yaml': 'services:\n  web:\n    image: httpd\n    ports:\n      - "8081:80"\n',
+    });
+    assert.deepEqual(portTree(twoStacks.snap, twoStacks.diagnostics).map((h) => `${h.host} ${h.byProject} ${h.projects.map((g) => g.label).join(',')}`), ['ws/a false a', 'ws/b false b']);
+    const top = analyze({ '/ws/compose.yaml': 'services:\n  web:\n    image: httpd\n    ports:\n      - "8080:80"\n' });
+    assert.deepEqual(portTree(top.snap, top.diagnostics).map((h) => `${h.host} ${h.byProject} ${h.projects.map((g) => `${g.project}=${g.label}`).join(',')}`), ['ws false =ws'], 'a project at the top names the folder');
+  });
+
+  it('lists a port two groups mention under each, with only that group\'s mentions', () => {
+    const a = analyze({ ...files, '/ws/etc/nginx/sites-enabled/app': 'server {\n    listen 80;\n    location / { proxy_pass http://127.0.0.1:9000; }\n}\n' });
+    const [host] = portTree(a.snap, a.diagnostics);
+    const at9000 = host!.projects.map((g) => `${g.label}: ${g.ports.filter((p) => p.port === '9000').flatMap((p) => p.mentions.map((m) => `${m.kind} ${m.file}`)).join(', ')}`);
+    assert.deepEqual(at9000, ['files in no project: reference etc/nginx/sites-enabled/app', 'opt/app: bind opt/app/docker-compose.yml']);
+  });
+
+  it('names each folder in a multi-root workspace whose folders share a host', () => {
+    const a = analyze(
+      { '/a/etc/nginx/sites-enabled/x': 'server {\n    listen 8081;\n}\n', '/b/etc/nginx/sites-enabled/y': 'server {\n    listen 8082;\n}\n' },
+      { roots: [{ path: '/a', name: 'a' }, { path: '/b', name: 'b' }], hostMap: [{ glob: '**', host: 'shared' }] },
+    );
+    const tree = portTree(a.snap, a.diagnostics);
+    assert.deepEqual(tree.map((h) => `${h.host} ${h.byProject} ${h.projects.map((g) => g.label).join(',')}`), ['shared true a: files in no project,b: files in no project']);
+  });
+
+  it('filters: problems only, rtcd only; the project level stays as the unfiltered host has it', () => {
     const a = analyze(files);
-    assert.deepEqual(portTree(a.snap, a.diagnostics, 'problems')[0]!.ports.map((p) => `${p.port}/${p.protocol}`), ['8443/tcp']);
-    assert.deepEqual(portTree(a.snap, a.diagnostics, 'rtcd')[0]!.ports.map((p) => `${p.port}/${p.protocol}`), ['8045/tcp', '8443/tcp', '8443/udp']);
+    const problems = portTree(a.snap, a.diagnostics, 'problems');
+    assert.deepEqual(problems.map((h) => `${h.host} ${h.byProject} ${h.projects.map((g) => `${g.label}: ${g.ports.map((p) => `${p.port}/${p.protocol}`).join(' ')}`).join('; ')}`), ['ws true files in no project: 8443/tcp'], 'opt/app has no problem: dropped');
+    assert.deepEqual(portTree(a.snap, a.diagnostics, 'rtcd')[0]!.projects.map((g) => g.ports.map((p) => `${p.port}/${p.protocol}`)), [['8045/tcp', '8443/tcp', '8443/udp']]);
     const quiet = analyze({ '/ws/opt/app/docker-compose.yml': files['/ws/opt/app/docker-compose.yml'] });
     assert.deepEqual(portTree(quiet.snap, quiet.diagnostics, 'problems'), [], 'no problems: no hosts');
   });

@@ -1,14 +1,16 @@
 /**
- * The Ports view: the workspace port table as a tree (host → port/protocol → mention), fetched
- * from the server with `portolan/portTable` and refreshed when the server sends
- * `portolan/indexed`. No polling: the tree only asks again after a refresh event.
+ * The Ports view: the workspace port table as a tree (host → project → port/protocol → mention),
+ * fetched from the server with `portolan/portTable` and refreshed when the server sends
+ * `portolan/indexed`. No polling: the tree only asks again after a refresh event. A host whose
+ * ports all come from one group (`byProject` false) shows them directly, without a project level.
  */
 import * as vscode from 'vscode';
-import type { PortTableFilter, PortTableHost, PortTableMention, PortTablePort, PortTableProblem } from '../../server/src/lsp/protocol';
+import type { PortTableFilter, PortTableHost, PortTableMention, PortTablePort, PortTableProblem, PortTableProject } from '../../server/src/lsp/protocol';
 
 /** A node of the Ports view. */
 export type PortTableNode =
   | { readonly type: 'host'; readonly host: PortTableHost }
+  | { readonly type: 'project'; readonly host: string; readonly project: PortTableProject }
   | { readonly type: 'port'; readonly host: string; readonly port: PortTablePort }
   | { readonly type: 'mention'; readonly port: PortTablePort; readonly mention: PortTableMention };
 
@@ -32,6 +34,13 @@ const KIND_LABEL: Record<PortTableMention['kind'], string> = { bind: 'binds', re
 function worstOf(problems: readonly PortTableProblem[]): PortTableProblem['severity'] | undefined {
   const rank = { error: 4, warning: 3, information: 2, hint: 1 } as const;
   return problems.reduce<PortTableProblem['severity'] | undefined>((w, p) => (!w || rank[p.severity] > rank[w] ? p.severity : w), undefined);
+}
+
+/** "12 ports, 2 with problems": distinct port/protocol pairs (a port two projects mention counts once). */
+function portCount(ports: readonly PortTablePort[]): string {
+  const all = new Set(ports.map((p) => `${p.port}/${p.protocol}`));
+  const bad = new Set(ports.filter((p) => p.worst === 'error' || p.worst === 'warning').map((p) => `${p.port}/${p.protocol}`));
+  return `${all.size} ports${bad.size ? `, ${bad.size} with problems` : ''}`;
 }
 
 /**
@@ -80,7 +89,12 @@ export class PortTableProvider implements vscode.TreeDataProvider<PortTableNode>
       const hosts = await this.hosts();
       return hosts.map((host) => ({ type: 'host', host }));
     }
-    if (node.type === 'host') return node.host.ports.map((port) => ({ type: 'port', host: node.host.host, port }));
+    if (node.type === 'host') {
+      const { host } = node;
+      if (host.byProject) return host.projects.map((project) => ({ type: 'project', host: host.host, project }));
+      return host.projects.flatMap((g) => g.ports).map((port) => ({ type: 'port', host: host.host, port }));
+    }
+    if (node.type === 'project') return node.project.ports.map((port) => ({ type: 'port', host: node.host, port }));
     if (node.type === 'port') return node.port.mentions.map((mention) => ({ type: 'mention', port: node.port, mention }));
     return [];
   }
@@ -88,11 +102,19 @@ export class PortTableProvider implements vscode.TreeDataProvider<PortTableNode>
   getTreeItem(node: PortTableNode): vscode.TreeItem {
     if (node.type === 'host') {
       const item = new vscode.TreeItem(node.host.host, vscode.TreeItemCollapsibleState.Expanded);
-      const problems = node.host.ports.filter((p) => p.worst === 'error' || p.worst === 'warning').length;
-      item.description = `${node.host.ports.length} ports${problems ? `, ${problems} with problems` : ''}`;
+      item.description = portCount(node.host.projects.flatMap((g) => g.ports));
       item.iconPath = new vscode.ThemeIcon('server');
       item.contextValue = 'host';
-      item.tooltip = `Host ${node.host.host}: every file mapped to it competes for the same ports.`;
+      item.tooltip = `Host ${node.host.host}: every file mapped to it competes for the same ports${node.host.byProject ? ', whichever project it belongs to' : ''}.`;
+      return item;
+    }
+    if (node.type === 'project') {
+      const { project } = node;
+      const item = new vscode.TreeItem(project.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = portCount(project.ports);
+      item.iconPath = new vscode.ThemeIcon(project.project === undefined ? 'folder' : 'package');
+      item.contextValue = project.project === undefined ? 'project.none' : 'project';
+      item.tooltip = project.project === undefined ? `Files on ${node.host} that belong to no compose project.` : `Compose project ${project.label} on ${node.host}.`;
       return item;
     }
     if (node.type === 'port') {

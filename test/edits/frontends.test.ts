@@ -110,7 +110,7 @@ describe('rename, hover and Ports view on front-end formats', () => {
       const h = hoverAt(a.snap, file, FILES[file]!.indexOf(needle) + needle.search(/\d/), link);
       assert.ok(h?.markdown.includes(needle.replace(/\D/g, '')), `${file}: ${h?.markdown}`);
     }
-    const ports = portTree(a.snap, a.diagnostics).flatMap((h) => h.ports.map((p) => `${p.port}/${p.protocol} ${p.mentions.map((m) => m.location.file.split('/').pop()).join(',')}`));
+    const ports = portTree(a.snap, a.diagnostics).flatMap((h) => h.projects.flatMap((g) => g.ports)).map((p) => `${p.port}/${p.protocol} ${p.mentions.map((m) => m.location.file.split('/').pop()).join(',')}`);
     for (const row of ['2019/tcp Caddyfile', '8080/tcp Caddyfile', '8000/tcp haproxy.cfg,haproxy.cfg', '8088/tcp traefik.yml', '8443/tcp traefik.yml']) assert.ok(ports.includes(row), `${row} in\n${ports.join('\n')}`);
   });
 });

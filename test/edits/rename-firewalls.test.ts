@@ -81,7 +81,8 @@ describe('hover and Ports view on firewall and quadlet facts', () => {
       else assert.match(h.markdown, /Owner: \*\*web\*\*/);
     }
     const tree = portTree(a.snap, a.diagnostics);
-    const mentions = (port: string, protocol: string) => tree[0]!.ports.find((p) => p.port === port && p.protocol === protocol)!.mentions.map((m) => `${m.kind} ${m.owner} ${m.file}:${m.line}`);
+    assert.equal(tree[0]!.byProject, false, 'no compose project: no project level');
+    const mentions = (port: string, protocol: string) => tree[0]!.projects.flatMap((g) => g.ports).find((p) => p.port === port && p.protocol === protocol)!.mentions.map((m) => `${m.kind} ${m.owner} ${m.file}:${m.line}`);
     assert.deepEqual(mentions('8443', 'udp'), ['firewall firewalld etc/firewalld/zones/public.xml:4', 'firewall nftables etc/nftables.conf:4', 'bind rtcd etc/rtcd/config.toml:4', 'firewall iptables scripts/iptables.sh:2']);
     assert.deepEqual(mentions('8080', 'tcp'), ['bind web etc/containers/systemd/web.container:3']);
   });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { firewalldFormat } from '../../server/src/core/formats/firewalld';
-import { iptablesFormat } from '../../server/src/core/formats/iptables';
+import { iptablesFormat, iptablesInputDrops } from '../../server/src/core/formats/iptables';
 import { nftablesFormat } from '../../server/src/core/formats/nftables';
 import { quadletFormat } from '../../server/src/core/formats/quadlet';
 import { shellFormat } from '../../server/src/core/formats/shell';
@@ -232,6 +232,31 @@ describe('iptables', () => {
       'firewall iptables -A DOCKER-USER 5432/tcp iptables deny docker-user | 5432',
       'invalid-port iptables: port 70000 is outside 1-65535 | 70000',
     ]);
+  });
+
+  it('tells a drop policy or catch-all DROP/REJECT on INPUT from drops with a match (a negated source)', () => {
+    const save = (rule: string, policy = 'ACCEPT') => `*filter\n:INPUT ${policy} [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n${rule}\nCOMMIT\n`;
+    const drops = [
+      save('-A INPUT -j DROP'),
+      save('-A INPUT -m comment --comment "everything else" -j DROP'),
+      save('', 'DROP'),
+      '#!/bin/sh\niptables -A INPUT -p tcp --dport 22 -j ACCEPT\nsudo iptables -A INPUT -j REJECT --reject-with icmp-host-prohibited\n',
+      '#!/bin/sh\nip6tables -w -P INPUT DROP\n',
+    ];
+    for (const t of drops) assert.equal(iptablesInputDrops(t), true, t);
+    const accepts = [
+      save('-A INPUT ! -s 10.0.0.0/8 -j DROP'),
+      save('-A INPUT ! --source 10.0.0.0/8 -j REJECT'),
+      save('-A INPUT -s 203.0.113.7 -j DROP'),
+      save('-A INPUT -m conntrack --ctstate INVALID -j DROP'),
+      save('-A INPUT -p tcp -j DROP'),
+      save('-A INPUT -i eth1 -j DROP'),
+      save('-A FORWARD -j DROP'),
+      save('-A INPUT -j LOG'),
+      `*nat\n:INPUT DROP [0:0]\nCOMMIT\n${save('')}`,
+      '#!/bin/sh\niptables -A INPUT ! -s 10.0.0.0/8 -j DROP\niptables -D INPUT -j DROP\niptables -P INPUT ACCEPT\necho "-A INPUT -j DROP"\n',
+    ];
+    for (const t of accepts) assert.equal(iptablesInputDrops(t), false, t);
   });
 
   it('agrees with iptables-restore --test on the fixture', function () {

@@ -48,6 +48,43 @@ describe('generic TOML (toml)', () => {
     ]);
   });
 
+  it('reads a Traefik dynamic configuration\'s load-balancer servers as references (url, tcp/udp address, health check), never binds', () => {
+    const text = [
+      '[http.routers.app]',
+      '  rule = "Host(`app.example.com`)"',
+      '  service = "app"',
+      '[http.services.app.loadBalancer]',
+      '  [[http.services.app.loadBalancer.servers]]',
+      '    url = "http://10.0.0.5:8080/"',
+      '  [[http.services.app.loadBalancer.servers]]',
+      '    url = "http://127.0.0.1:8081"',
+      '  [[http.services.app.loadBalancer.servers]]',
+      '    url = "https://app.example.com"',
+      '  [http.services.app.loadBalancer.healthCheck]',
+      '    port = 8082',
+      '[[tcp.services.db.loadBalancer.servers]]',
+      '  address = "10.0.0.7:5432"',
+      '[[udp.services.dns.loadBalancer.servers]]',
+      '  address = "127.0.0.1:53"',
+      '',
+    ].join('\n');
+    const path = '/ws/traefik/dynamic.toml';
+    assert.equal(tomlFormat.detect(path, text.replace(/^ *(port|address) = .*$/gm, '')), 'weak', 'a file of url servers only is recognized too');
+    assert.equal(classify(path, text).mod?.id, 'toml');
+    const r = run(text, path);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(brief(text, r), [
+      'reference 8080/tcp 10.0.0.5 dynamic [http.services.app.loadBalancer.servers[0]] http.services.app.loadBalancer.servers[0].url "8080"',
+      'reference 8081/tcp 127.0.0.1 dynamic [http.services.app.loadBalancer.servers[1]] http.services.app.loadBalancer.servers[1].url "8081"',
+      'reference 8082/tcp * dynamic [http.services.app.loadBalancer.healthCheck] http.services.app.loadBalancer.healthCheck.port "8082"',
+      'reference 5432/tcp 10.0.0.7 dynamic [tcp.services.db.loadBalancer.servers[0]] tcp.services.db.loadBalancer.servers[0].address "5432"',
+      'reference 53/udp 127.0.0.1 dynamic [udp.services.dns.loadBalancer.servers[0]] udp.services.dns.loadBalancer.servers[0].address "53"',
+    ]);
+    // Near-miss: the same keys outside Traefik's services stay what they were (a url key is no port key; an address a bind).
+    const other = '[[mirror.servers]]\n  url = "http://127.0.0.1:8080"\n[[proxy.listeners]]\n  address = "10.0.0.7:5432"\n';
+    assert.deepEqual(brief(other, run(other, path)), ['bind 5432/tcp 10.0.0.7 dynamic [proxy.listeners[0]] proxy.listeners[0].address "5432"']);
+  });
+
   it('reports out-of-range ports, ignores 0 and values that are not ports', () => {
     const text = 'port = 70000\nadmin_port = 0\nhttp_address = "not an address"\nlisten = true\n';
     const r = run(text);

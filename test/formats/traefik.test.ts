@@ -50,14 +50,73 @@ describe('Traefik (traefik)', () => {
     assert.equal(extractIn(traefikFormat, { '/ws/traefik.toml': '[api\n' }, '/ws/traefik.toml').failed, true);
   });
 
-  it('reads the upstream reference of every static option: placeholder addresses bind nothing, insecure binds 8080', () => {
+  it('reads the upstream reference of every static option: placeholder addresses make it a listing, so insecure binds nothing', () => {
     for (const name of ['traefik/file.yaml', 'traefik/file.toml']) {
       const text = corpusText(name);
       const r = extractIn(traefikFormat, { [`/ws/${name}`]: text }, `/ws/${name}`);
       assert.deepEqual(r.findings, [], name);
-      assert.deepEqual(r.facts.map((f) => `${f.ports.start} ${f.detail}`), ['8080 api.insecure'], name);
+      assert.deepEqual(r.facts.map((f) => `${f.ports.start} ${f.detail}`), [], name);
+      // Near-miss: the same listing with a real address for its one entry point is a configuration Traefik runs.
+      const real = text.replace(/(address\s*[:=]\s*)"?foobar"?/, '$1":8443"');
+      assert.deepEqual(extractIn(traefikFormat, { [`/ws/${name}`]: real }, `/ws/${name}`).facts.map((f) => `${f.ports.start} ${f.detail}`), ['8443 entryPoints.entrypoint0.address', '8080 api.insecure'], name);
     }
     assert.equal(classify('/ws/traefik/file.yaml', corpusText('traefik/file.yaml')).mod?.id, 'traefik');
+  });
+
+  it('a placeholder entry point address drops the implied dashboard port; a template or a real address does not', () => {
+    const facts = (address: string) => brief(traefikFormat, '/ws/traefik.yml', `entryPoints:\n  web:\n    address: "${address}"\napi:\n  insecure: true\n`).map((l) => l.split(' ').slice(0, 2).join(' '));
+    assert.deepEqual(facts(':foobar'), []);
+    assert.deepEqual(facts('foobar'), []);
+    assert.deepEqual(facts(':80'), ['bind 80/tcp', 'bind 8080/tcp']);
+    assert.deepEqual(facts(':${WEB_PORT}'), ['bind 8080/tcp'], 'a templated address is written for a real deployment');
+    assert.deepEqual(facts(''), ['bind 8080/tcp']);
+  });
+
+  it('reads a dynamic YAML file\'s load-balancer servers as references (url, tcp/udp address, health check), never binds', () => {
+    const text = [
+      'http:',
+      '  routers:',
+      '    app:',
+      '      rule: "Host(`app.example.com`)"',
+      '      service: app',
+      '  services:',
+      '    app:',
+      '      loadBalancer:',
+      '        healthCheck:',
+      '          port: 8082',
+      '        servers:',
+      '          - url: "http://10.0.0.5:8080/"',
+      '          - url: http://127.0.0.1:8081',
+      '          - url: https://app.example.com',
+      'tcp:',
+      '  services:',
+      '    db:',
+      '      loadBalancer:',
+      '        servers:',
+      '          - address: "10.0.0.7:5432"',
+      'udp:',
+      '  services:',
+      '    dns:',
+      '      LoadBalancer:',
+      '        Servers:',
+      '          - Address: 127.0.0.1:70000',
+      '',
+    ].join('\n');
+    const path = '/ws/traefik/dynamic/app.yml';
+    assert.equal(traefikFormat.detect(path, text), 'weak');
+    assert.equal(classify(path, text).mod?.id, 'traefik');
+    const r = extractIn(traefikFormat, { [path]: text }, path);
+    assert.deepEqual(r.facts.map((f) => line(text, f)), [
+      'reference 8082/tcp * host literal http.services.app.loadBalancer.healthCheck.port "8082"',
+      'reference 8080/tcp 10.0.0.5 host literal http.services.app.loadBalancer.servers[0].url "8080"',
+      'reference 8081/tcp 127.0.0.1 host literal http.services.app.loadBalancer.servers[1].url "8081"',
+      'reference 5432/tcp 10.0.0.7 host literal tcp.services.db.loadBalancer.servers[0].address "5432"',
+    ]);
+    assert.deepEqual(r.findings.map((f) => `${f.rule} ${f.message} ${slice(text, f.span)}`), ['invalid-port Traefik service server port 70000 is not a port (1-65535) 70000']);
+    // Near-misses: a YAML file with top-level http: but no loadBalancer, and the same keys outside services.
+    assert.equal(traefikFormat.detect(path, 'http:\n  routers:\n    app:\n      service: app\n'), false);
+    const elsewhere = 'http:\n  middlewares:\n    x:\n      loadBalancer:\n        servers:\n          - url: http://127.0.0.1:8081\n';
+    assert.deepEqual(extractIn(traefikFormat, { [path]: elsewhere }, path).facts, []);
   });
 
   it('reads CLI flags of a Traefik container as binds inside it, list and string command alike', () => {

@@ -63,10 +63,13 @@ describe('language server', function () {
     assert.equal(text(configJson).split('\n')[hover.range!.start.line]!.slice(hover.range!.start.character, hover.range!.end.character), '8443');
   });
 
-  it('answers portolan/portTable with host, port/protocol and mentions, problems marked, and filters', async () => {
+  it('answers portolan/portTable with host, project, port/protocol and mentions, problems marked, and filters', async () => {
     const all = (await s.client.sendRequest('portolan/portTable', { filter: 'all' })) as PortTableHost[];
     assert.deepEqual(all.map((h) => h.host), ['prochat-host']);
-    const p8444 = all[0]!.ports.find((p) => p.port === '8444' && p.protocol === 'tcp')!;
+    assert.equal(all[0]!.byProject, true);
+    assert.deepEqual(all[0]!.projects.map((g) => `${g.project ?? '-'} ${g.label}`), ['- files in no project', 'opt/jitsi opt/jitsi']);
+    const ports = (h: PortTableHost, group = 0) => h.projects[group]!.ports;
+    const p8444 = ports(all[0]!).find((p) => p.port === '8444' && p.protocol === 'tcp')!;
     assert.equal(p8444.worst, 'error');
     const rtcd = p8444.mentions.find((m) => m.owner === 'rtcd')!;
     assert.equal(rtcd.role, "rtcd's API");
@@ -75,10 +78,12 @@ describe('language server', function () {
     const line = text('etc/rtcd/config.toml').split('\n')[rtcd.range.start.line]!;
     assert.equal(line.slice(rtcd.range.start.character, rtcd.range.end.character), '8444');
     const problems = (await s.client.sendRequest('portolan/portTable', { filter: 'problems' })) as PortTableHost[];
-    assert.ok(problems[0]!.ports.every((p) => p.worst !== undefined));
-    assert.ok(problems[0]!.ports.length < all[0]!.ports.length);
+    assert.ok(problems[0]!.projects.every((g) => g.ports.every((p) => p.worst !== undefined)));
+    assert.ok(ports(problems[0]!).length < ports(all[0]!).length);
+    assert.deepEqual(ports(problems[0]!, 1).map((p) => `${p.port}/${p.protocol}`), ['8000/tcp'], "jitsi's side of its clash with portainer");
     const rtcdOnly = (await s.client.sendRequest('portolan/portTable', { filter: 'rtcd' })) as PortTableHost[];
-    assert.deepEqual(rtcdOnly[0]!.ports.map((p) => `${p.port}/${p.protocol}`), ['8046/tcp', '8046/udp', '8443/tcp', '8443/udp', '8444/tcp']);
+    assert.deepEqual(rtcdOnly[0]!.projects.map((g) => g.label), ['files in no project'], 'jitsi mentions none of them');
+    assert.deepEqual(ports(rtcdOnly[0]!).map((p) => `${p.port}/${p.protocol}`), ['8046/tcp', '8046/udp', '8443/tcp', '8443/udp', '8444/tcp']);
   });
 
   it('answers portolan/portReference with the Markdown reference', async () => {

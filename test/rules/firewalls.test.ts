@@ -228,6 +228,39 @@ describe('firewall-missing demands iptables rules only under a drop policy', () 
     `, { only: ['firewall-missing'] });
   });
 
+  it('a catch-all REJECT at the end of INPUT (RHEL\'s iptables) demands the allow rule', () => {
+    checkDiagnostics(`
+      //- /etc/sysconfig/iptables.rules
+      *filter
+      :INPUT ACCEPT [0:0]
+      -A INPUT -p tcp --dport 22 -j ACCEPT
+      -A INPUT -j REJECT --reject-with icmp-host-prohibited
+      COMMIT
+      //- /etc/nginx/sites-enabled/chat
+      server {
+          listen 443 ssl;
+                 ^^^ firewall-missing warning: 443/tcp (chat.example.com's listen) must be reachable from outside, but no iptables rule on host "ws" allows it (rules in etc/sysconfig/iptables.rules); add: iptables -A INPUT -p tcp --dport 443 -j ACCEPT
+          server_name chat.example.com;
+      }
+    `, { only: ['firewall-missing'] });
+  });
+
+  it('near-miss: a DROP of everything not from 10.0.0.0/8 accepts that whole net, so nothing is demanded', () => {
+    checkDiagnostics(`
+      //- /etc/sysconfig/iptables.rules
+      *filter
+      :INPUT ACCEPT [0:0]
+      -A INPUT -p tcp --dport 22 -j ACCEPT
+      -A INPUT ! -s 10.0.0.0/8 -j DROP
+      COMMIT
+      //- /etc/nginx/sites-enabled/chat
+      server {
+          listen 443 ssl;
+          server_name chat.example.com;
+      }
+    `, { only: ['firewall-missing'] });
+  });
+
   it('the same script with iptables -P INPUT DROP demands the allow rule', () => {
     checkDiagnostics(`
       //- /opt/bbb/entrypoint.sh

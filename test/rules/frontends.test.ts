@@ -57,6 +57,21 @@ describe('rules fed by front ends', () => {
       `, { only: ['public-exposure'] });
     });
 
+    it('near-miss: an option listing with placeholder entry point addresses (Traefik\'s static-configuration/file.yaml) exposes nothing', () => {
+      checkDiagnostics(`
+        //- /docs/content/reference/static-configuration/file.yaml
+        entryPoints:
+          EntryPoint0:
+            address: foobar
+        providers:
+          file:
+            directory: foobar
+        api:
+          insecure: true
+          dashboard: true
+      `, { only: ['public-exposure'] });
+    });
+
     it('leaves an insecure dashboard inside a container to the published-port check', () => {
       checkDiagnostics(`
         //- /opt/proxy/docker-compose.yml
@@ -124,6 +139,47 @@ describe('rules fed by front ends', () => {
             listen 127.0.0.1:3000;
         }
       `, { only: ['unresolved-reference'] });
+    });
+
+    it('reads a Traefik dynamic TOML or YAML file\'s servers as upstreams: unresolved when nothing listens, never a bind that conflicts', () => {
+      checkDiagnostics(`
+        //- /etc/traefik/dynamic/app.toml
+        [[http.services.app.loadBalancer.servers]]
+          url = "http://127.0.0.1:3000"
+                                  ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:3000/tcp
+      `, { only: ['unresolved-reference', 'port-conflict'] });
+      checkDiagnostics(`
+        //- /etc/traefik/dynamic/app.toml
+        [[http.services.app.loadBalancer.servers]]
+          url = "http://127.0.0.1:3000"
+        [[tcp.services.db.loadBalancer.servers]]
+          address = "127.0.0.1:5432"
+        //- /etc/nginx/sites-enabled/app
+        server {
+            listen 127.0.0.1:3000;
+            listen 127.0.0.1:5432;
+        }
+      `, { only: ['unresolved-reference', 'port-conflict'] });
+      checkDiagnostics(`
+        //- /etc/traefik/dynamic/app.yml
+        http:
+          services:
+            app:
+              loadBalancer:
+                servers:
+                  - url: http://127.0.0.1:3000
+                                          ^^^^ unresolved-reference warning: nothing on host "ws" listens on 127.0.0.1:3000/tcp
+        tcp:
+          services:
+            db:
+              loadBalancer:
+                servers:
+                  - address: 127.0.0.1:5432
+        //- /etc/nginx/sites-enabled/app
+        server {
+            listen 127.0.0.1:5432;
+        }
+      `, { only: ['unresolved-reference', 'port-conflict'] });
     });
 
     it('reports an HAProxy server naming a compose service on a port it does not expose', () => {

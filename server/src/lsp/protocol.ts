@@ -70,15 +70,33 @@ export interface PortTablePort {
   mentions: PortTableMention[];
 }
 
-/** One host and its ports. */
+/**
+ * One group of a host's ports: a compose project (`project`: its id relative to its workspace
+ * folder, "" at the folder's top level) or the host's files in no project (`project` absent).
+ * A port that two groups mention is in both, each with its own mentions.
+ */
+export interface PortTableProject {
+  project?: string;
+  /** "opt/jitsi", the folder's name for a top-level project, or "files in no project". */
+  label: string;
+  ports: PortTablePort[];
+}
+
+/** One host and its ports, by project. */
 export interface PortTableHost {
   host: string;
-  ports: PortTablePort[];
+  /**
+   * True when the host's mentions (before the filter) come from more than one group: show a
+   * level per project. False: `projects` has one entry, whose ports go directly under the host.
+   */
+  byProject: boolean;
+  /** Groups with at least one port: files in no project first, then projects by label. */
+  projects: PortTableProject[];
 }
 
 /**
  * client → server, request `portolan/portTable`: the workspace port table as a tree, host →
- * port/protocol → mention, for the Ports view.
+ * project → port/protocol → mention, for the Ports view.
  */
 export const PortTableRequest = new RequestType<PortTableParams, PortTableHost[], void>('portolan/portTable');
 

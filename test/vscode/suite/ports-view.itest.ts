@@ -38,10 +38,15 @@ describe('Ports view, status bar and export', () => {
     if (!api.lastIndexed) await withTimeout(api.nextIndexed(), EVENT_TIMEOUT_MS, 'portolan/indexed');
   });
 
-  it('holds host → port/protocol → mention, marks the conflicting port and opens the digits on click', async () => {
+  it('holds host → project → port/protocol → mention, marks the conflicting port and opens the digits on click', async () => {
     const hosts = await children(api);
     assert.deepEqual(hosts.map((h) => label(h.item)), ['prochat-host']);
-    const ports = await children(api, hosts[0]!.node);
+    // The mirror holds a compose project (opt/jitsi) beside the host's own files: a level per group.
+    const projects = await children(api, hosts[0]!.node);
+    assert.deepEqual(projects.map((g) => `${g.node.type} ${label(g.item)} ${(g.item.iconPath as vscode.ThemeIcon).id}`), ['project files in no project folder', 'project opt/jitsi package']);
+    assert.equal(projects[1]!.item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    assert.ok((await children(api, projects[1]!.node)).some((p) => label(p.item) === '10000/udp'), "jitsi's media port under its project");
+    const ports = await children(api, projects[0]!.node);
     const labels = ports.map((p) => label(p.item));
     for (const l of ['22/tcp', '8000/tcp', '8046/udp', '8443/tcp', '8444/tcp', '10000/udp']) assert.ok(labels.includes(l), `${l} in ${labels.join(' ')}`);
     const p8444 = ports.find((p) => label(p.item) === '8444/tcp')!;
@@ -76,9 +81,13 @@ describe('Ports view, status bar and export', () => {
   });
 
   it('filters to problems only and to rtcd only from the view title, and back to all', async () => {
+    // Every port under the first host, through its project nodes.
     const portLabels = async () => {
       const hosts = await children(api);
-      return hosts.length === 0 ? [] : (await children(api, hosts[0]!.node)).map((p) => ({ label: label(p.item), icon: (p.item.iconPath as vscode.ThemeIcon).id }));
+      if (hosts.length === 0) return [];
+      const below = await children(api, hosts[0]!.node);
+      const ports = (await Promise.all(below.map(async (n) => (n.node.type === 'project' ? children(api, n.node) : [n])))).flat();
+      return ports.map((p) => ({ label: label(p.item), icon: (p.item.iconPath as vscode.ThemeIcon).id }));
     };
     try {
       await vscode.commands.executeCommand('portolan.portTable.showProblems');

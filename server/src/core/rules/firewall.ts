@@ -24,6 +24,7 @@
  *   allow rule is stale when no published port or container port of a Docker-published
  *   mapping on the host matches it (DOCKER-USER sees packets after Docker's DNAT).
  */
+import { iptablesInputDrops } from '../formats/iptables';
 import { isLoopback } from '../model/addresses';
 import type { FirewallName, PortFact, Protocol, PortRange } from '../model/facts';
 import { formatRange, rangesOverlap } from '../model/ports';
@@ -83,16 +84,17 @@ function firewalledHosts(snap: Snapshot): Map<string, PortFact[]> {
  * {@link firewalledHosts}, counting only the firewalls that deny what they do not allow once
  * enabled (ufw's default incoming policy, firewalld's zones, an nftables input chain). iptables
  * rules prove such a policy only with a drop policy on INPUT in their file (`:INPUT DROP`,
- * `iptables -P INPUT DROP`): INPUT accepts by default (bigbluebutton's freeswitch entrypoint only rejects 5060 from strangers), so they
+ * `iptables -P INPUT DROP`) or a catch-all `-A INPUT -j DROP`/`REJECT` without any match (a
+ * negated source, `! -s 10.0.0.0/8 -j DROP`, still accepts that whole net): INPUT accepts by default (bigbluebutton's freeswitch entrypoint only rejects 5060 from strangers), so they
  * demand no allow rule.
  */
 function denyingHosts(snap: Snapshot): Map<string, PortFact[]> {
-  // An iptables-save `:INPUT DROP [0:0]` or a script's `iptables -P INPUT DROP` (also
-  // `--policy`), read once per file.
+  // An iptables-save `:INPUT DROP [0:0]`, a script's `iptables -P INPUT DROP`, or an
+  // unconditional `-A INPUT -j DROP` (not `! -s 10.0.0.0/8 -j DROP`), read once per file.
   const policy = new Map<string, boolean>();
   const dropsByDefault = (file: string): boolean => {
     let drops = policy.get(file);
-    if (drops === undefined) policy.set(file, (drops = /^:INPUT DROP\b|\bip6?tables\b[^\n]*\s(?:-P|--policy)\s+INPUT\s+DROP\b/m.test(snap.files.get(file)?.text ?? '')));
+    if (drops === undefined) policy.set(file, (drops = iptablesInputDrops(snap.files.get(file)?.text ?? '')));
     return drops;
   };
   const out = new Map<string, PortFact[]>();

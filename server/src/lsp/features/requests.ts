@@ -6,11 +6,11 @@
  * answers are core/features/table.ts's and core/features/edits/renumber.ts's.
  */
 import { suggestRtcdPorts } from '../../core/features/edits/renumber';
-import { portReference, portTree, type TreeHost } from '../../core/features/table';
+import { portReference, portTree, type TreeHost, type TreePort } from '../../core/features/table';
 import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../../core/model/ports';
 import { pathToUri, spanToRange } from '../convert';
 import { guard } from '../guard';
-import { PortReferenceRequest, PortTableRequest, SuggestRtcdPortsRequest, type PortTableHost, type SuggestRtcdPortsResult } from '../protocol';
+import { PortReferenceRequest, PortTableRequest, SuggestRtcdPortsRequest, type PortTableHost, type PortTablePort, type SuggestRtcdPortsResult } from '../protocol';
 import type { Session } from '../session';
 import type { Feature } from './feature';
 
@@ -18,23 +18,28 @@ import type { Feature } from './feature';
 function toPortTable(tree: readonly TreeHost[], text: (path: string) => string): PortTableHost[] {
   return tree.map((h) => ({
     host: h.host,
-    ports: h.ports.map((p) => ({
-      port: p.port,
-      protocol: p.protocol,
-      ...(p.worst ? { worst: p.worst } : {}),
-      mentions: p.mentions.map((m) => ({
-        owner: m.owner,
-        ...(m.role ? { role: m.role } : {}),
-        kind: m.kind,
-        address: m.address,
-        detail: m.detail,
-        inEffect: m.inEffect,
-        uri: pathToUri(m.location.file),
-        file: m.file,
-        line: m.line,
-        range: spanToRange(text(m.location.file), m.location.span),
-        problems: m.problems,
-      })),
+    byProject: h.byProject,
+    projects: h.projects.map((g) => ({ ...(g.project !== undefined ? { project: g.project } : {}), label: g.label, ports: toPorts(g.ports, text) })),
+  }));
+}
+
+function toPorts(ports: readonly TreePort[], text: (path: string) => string): PortTablePort[] {
+  return ports.map((p) => ({
+    port: p.port,
+    protocol: p.protocol,
+    ...(p.worst ? { worst: p.worst } : {}),
+    mentions: p.mentions.map((m) => ({
+      owner: m.owner,
+      ...(m.role ? { role: m.role } : {}),
+      kind: m.kind,
+      address: m.address,
+      detail: m.detail,
+      inEffect: m.inEffect,
+      uri: pathToUri(m.location.file),
+      file: m.file,
+      line: m.line,
+      range: spanToRange(text(m.location.file), m.location.span),
+      problems: m.problems,
     })),
   }));
 }

@@ -9,9 +9,9 @@ import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord 
 import { emptyResult } from '../../model/facts';
 import { commandWords } from '../shell/normalize';
 import { splitCommands } from '../shell/words';
-import { iptablesRuleFacts } from './rule';
+import { iptablesDropsUnaccepted, iptablesRuleFacts } from './rule';
 
-export { iptablesRuleFacts } from './rule';
+export { iptablesDropsUnaccepted, iptablesRuleFacts } from './rule';
 
 const TOOL = /^(?:.*\/)?(ip6?tables)(?:-legacy|-nft)?$/;
 
@@ -60,6 +60,38 @@ function extractSave(ctx: ExtractContext): ExtractResult {
     lineStart = lineEnd + 1;
   }
   return result;
+}
+
+/**
+ * True when a rule file's text (an iptables-save file or a shell script of `iptables` commands)
+ * makes INPUT drop what its rules do not accept: a `:INPUT DROP` policy line of the `*filter`
+ * table, or a line with a rule {@link iptablesDropsUnaccepted} calls so (`-P INPUT DROP`, an
+ * unconditional `-A INPUT -j DROP`/`REJECT`). One command per line (a rule continued with `\`
+ * over lines is not read); order is not considered. Linear in the text; only lines that say
+ * `INPUT` are lexed.
+ */
+export function iptablesInputDrops(text: string): boolean {
+  let table = 'filter';
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    const line = text.slice(lineStart, lineEnd);
+    const t = /^\*([a-z]+)/.exec(line);
+    if (t) table = t[1]!;
+    else if (line.includes('INPUT')) {
+      if (/^:INPUT[ \t]+DROP\b/.test(line)) { if (table === 'filter') return true; }
+      else if (/^-[AIP][ \t]/.test(line)) { for (const words of splitCommands(text, lineStart, lineEnd)) if (iptablesDropsUnaccepted(commandWords(words), table)) return true; }
+      else {
+        for (const raw of splitCommands(text, lineStart, lineEnd)) {
+          const words = commandWords(raw);
+          if (isIptablesCommand(words) && iptablesDropsUnaccepted(words.slice(1))) return true;
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return false;
 }
 
 /** iptables-save files (id `iptables`), see the module comment. */

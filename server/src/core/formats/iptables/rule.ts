@@ -11,9 +11,19 @@ import { portToken, ruleFact, type RuleOf } from '../firewall';
 const TARGETS: Readonly<Record<string, FirewallAction>> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 'reject' };
 const PORT_OPTIONS = new Set(['--dport', '--destination-port', '--dports', '--destination-ports', '--ports', '--ctorigdstport']);
 
+/**
+ * Options that do not narrow which packets a rule matches: the chain and table, the jump and the
+ * target's own options, `-w` (xtables lock), and `-m comment --comment` (a label, no match).
+ */
+const NEUTRAL = new Set(['-A', '--append', '-I', '--insert', '-t', '--table', '-j', '--jump', '-w', '--wait', '-W', '--wait-interval', '--reject-with', '--comment']);
+
 /** What the rule's options say, collected in one pass. */
 interface Spec {
   chain?: string;
+  /** `-P CHAIN TARGET`: the chain and the policy it sets. */
+  policy?: { chain: string; target: string };
+  /** True when an option narrows the packets the rule matches (`-p`, `-s`, `! -s`, `-i`, `-m state`, ports...). */
+  conditional: boolean;
   table: string;
   protocol?: string;
   target?: string;
@@ -24,12 +34,14 @@ interface Spec {
 }
 
 function readSpec(words: ShellWord[], table: string): Spec {
-  const spec: Spec = { table, loopback: false, deletes: false, ports: [] };
+  const spec: Spec = { table, conditional: false, loopback: false, deletes: false, ports: [] };
   let negate = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.value;
     const next = words[i + 1];
-    if (w === '!') { negate = true; continue; }
+    if (w === '!') { negate = true; spec.conditional = true; continue; }
+    if (w.startsWith('-') && !NEUTRAL.has(w) && !((w === '-m' || w === '--match') && next?.value === 'comment')) spec.conditional = true;
+    if ((w === '-P' || w === '--policy') && next && words[i + 2]) { spec.policy = { chain: next.value, target: words[i + 2]!.value }; i += 2; continue; }
     if ((w === '-A' || w === '--append' || w === '-I' || w === '--insert') && next) { spec.chain = next.value; i++; }
     else if (w === '-D' || w === '--delete' || w === '-R' || w === '--replace' || w === '-C' || w === '--check') spec.deletes = true;
     else if ((w === '-t' || w === '--table') && next) { spec.table = next.value; i++; }
@@ -80,4 +92,19 @@ export function iptablesRuleFacts(words: ShellWord[], file: string, table = 'fil
     }
   }
   return { facts, findings };
+}
+
+/**
+ * True when one rule specification `words` (as for {@link iptablesRuleFacts}, in table `table`)
+ * makes the filter table's INPUT chain drop what its rules do not accept: `-P INPUT DROP`, or an
+ * unconditional `-A INPUT -j DROP` / `-j REJECT` (only neutral options beside it: a
+ * `--reject-with`, a `-m comment`). A rule with any match is not such a catch-all: `! -s
+ * 10.0.0.0/8 -j DROP` accepts everything from that net, `-m conntrack --ctstate INVALID -j DROP`
+ * drops only broken packets, `-p tcp -j DROP` leaves UDP open. Deletions (`-D`) count as nothing.
+ */
+export function iptablesDropsUnaccepted(words: ShellWord[], table = 'filter'): boolean {
+  const spec = readSpec(words, table);
+  if (spec.table !== 'filter' || spec.deletes) return false;
+  if (spec.policy) return spec.policy.chain === 'INPUT' && spec.policy.target === 'DROP';
+  return spec.chain === 'INPUT' && !spec.conditional && (spec.target === 'DROP' || spec.target === 'REJECT');
 }

@@ -2,13 +2,16 @@
  * Traefik's static configuration file: `traefik.yml`, `traefik.yaml`, `traefik.toml` with an
  * `entryPoints` key are recognized strongly; other YAML/TOML files whose top level has
  * `entryPoints` and one of `providers`, `api`, `certificatesResolvers` weakly. See `static.ts`;
- * labels and CLI flags of compose services are read by `compose.ts`.
+ * labels and CLI flags of compose services are read by `compose.ts`. A YAML file without
+ * `entryPoints` whose top level has `http:`/`tcp:`/`udp:` and which names a `loadBalancer` is a
+ * dynamic configuration, recognized weakly and read by `dynamic.ts`.
  */
 import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { basename } from '../../model/paths';
 import { parseComposeYaml } from '../compose/syntax';
 import { listToml } from '../toml/syntax';
+import { dynamicFacts, isDynamicYaml } from './dynamic';
 import { setting, staticFacts, yamlSettings, type TraefikSetting } from './static';
 
 export { traefikServiceFacts } from './compose';
@@ -20,7 +23,8 @@ const ENTRY_POINTS = /^\[?entrypoints\b|^entrypoints\s*[:=.]/im;
 
 function detect(path: string, text: string): Detection {
   const name = basename(path).toLowerCase();
-  if (!/\.(ya?ml|toml)$/.test(name) || !ENTRY_POINTS.test(text)) return false;
+  if (!/\.(ya?ml|toml)$/.test(name)) return false;
+  if (!ENTRY_POINTS.test(text)) return /\.ya?ml$/.test(name) && isDynamicYaml(text) ? 'weak' : false;
   if (/^traefik\.(ya?ml|toml)$/.test(name)) return 'strong';
   return /^\[?(providers|api|certificatesresolvers)\b/im.test(text) ? 'weak' : false;
 }
@@ -52,6 +56,12 @@ function extract(ctx: ExtractContext): ExtractResult {
     if (!doc) {
       result.findings.push(...errors);
       result.failed = true;
+      return result;
+    }
+    if (!ENTRY_POINTS.test(ctx.text)) {
+      const dynamic = dynamicFacts(ctx.path, ctx.text, doc);
+      result.facts.push(...dynamic.facts);
+      result.findings.push(...dynamic.findings);
       return result;
     }
     settings = yamlSettings(ctx.path, ctx.text, doc);

@@ -5,12 +5,17 @@
  * - `entryPoints.<name>.address` (`[host]:port[/tcp|/udp]`) is a `bind` of that entry point;
  * - `api.insecure=true` serves the API and dashboard on the entry point `traefik`, port 8080
  *   unless an entry point named `traefik` is configured: a `bind` with role `admin-api`.
- * Ports outside 1-65535 are `invalid-port` findings.
+ * Ports outside 1-65535 are `invalid-port` findings. An entry point address that is no address
+ * at all (`foobar`, `:foobar`: no port, no template marker) is a placeholder: Traefik would not
+ * start with it (net.Listen: "missing port in address"), so the configuration is a listing of
+ * options (Traefik's own reference, static-configuration/file.yaml) and its implied dashboard
+ * port is no fact either.
  */
 import { isMap, isScalar, type Document, type Node } from 'yaml';
 import type { ExtractedFact, FileFinding, Location, PortRange, Protocol, Span } from '../../model/facts';
 import type { PortPlace } from '../docker/container';
 import { formatRange, isValidRange } from '../../model/ports';
+import { hasTemplateMarker } from '../../model/templates';
 import { scalarText } from '../compose/syntax';
 
 /** Traefik's port for the `traefik` entry point that `api.insecure` uses (doc.traefik.io "API"). */
@@ -70,7 +75,8 @@ export interface TraefikTarget {
 
 /**
  * The facts and findings of a static configuration's settings (see the module comment). `api`
- * insecure without an entry point `traefik` binds 8080 at the `insecure` value.
+ * insecure without an entry point `traefik` binds 8080 at the `insecure` value, unless an entry
+ * point address is a placeholder.
  */
 export function staticFacts(settings: readonly TraefikSetting[], t: TraefikTarget): { facts: ExtractedFact[]; findings: FileFinding[] } {
   const facts: ExtractedFact[] = [];
@@ -84,9 +90,11 @@ export function staticFacts(settings: readonly TraefikSetting[], t: TraefikTarge
   };
   const insecure = settings.find((s) => s.path.join('.') === 'api.insecure' && s.value.toLowerCase() === 'true');
   let apiEntryPoint = false;
+  let placeholder = false;
   for (const s of settings) {
     if (s.path.length !== 3 || s.path[0] !== 'entrypoints' || s.path[2] !== 'address') continue;
     const a = parseEntryPointAddress(s.value);
+    if (!a && s.value.trim() !== '' && !hasTemplateMarker(s.value)) placeholder = true;
     const place = a ? s.place(a.from, a.to) : undefined;
     if (!a || !place) continue;
     if (!isValidRange(a.range)) {
@@ -101,7 +109,7 @@ export function staticFacts(settings: readonly TraefikSetting[], t: TraefikTarge
     }
     facts.push(fact);
   }
-  if (insecure && !apiEntryPoint) {
+  if (insecure && !apiEntryPoint && !placeholder) {
     facts.push({
       ...base('api.insecure'), ports: { start: TRAEFIK_API_PORT, end: TRAEFIK_API_PORT }, protocol: 'tcp', role: 'admin-api',
       location: loc(insecure.span), valueLocation: loc(insecure.span),
