@@ -8,7 +8,7 @@
 import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { commandWords } from '../shell/normalize';
-import { splitCommands } from '../shell/words';
+import { eachCommand } from '../shell/words';
 import { iptablesRuleFacts } from './rule';
 
 export { iptablesRuleFacts } from './rule';
@@ -51,7 +51,7 @@ function extractSave(ctx: ExtractContext): ExtractResult {
     const t = /^\*([a-z]+)/.exec(line);
     if (t) table = t[1]!;
     else if (/^-[AI][ \t]/.test(line)) {
-      for (const words of splitCommands(ctx.text, lineStart, lineEnd)) {
+      for (const words of eachCommand(ctx.text, lineStart, lineEnd)) {
         const r = iptablesRuleFacts(commandWords(words), ctx.path, table, tool);
         result.facts.push(...r.facts);
         result.findings.push(...r.findings);
