@@ -29,8 +29,14 @@ export interface PortDocument {
 /**
  * Every document the index classified as Markdown/port reference (format `markdown`), read with
  * {@link readPortDoc}, in path order. Documents without documented ports or regions are left out.
+ * Read once per snapshot ({@link Snapshot.memo}) and shared by every rule and feature: callers
+ * must not change the list or its documents.
  */
-export function portDocuments(snap: Snapshot): PortDocument[] {
+export function portDocuments(snap: Snapshot): readonly PortDocument[] {
+  return snap.memo(readPortDocuments);
+}
+
+function readPortDocuments(snap: Snapshot): PortDocument[] {
   const out: PortDocument[] = [];
   for (const [file, state] of snap.files) {
     if (state.format !== 'markdown') continue;
