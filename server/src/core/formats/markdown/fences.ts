@@ -36,8 +36,15 @@ export function fencedBlocks(text: string): FencedBlock[] {
   while (lineStart <= text.length) {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl < 0 ? text.length : nl;
-    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const next = nl < 0 ? text.length + 1 : nl + 1;
+    // Both fence lines start with blanks then a backtick or tilde: any other line is passed without a copy.
+    let first = lineStart;
+    while (first < lineEnd && (text[first] === ' ' || text[first] === '\t')) first++;
+    if (text[first] !== '`' && text[first] !== '~') {
+      lineStart = next;
+      continue;
+    }
+    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     if (open) {
       const close = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
       if (close && close[1]![0] === open.ch && close[1]!.length >= open.len) {

@@ -104,7 +104,7 @@ function lines(text: string): Line[] {
   while (start <= text.length) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
-    out.push({ start, end, text: text.slice(start, end).replace(/\r$/, '') });
+    out.push({ start, end, text: text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end) });
     if (nl < 0) break;
     start = nl + 1;
   }
