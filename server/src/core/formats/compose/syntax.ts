@@ -77,8 +77,12 @@ export function yamlTooDeep(text: string, max = MAX_YAML_DEPTH): { at: number; d
   return undefined;
 }
 
-/** yaml's parse of one document, with at most {@link MAX_YAML_ERRORS} errors built; `more` counts the others. */
-function parseBounded(text: string): { doc: Document; more: number } {
+/**
+ * yaml's parse of one document, with at most {@link MAX_YAML_ERRORS} errors built; `more` counts
+ * the others. Once the parser's own error tokens pass the bound the text is read no further
+ * (`stopped`): the document has failed, and 1 MB of stray `}` would otherwise cost yaml a token each.
+ */
+function parseBounded(text: string): { doc: Document; more: number; stopped: boolean } {
   const options = { prettyErrors: false, maxAliasCount: 100 };
   const parser = new Parser();
   const composer = new Composer(options as ConstructorParameters<typeof Composer>[0]);
@@ -91,9 +95,13 @@ function parseBounded(text: string): { doc: Document; more: number } {
     if (warning) return;
     if (++errors <= MAX_YAML_ERRORS) report(source, code, message, warning);
   };
+  let stopped = false;
   function* tokens(): Generator<CST.Token> {
     for (const token of parser.parse(text)) {
-      if (token.type === 'error' && ++errors > MAX_YAML_ERRORS) continue;
+      if (token.type === 'error' && ++errors > MAX_YAML_ERRORS) {
+        stopped = true;
+        return;
+      }
       yield token;
     }
   }
@@ -105,7 +113,7 @@ function parseBounded(text: string): { doc: Document; more: number } {
       break;
     }
   }
-  return { doc: doc!, more: Math.max(0, errors - MAX_YAML_ERRORS) };
+  return { doc: doc!, more: Math.max(0, errors - MAX_YAML_ERRORS), stopped };
 }
 
 /**
@@ -114,7 +122,8 @@ function parseBounded(text: string): { doc: Document; more: number } {
  * offsets are unchanged. `value` is the document when it has no errors; otherwise
  * `errors` holds one `parse-error` per YAML error (duplicate keys included, as compose rejects
  * them), spanning the word where yaml found it, with a one-line message: the first
- * {@link MAX_YAML_ERRORS}, then one "… and K more YAML errors" at the end of the text. A text
+ * {@link MAX_YAML_ERRORS}, then one "… and K more YAML errors" at the end of the text (or "… and
+ * more YAML errors" when the parser's errors passed the bound and the rest was not read). A text
  * nested deeper than {@link MAX_YAML_DEPTH} gives one "nested too deeply" error and is not
  * parsed. Aliases are bounded: more than 100 resolutions of one anchor is an error. Never
  * throws: yaml reports even a too-deep nesting ("call stack") as a document error.
@@ -122,7 +131,7 @@ function parseBounded(text: string): { doc: Document; more: number } {
 export function parseComposeYaml(text: string): { value?: Document; errors: FileFinding[] } {
   const deep = yamlTooDeep(text);
   if (deep) return { errors: [{ rule: 'parse-error', span: { start: deep.at, end: Math.min(text.length, deep.at + 1) }, message: `YAML nested too deeply for Portolan to read (more than ${MAX_YAML_DEPTH} levels)` }] };
-  const { doc, more } = parseBounded(text);
+  const { doc, more, stopped } = parseBounded(text);
   if (doc.errors.length === 0) return { value: doc, errors: [] };
   // A Jinja/gomplate template of a compose file (`{% if %}` lines, `{{ var }}` values) is read as
   // its first branches would render it; values a tag prints become unknown `$___` interpolations.
@@ -143,7 +152,8 @@ export function parseComposeYaml(text: string): { value?: Document; errors: File
     const message = /call stack/i.test(err.message) ? `YAML nested too deeply for Portolan to read (${err.message})` : err.message;
     errors.push({ rule: 'parse-error', span: { start, end: stop }, message });
   }
-  if (more > 0) errors.push({ rule: 'parse-error', span: { start: text.length, end: text.length }, message: `… and ${more} more YAML errors (Portolan reports the first ${MAX_YAML_ERRORS})` });
+  if (stopped) errors.push({ rule: 'parse-error', span: { start: text.length, end: text.length }, message: `… and more YAML errors (Portolan reads a file no further than its first ${MAX_YAML_ERRORS})` });
+  else if (more > 0) errors.push({ rule: 'parse-error', span: { start: text.length, end: text.length }, message: `… and ${more} more YAML errors (Portolan reports the first ${MAX_YAML_ERRORS})` });
   return { errors };
 }
 
