@@ -33,7 +33,7 @@ import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
 import { CODE_LANGS, codePorts, listPorts, looksLikePortList, statedFact } from './lists';
-import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
+import { fencedBlocks, lineAt, lines, SHELL_LANGS, shellCommandRanges, type FencedBlock, type Line } from './fences';
 
 /**
  * First line of a whole reference Portolan generated (`portolan ports --format markdown`, the
@@ -90,25 +90,6 @@ export interface DocumentedFact {
 export interface PortDoc {
   facts: DocumentedFact[];
   regions: GeneratedRegion[];
-}
-
-interface Line {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function lines(text: string): Line[] {
-  const out: Line[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    out.push({ start, end, text: text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end) });
-    if (nl < 0) break;
-    start = nl + 1;
-  }
-  return out;
 }
 
 interface Cell {
@@ -274,14 +255,11 @@ export function looksLikePortDoc(text: string): boolean {
   if (!/\|\s*\**\s*ports?/i.test(text)) return false;
   // Line by line, only the pair at hand kept: detection of a long document allocates no list of its lines.
   let header: Line | undefined;
-  for (let start = 0; start <= text.length;) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    const line = { start, end, text: text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end) };
+  for (let at = 0; at >= 0;) {
+    const { line, next } = lineAt(text, at);
     if (header && portTableHeader(header, line) !== undefined) return true;
     header = line.text.includes('|') ? line : undefined;
-    if (nl < 0) break;
-    start = nl + 1;
+    at = next;
   }
   return false;
 }
