@@ -117,7 +117,7 @@ export function parseJson(text: string): { root?: JsonNode; findings: FileFindin
  * error: <code>"), each span at least one code unit and inside the text.
  */
 export function jsonSyntaxFindings(text: string, errors: readonly ParseError[]): FileFinding[] {
-  return syntaxFindings(errors.map((e) => {
+  return syntaxFindings(errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => {
     const start = Math.min(e.offset, text.length);
     return { span: { start, end: Math.min(text.length, start + Math.max(e.length, 1)) }, message: printParseErrorCode(e.error) };
   }), 'JSON syntax error');
