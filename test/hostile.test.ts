@@ -110,9 +110,7 @@ describe('hostile input', function () {
     const errors = (file: string) => r.rows.filter((x) => x.file === file && x.rule === 'parse-error');
     assert.match(errors('nginx/deep.conf')[0]?.message ?? '', /nested too deeply/);
     assert.match(errors('deep/compose.yaml')[0]?.message ?? '', /nested too deeply/);
-    const json = errors('mm/config.json')[0]?.message;
-    // jsonc-parser is iterative: it may read the file; if it cannot, the message names the nesting.
-    if (json !== undefined) assert.match(json, /nested too deeply/);
+    assert.match(errors('mm/config.json')[0]?.message ?? '', /nested too deeply/);
   });
 
   it('a symbolic link loop and a dangling link are not followed, and the log says so', async () => {

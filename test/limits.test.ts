@@ -62,4 +62,14 @@ describe('compose YAML guards', () => {
     const few = parseComposeYaml('services:\n  a:\n    ports: """"\n');
     assert.ok(few.errors.length > 0 && few.errors.length <= MAX_YAML_ERRORS && !few.errors.some((e) => e.message.startsWith('…')));
   });
+
+  it('reads no further than the parser\'s first MAX_YAML_ERRORS error tokens: the rest of 200,000 stray "}" is not lexed', () => {
+    const r = parseComposeYaml(`services:\n  a:\n    image: x\n${'}'.repeat(200_000)}\n`);
+    assert.equal(r.errors.length, MAX_YAML_ERRORS + 1);
+    assert.match(r.errors[MAX_YAML_ERRORS]!.message, /^… and more YAML errors \(Portolan reads a file no further than its first \d+\)/);
+    assert.match(r.errors[0]!.message, /flow-map-end/);
+    // Near miss: a few stray braces are each reported, with no summary.
+    const few = parseComposeYaml(`services:\n  a:\n    image: x\n${'}'.repeat(3)}\n`);
+    assert.ok(few.errors.length > 0 && few.errors.length <= 6 && !few.errors.some((e) => e.message.startsWith('…')));
+  });
 });

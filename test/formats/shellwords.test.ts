@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { commandWords } from '../../server/src/core/formats/shell/normalize';
-import { heredocs, splitCommands } from '../../server/src/core/formats/shell/words';
+import { eachCommand, heredocs, splitCommands } from '../../server/src/core/formats/shell/words';
 import { systemdCommand, systemdSplit, systemdWords } from '../../server/src/core/formats/systemd/command-line';
 import type { ShellWord } from '../../server/src/core/model/facts';
 import { slice } from '../helpers';
@@ -130,6 +130,30 @@ describe('shellwords', () => {
       }
       for (const h of heredocs(t)) assert.ok(h.span.start <= h.span.end && h.span.end <= t.length);
     }
+  });
+
+  describe('eachCommand', () => {
+    it('yields the commands splitCommands lists, in order, spans and offsets included', () => {
+      const t = 'ufw allow 22\ncat <<EOF\nbody ; not a command\nEOF\necho "a b" | grep a; x=1 && docker run -p 80:80 nginx\n';
+      assert.deepEqual([...eachCommand(t)], splitCommands(t));
+      assert.deepEqual([...eachCommand(t, 13, 22)], splitCommands(t, 13, 22));
+    });
+
+    it('is lazy: the first of 200,000 commands comes before the rest is lexed (near miss: the whole list takes far longer)', () => {
+      const t = 'ufw allow 8080/tcp\n' + 'a {\n'.repeat(200_000);
+      const first = (): number => {
+        const start = process.hrtime.bigint();
+        assert.deepEqual((eachCommand(t).next().value as ShellWord[] | undefined)?.map((w) => w.value), ['ufw', 'allow', '8080/tcp']);
+        return Number(process.hrtime.bigint() - start);
+      };
+      const all = (): number => {
+        const start = process.hrtime.bigint();
+        assert.equal(splitCommands(t).length, 200_001);
+        return Number(process.hrtime.bigint() - start);
+      };
+      const median = (f: () => number) => [f(), f(), f()].sort((a, b) => a - b)[1]!;
+      assert.ok(median(first) * 20 < median(all));
+    });
   });
 
   describe('commandWords', () => {

@@ -100,6 +100,15 @@ describe('port reference documents', () => {
       assert.equal(a.snap.facts.filter((f) => f.kind === 'bind').length, 0, 'documented ports never become configuration binds');
       assert.ok(portDocuments(a.snap)[0]!.facts.length > 20);
     });
+
+    it('reads the port documents once per snapshot: every rule gets the same list (near miss: a new snapshot reads them anew)', () => {
+      const { files } = seed('001');
+      const a = analyze(files);
+      assert.equal(portDocuments(a.snap), portDocuments(a.snap));
+      const b = analyze(files);
+      assert.notEqual(portDocuments(b.snap), portDocuments(a.snap));
+      assert.deepEqual(portDocuments(b.snap), portDocuments(a.snap));
+    });
   });
 
   it('never throws on mangled documents (truncated, pipes and fences inserted, lines dropped)', () => {

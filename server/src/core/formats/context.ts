@@ -3,7 +3,7 @@
  * reads of sibling files that record the dependency, the shared file listing, and syntax errors
  * as `parse-error` findings.
  */
-import { printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { FileListing } from '../model/listing';
 import type { ExtractContext, FileFinding, ShellWord, Span } from '../model/facts';
 import { dirname, resolvePath } from '../model/paths';
@@ -67,11 +67,57 @@ export function syntaxFindings(errors: readonly { span: Span; message: string }[
 }
 
 /**
+ * Deepest JSON nesting Portolan reads (open `[` and `{`). jsonc-parser's `parseTree` recurses per
+ * level and overflows the stack between 5,000 and 10,000 levels; configuration files nest a few.
+ */
+export const MAX_JSON_DEPTH = 200;
+
+/**
+ * Where a JSON (or JSONC) text nests deeper than `max` ({@link MAX_JSON_DEPTH}), in one pass
+ * outside strings and `//`, `/* *\/` comments: `at` is the offset of the first bracket past the
+ * bound. `undefined` when the text is within `max`. Never throws; linear in the text.
+ */
+export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): { at: number; depth: number } | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return { at: i, depth };
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * jsonc-parser's tree of `text` (trailing commas allowed, comments tolerated) and its syntax
+ * errors as findings ({@link jsonSyntaxFindings}); a text nested deeper than
+ * {@link MAX_JSON_DEPTH} is not parsed and gives one "nested too deeply" finding at the first
+ * bracket past the bound. `root` is `undefined` for an empty text or any finding.
+ */
+export function parseJson(text: string): { root?: JsonNode; findings: FileFinding[] } {
+  const deep = jsonTooDeep(text);
+  if (deep) return { findings: [{ rule: 'parse-error', span: { start: deep.at, end: deep.at + 1 }, message: `JSON nested too deeply for Portolan to read (more than ${MAX_JSON_DEPTH} levels)` }] };
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  return errors.length > 0 ? { findings: jsonSyntaxFindings(text, errors) } : { ...(root ? { root } : {}), findings: [] };
+}
+
+/**
  * The first five of jsonc-parser's `errors` for `text` as `parse-error` findings ("JSON syntax
  * error: <code>"), each span at least one code unit and inside the text.
  */
 export function jsonSyntaxFindings(text: string, errors: readonly ParseError[]): FileFinding[] {
-  return syntaxFindings(errors.map((e) => {
+  return syntaxFindings(errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => {
     const start = Math.min(e.offset, text.length);
     return { span: { start, end: Math.min(text.length, start + Math.max(e.length, 1)) }, message: printParseErrorCode(e.error) };
   }), 'JSON syntax error');

@@ -29,15 +29,24 @@ export interface PortDocument {
 /**
  * Every document the index classified as Markdown/port reference (format `markdown`), read with
  * {@link readPortDoc}, in path order. Documents without documented ports or regions are left out.
+ * Read once per snapshot ({@link Snapshot.memo}) and shared by every rule and feature: callers
+ * must not change the list or its documents.
  */
-export function portDocuments(snap: Snapshot): PortDocument[] {
+export function portDocuments(snap: Snapshot): readonly PortDocument[] {
+  return snap.memo(readPortDocuments);
+}
+
+function readPortDocuments(snap: Snapshot): PortDocument[] {
   const out: PortDocument[] = [];
   for (const [file, state] of snap.files) {
     if (state.format !== 'markdown') continue;
     const doc = readPortDoc(file, state.text);
     if (doc.facts.length === 0 && doc.regions.length === 0) continue;
     const host = snap.hostOf(file);
-    out.push({ file, host, facts: doc.facts.map((f) => ({ ...f, host })), regions: doc.regions });
+    // readPortDoc's facts are this call's own: given their host in place, not copied (a table of 100,000 ports).
+    const facts = doc.facts as PlacedDocFact[];
+    for (const f of facts) f.host = host;
+    out.push({ file, host, facts, regions: doc.regions });
   }
   return out;
 }

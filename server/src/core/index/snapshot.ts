@@ -95,6 +95,13 @@ export interface Snapshot extends SnapshotView {
   readonly facts: readonly PortFact[];
   /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
   lookup(): FactLookup;
+  /**
+   * `derive(this)`, computed on the first call with that function and then returned to every
+   * caller (rules that read the same derived view, e.g. the port documents, read it once per
+   * snapshot). `derive` must be a pure function of the snapshot, and what it returns must not be
+   * changed by its callers; the function object itself is the key.
+   */
+  memo<T>(derive: (snap: Snapshot) => T): T;
 }
 
 /** What a placed snapshot is made of; the maps and lists must not change afterwards. */
@@ -139,12 +146,18 @@ export function placedSnapshot(parts: SnapshotParts): PlacedSnapshot {
  */
 export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFact[], findings: readonly PlacedFinding[]): Snapshot {
   let lookup: FactLookup | undefined;
+  const memos = new Map<(snap: Snapshot) => unknown, unknown>();
   const frozen = Object.freeze(facts);
-  return Object.freeze({
+  const snap: Snapshot = Object.freeze({
     ...placed,
     stage: 'resolved' as const,
     facts: frozen,
     findings: Object.freeze([...placed.findings, ...findings]),
     lookup: () => (lookup ??= new FactLookup(frozen, placed.workloads)),
+    memo<T>(derive: (snap: Snapshot) => T): T {
+      if (!memos.has(derive)) memos.set(derive, derive(snap));
+      return memos.get(derive) as T;
+    },
   });
+  return snap;
 }

@@ -14,7 +14,7 @@ import type { Location, Protocol, ShellWord } from '../model/facts';
 import { basename } from '../model/paths';
 import { defaultPorts, packagePorts } from '../model/wellknown';
 import { commandWords } from '../formats/shell/normalize';
-import { splitCommands } from '../formats/shell/words';
+import { eachCommand } from '../formats/shell/words';
 import { portOwner } from './owners';
 import { isMattermostWorkload, isRtcdWorkload } from './resolve';
 import type { PlacedWorkload, Snapshot } from './workspace';
@@ -114,7 +114,7 @@ export function scriptedListeners(snap: Snapshot, host: string): ScriptedListene
   const out: ScriptedListener[] = [];
   for (const [file, state] of snap.files) {
     if (state.format !== 'shell' || snap.hostOf(file) !== host) continue;
-    for (const raw of splitCommands(state.text)) {
+    for (const raw of eachCommand(state.text)) {
       const words = commandWords(raw);
       for (const { word, how } of serverWords(words)) {
         const pkg = packagePorts(word.value);

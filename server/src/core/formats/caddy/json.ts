@@ -5,9 +5,9 @@
  * nothing), and every `upstreams[].dial` below `apps.http` is a reference. A string written with
  * escapes has no exact digits and is skipped.
  */
-import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ExtractContext, ExtractedFact, ExtractResult, Span } from '../../model/facts';
-import { jsonSyntaxFindings } from '../context';
+import { jsonTooDeep, parseJson } from '../context';
 import { emptyResult } from '../../model/facts';
 import { formatRange, isValidRange } from '../../model/ports';
 import { parseNetworkAddress } from './address';
@@ -23,6 +23,8 @@ function content(text: string, n: JsonNode): Span | undefined {
 /** True for a JSON text that is a Caddy config with an HTTP app (`apps.http`). */
 export function hasHttpApp(text: string): boolean {
   if (!/"apps"\s*:/.test(text) || !/"http"\s*:/.test(text)) return false;
+  // Too deep to parse: taken as Caddy's, so that extraction reports the nesting (a weak detection stays silent).
+  if (jsonTooDeep(text)) return true;
   const root = parseTree(text, [], { allowTrailingComma: true });
   return root !== undefined && findNodeAtLocation(root, ['apps', 'http'])?.type === 'object';
 }
@@ -62,11 +64,10 @@ function dials(node: JsonNode, out: JsonNode[]): void {
 /** Facts and findings of a Caddy JSON config (see the module comment). */
 export function extractCaddyJson(ctx: ExtractContext): ExtractResult {
   const result = emptyResult();
-  const errors: ParseError[] = [];
-  const root = parseTree(ctx.text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0 || !root) {
-    result.findings.push(...jsonSyntaxFindings(ctx.text, errors));
-    result.failed = errors.length > 0;
+  const { root, findings } = parseJson(ctx.text);
+  if (findings.length > 0 || !root) {
+    result.findings.push(...findings);
+    result.failed = findings.length > 0;
     return result;
   }
   const admin = findNodeAtLocation(root, ['admin', 'listen']);

@@ -8,7 +8,7 @@
 import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { commandWords } from '../shell/normalize';
-import { splitCommands } from '../shell/words';
+import { eachCommand } from '../shell/words';
 import { iptablesDropsUnaccepted, iptablesRuleFacts } from './rule';
 
 export { iptablesDropsUnaccepted, iptablesRuleFacts } from './rule';
@@ -51,7 +51,7 @@ function extractSave(ctx: ExtractContext): ExtractResult {
     const t = /^\*([a-z]+)/.exec(line);
     if (t) table = t[1]!;
     else if (/^-[AI][ \t]/.test(line)) {
-      for (const words of splitCommands(ctx.text, lineStart, lineEnd)) {
+      for (const words of eachCommand(ctx.text, lineStart, lineEnd)) {
         const r = iptablesRuleFacts(commandWords(words), ctx.path, table, tool);
         result.facts.push(...r.facts);
         result.findings.push(...r.findings);
@@ -81,9 +81,9 @@ export function iptablesInputDrops(text: string): boolean {
     if (t) table = t[1]!;
     else if (line.includes('INPUT')) {
       if (/^:INPUT[ \t]+DROP\b/.test(line)) { if (table === 'filter') return true; }
-      else if (/^-[AIP][ \t]/.test(line)) { for (const words of splitCommands(text, lineStart, lineEnd)) if (iptablesDropsUnaccepted(commandWords(words), table)) return true; }
+      else if (/^-[AIP][ \t]/.test(line)) { for (const words of eachCommand(text, lineStart, lineEnd)) if (iptablesDropsUnaccepted(commandWords(words), table)) return true; }
       else {
-        for (const raw of splitCommands(text, lineStart, lineEnd)) {
+        for (const raw of eachCommand(text, lineStart, lineEnd)) {
           const words = commandWords(raw);
           if (isIptablesCommand(words) && iptablesDropsUnaccepted(words.slice(1))) return true;
         }

@@ -1,5 +1,5 @@
 /**
- * Fenced code blocks of Markdown documents and which of them hold shell commands; shared by the
+ * Lines and fenced code blocks of Markdown documents and which blocks hold shell commands; shared by the
  * ufw reading of ./index and the port-reference reading of ./portdoc.
  *
  * Fences follow CommonMark 0.31 "Fenced code blocks": a line of at least three backticks or
@@ -36,8 +36,15 @@ export function fencedBlocks(text: string): FencedBlock[] {
   while (lineStart <= text.length) {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl < 0 ? text.length : nl;
-    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const next = nl < 0 ? text.length + 1 : nl + 1;
+    // Both fence lines start with blanks then a backtick or tilde: any other line is passed without a copy.
+    let first = lineStart;
+    while (first < lineEnd && (text[first] === ' ' || text[first] === '\t')) first++;
+    if (text[first] !== '`' && text[first] !== '~') {
+      lineStart = next;
+      continue;
+    }
+    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     if (open) {
       const close = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
       if (close && close[1]![0] === open.ch && close[1]!.length >= open.len) {
@@ -89,4 +96,29 @@ function promptRanges(text: string, body: Span): Span[] {
     lineStart = lineEnd + 1;
   }
   return ranges;
+}
+
+/** One line of a document: its offsets (`end` at the `\n` or the end of the text) and its text without a `\r`. */
+export interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The line at `start` (without its `\r`) and the start of the next one, `-1` after the last line. */
+export function lineAt(text: string, start: number): { line: Line; next: number } {
+  const nl = text.indexOf('\n', start);
+  const end = nl < 0 ? text.length : nl;
+  return { line: { start, end, text: text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end) }, next: nl < 0 ? -1 : nl + 1 };
+}
+
+/** Every line of `text` in order (one, empty, for an empty text). */
+export function lines(text: string): Line[] {
+  const out: Line[] = [];
+  for (let at = 0; at >= 0;) {
+    const { line, next } = lineAt(text, at);
+    out.push(line);
+    at = next;
+  }
+  return out;
 }

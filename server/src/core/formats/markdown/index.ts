@@ -6,7 +6,7 @@
 import type { Detection, ExtractContext, ExtractResult, FormatModule } from '../../model/facts';
 import { emptyResult } from '../../model/facts';
 import { commandWords } from '../shell/normalize';
-import { splitCommands } from '../shell/words';
+import { eachCommand } from '../shell/words';
 import { firewallCommandFacts, firewallNames, OTHER_FIREWALL_RULE } from '../shell/firewall';
 import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
 import { looksLikePortDoc } from './portdoc';
@@ -54,7 +54,7 @@ export const markdownFormat: FormatModule = {
     const names = firewallNames(ctx, result.dependencies);
     for (const block of ufwBlocks(ctx.text)) {
       for (const range of shellCommandRanges(ctx.text, block)) {
-        for (const raw of splitCommands(ctx.text, range.start, range.end)) {
+        for (const raw of eachCommand(ctx.text, range.start, range.end)) {
           const words = commandWords(raw, true);
           const r = firewallCommandFacts(words, ctx.path, names);
           if (!r) continue;

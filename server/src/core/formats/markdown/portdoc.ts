@@ -33,7 +33,7 @@ import { rtcdFormat } from '../rtcd';
 import { shellFormat } from '../shell';
 import { tomlFormat } from '../toml';
 import { CODE_LANGS, codePorts, listPorts, looksLikePortList, statedFact } from './lists';
-import { fencedBlocks, SHELL_LANGS, shellCommandRanges, type FencedBlock } from './fences';
+import { fencedBlocks, lineAt, lines, SHELL_LANGS, shellCommandRanges, type FencedBlock, type Line } from './fences';
 
 /**
  * First line of a whole reference Portolan generated (`portolan ports --format markdown`, the
@@ -90,25 +90,6 @@ export interface DocumentedFact {
 export interface PortDoc {
   facts: DocumentedFact[];
   regions: GeneratedRegion[];
-}
-
-interface Line {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function lines(text: string): Line[] {
-  const out: Line[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    out.push({ start, end, text: text.slice(start, end).replace(/\r$/, '') });
-    if (nl < 0) break;
-    start = nl + 1;
-  }
-  return out;
 }
 
 interface Cell {
@@ -272,8 +253,14 @@ function portTableHeader(header: Line, delimiter: Line | undefined): Column[] | 
 export function looksLikePortDoc(text: string): boolean {
   if (text.includes(REGION_BEGIN) || looksLikePortList(text)) return true;
   if (!/\|\s*\**\s*ports?/i.test(text)) return false;
-  const ls = lines(text);
-  for (let i = 0; i + 1 < ls.length; i++) if (portTableHeader(ls[i]!, ls[i + 1]) !== undefined) return true;
+  // Line by line, only the pair at hand kept: detection of a long document allocates no list of its lines.
+  let header: Line | undefined;
+  for (let at = 0; at >= 0;) {
+    const { line, next } = lineAt(text, at);
+    if (header && portTableHeader(header, line) !== undefined) return true;
+    header = line.text.includes('|') ? line : undefined;
+    at = next;
+  }
   return false;
 }
 
@@ -307,9 +294,9 @@ function readRanges(text: string, block: FencedBlock): Span[] {
   return SHELL_LANGS.has(block.lang) ? shellCommandRanges(text, block) : [block.body];
 }
 
-function fenceFacts(path: string, text: string, headingsAt: (offset: number) => string[]): DocumentedFact[] {
+function fenceFacts(path: string, text: string, blocks: readonly FencedBlock[], headingsAt: (offset: number) => string[]): DocumentedFact[] {
   const out: DocumentedFact[] = [];
-  for (const block of fencedBlocks(text)) {
+  for (const block of blocks) {
     const body = text.slice(block.body.start, block.body.end);
     const mod = fenceModule(block.lang, body);
     if (!mod) continue;
@@ -339,7 +326,8 @@ function fenceFacts(path: string, text: string, headingsAt: (offset: number) => 
 export function readPortDoc(path: string, text: string): PortDoc {
   const regions = generatedRegions(text);
   if (text.startsWith(GENERATED_REFERENCE)) return { facts: [], regions };
-  const fences = fencedBlocks(text).map((b) => b.body);
+  const blocks = fencedBlocks(text);
+  const fences = blocks.map((b) => b.body);
   const skipped = insideCursor([...fences, ...regions.map((r) => ({ start: r.begin.start, end: r.end.end }))]);
   const ls = lines(text);
   const skipFences = insideCursor(fences);
@@ -390,8 +378,8 @@ export function readPortDoc(path: string, text: string): PortDoc {
     i = j - 1;
   }
   for (const p of listPorts(ls, skipFences)) facts.push(statedFact(path, p, 'list', headingsAt(p.line.start)));
-  facts.push(...fenceFacts(path, text, headingsAt));
-  for (const block of fencedBlocks(text)) {
+  facts.push(...fenceFacts(path, text, blocks, headingsAt));
+  for (const block of blocks) {
     if (!CODE_LANGS.has(block.lang)) continue;
     for (const p of codePorts(text.slice(block.body.start, block.body.end), block.body.start)) facts.push(statedFact(path, p, 'code', headingsAt(p.span.start)));
   }

@@ -8,10 +8,10 @@
  * The plugin's own RTC ports bind only when no rtcd URL is set; when one is set they are kept
  * as shadowed mentions. Environment overrides (`MM_CALLS_*`) are applied by the resolver.
  */
-import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
 import { parseListenAddress, parseUrl } from '../../model/addresses';
 import type { ExtractContext, ExtractedFact, ExtractResult, FormatModule, Location, Span } from '../../model/facts';
-import { jsonSyntaxFindings } from '../context';
+import { parseJson } from '../context';
 import { emptyResult } from '../../model/facts';
 import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../../model/ports';
 import { basename } from '../../model/paths';
@@ -73,10 +73,9 @@ function overrideFact(override: JsonNode | undefined, hasUrl: boolean, result: E
 
 function extract(ctx: ExtractContext): ExtractResult {
   const result = emptyResult();
-  const errors: ParseError[] = [];
-  const root = parseTree(ctx.text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    result.findings.push(...jsonSyntaxFindings(ctx.text, errors));
+  const { root, findings } = parseJson(ctx.text);
+  if (findings.length > 0) {
+    result.findings.push(...findings);
     result.failed = true;
     return result;
   }

@@ -171,7 +171,7 @@ function extract(ctx: ExtractContext): ExtractResult {
   const listing = listToml(ctx.text);
   if (!listing.ok) {
     const at = Math.min(listing.offset, ctx.text.length);
-    result.findings.push({ rule: 'parse-error', span: { start: at, end: Math.min(at + 1, ctx.text.length) }, message: `TOML syntax error: ${listing.message}` });
+    result.findings.push({ rule: 'parse-error', span: { start: at, end: Math.min(at + 1, ctx.text.length) }, message: listing.tooDeep ? listing.message : `TOML syntax error: ${listing.message}` });
     result.failed = true;
     return result;
   }

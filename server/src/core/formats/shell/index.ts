@@ -2,7 +2,7 @@ import type { Detection, ExtractContext, ExtractResult, FormatModule, ShellWord 
 import { emptyResult } from '../../model/facts';
 import { dockerRunFacts } from '../docker-run';
 import { commandWords } from './normalize';
-import { splitCommands } from './words';
+import { eachCommand } from './words';
 import { recordingContext } from '../context';
 import { firewallCommandFacts, firewallNames, OTHER_FIREWALL_RULE } from './firewall';
 
@@ -20,7 +20,7 @@ const DOCKER_RUN = /(?:^|[\s;&|(`])docker[ \t]+(?:container[ \t]+)?run\b/m;
 function extractCommands(ctx: ExtractContext, result: ExtractResult): void {
   const names = firewallNames(ctx, result.dependencies);
   const recording = recordingContext(ctx, result.dependencies);
-  for (const raw of splitCommands(ctx.text)) {
+  for (const raw of eachCommand(ctx.text)) {
     const words = commandWords(raw);
     const fw = firewallCommandFacts(words, ctx.path, names);
     if (fw) {

@@ -74,7 +74,8 @@ type PendingHeredoc = Omit<Heredoc, 'span'>;
 
 /** The state of one {@link lexShell} call over `text[.., end)`. */
 class ShellLexer {
-  readonly commands: ShellWord[][] = [];
+  /** Commands ended since the caller last took them. */
+  ready: ShellWord[][] = [];
   readonly heredocs: Heredoc[] = [];
   private cmd: ShellWord[] = [];
   private readonly w = new WordBuilder();
@@ -90,12 +91,27 @@ class ShellLexer {
     private readonly end: number,
   ) {}
 
-  /** Lexes from `start` to the end of the range. */
-  run(start: number): void {
+  /**
+   * Lexes from `start` to the end of the range, yielding each simple command as soon as it ends:
+   * a caller that reads them one by one keeps only the current one alive (a script of many
+   * commands would otherwise hold every word at once, and the garbage collector copy them all).
+   */
+  *run(start: number): Generator<ShellWord[]> {
     let i = Math.max(0, start);
-    while (i < this.end) i = this.step(i);
+    while (i < this.end) {
+      i = this.step(i);
+      if (this.ready.length > 0) yield* this.take();
+    }
     this.endCommand();
     if (this.pending.length > 0) this.readHeredocs(this.end);
+    yield* this.take();
+  }
+
+  /** The commands ended since the last call. */
+  private take(): ShellWord[][] {
+    const out = this.ready;
+    this.ready = [];
+    return out;
   }
 
   /** Reads the character (or token) at `i`; returns the index after it. */
@@ -263,7 +279,7 @@ class ShellLexer {
 
   private endCommand(): void {
     this.endWord();
-    if (this.cmd.length > 0) this.commands.push(this.cmd);
+    if (this.cmd.length > 0) this.ready.push(this.cmd);
     this.cmd = [];
     this.skipNext = false;
     this.heredocNext = undefined;
@@ -315,17 +331,23 @@ class ShellLexer {
  */
 export function lexShell(text: string, start = 0, end = text.length): ShellLex {
   const lexer = new ShellLexer(text, Math.max(0, Math.min(end, text.length)));
-  lexer.run(start);
-  return { commands: lexer.commands, heredocs: lexer.heredocs };
+  const commands = [...lexer.run(start)];
+  return { commands, heredocs: lexer.heredocs };
 }
 
 /**
- * Splits `text[start, end)` into simple shell commands, each a list of words with exact
- * per-character offsets (see {@link lexShell} for the grammar). Commands with no words are
- * dropped; here-document bodies are skipped.
+ * The simple commands of `text[start, end)` one at a time, in source order, each a list of
+ * words with exact per-character offsets (see {@link lexShell} for the grammar). Commands with
+ * no words are dropped; here-document bodies are skipped. Lazy: a caller that reads each command
+ * once keeps memory bounded by the longest command, not by the script.
  */
+export function eachCommand(text: string, start = 0, end = text.length): Generator<ShellWord[]> {
+  return new ShellLexer(text, Math.max(0, Math.min(end, text.length))).run(start);
+}
+
+/** {@link eachCommand}'s commands as one array. */
 export function splitCommands(text: string, start = 0, end = text.length): ShellWord[][] {
-  return lexShell(text, start, end).commands;
+  return [...eachCommand(text, start, end)];
 }
 
 /** Here-document bodies of `text[start, end)` (see {@link lexShell}). */

@@ -27,10 +27,10 @@ export interface TomlTable {
   span: Span;
 }
 
-/** Result of {@link listToml}: entries and tables, or the parse error with its offset. */
+/** Result of {@link listToml}: entries and tables, or the parse error with its offset (`tooDeep` when refused by {@link tomlTooDeep}). */
 export type TomlListing =
   | { ok: true; entries: TomlEntry[]; tables: TomlTable[] }
-  | { ok: false; message: string; offset: number };
+  | { ok: false; message: string; offset: number; tooDeep?: true };
 
 interface AstNode {
   type: string;
@@ -55,10 +55,86 @@ function keyName(k: KeyPart): string {
 }
 
 /**
+ * Deepest TOML nesting Portolan reads: open inline arrays and tables (`[`, `{`) plus the parts of
+ * one dotted key or table header (`[a.b.c]` is three levels). toml-eslint-parser recurses per
+ * inline level and overflows the stack near 10,000, and a header of 500,000 parts costs it seconds
+ * of allocation; configuration files nest a few levels.
+ */
+export const MAX_TOML_DEPTH = 200;
+
+/** Index after a TOML string starting at `i` (`"`, `'`, `"""` or `'''`), or `text.length` when unterminated. */
+function tomlStringEnd(text: string, i: number): number {
+  const q = text[i]!;
+  const triple = text.startsWith(q.repeat(3), i);
+  const close = triple ? q.repeat(3) : q;
+  let k = i + close.length;
+  while (k < text.length) {
+    const c = text[k]!;
+    if (c === '\\' && q === '"') k += 2;
+    else if (text.startsWith(close, k)) return k + close.length;
+    else if (c === '\n' && !triple) return k;
+    else k++;
+  }
+  return text.length;
+}
+
+/**
+ * Where a TOML text nests deeper than `max` ({@link MAX_TOML_DEPTH}), in one pass outside strings
+ * and comments: the open inline `[`/`{` brackets plus the dots of the key being read (a table
+ * header's, a key's before its `=`, a key's inside an inline table). `at` is the offset of the
+ * bracket or dot past the bound; `undefined` when the text is within `max`.
+ */
+export function tomlTooDeep(text: string, max = MAX_TOML_DEPTH): { at: number; depth: number } | undefined {
+  const open: string[] = [];
+  let key = true;
+  let dots = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      lineStart = true;
+      if (open.length === 0) [key, dots] = [true, 0];
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
+    const header = lineStart && open.length === 0 && c === '[';
+    lineStart = false;
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = (nl < 0 ? text.length : nl) - 1;
+    } else if (c === '"' || c === "'") {
+      i = tomlStringEnd(text, i) - 1;
+    } else if (header) {
+      // `[a.b]` or `[[a.b]]`: a key to its end; the bracket itself is one level.
+      [key, dots] = [true, 1];
+      if (text[i + 1] === '[') i++;
+    } else if (c === '=') {
+      key = false;
+    } else if (c === '.' && key) {
+      if (open.length + ++dots > max) return { at: i, depth: open.length + dots };
+    } else if (c === '[' || c === '{') {
+      open.push(c);
+      [key, dots] = [c === '{', 0];
+      if (open.length > max) return { at: i, depth: open.length };
+    } else if ((c === ']' || c === '}') && open.length > 0) {
+      open.pop();
+      key = false;
+    } else if (c === ',' && open[open.length - 1] === '{') {
+      [key, dots] = [true, 0];
+    }
+  }
+  return undefined;
+}
+
+/**
  * Parses TOML 1.0 text and lists every key/value pair with its full path and exact spans.
- * Never throws: a syntax error is returned with toml-eslint-parser's message and offset.
+ * Never throws: a syntax error is returned with toml-eslint-parser's message and offset, and a
+ * text nested deeper than {@link MAX_TOML_DEPTH} ({@link tomlTooDeep}) is refused before
+ * parsing with a "nested too deeply" message at the first level past the bound.
  */
 export function listToml(text: string): TomlListing {
+  const deep = tomlTooDeep(text);
+  if (deep) return { ok: false, message: `TOML nested too deeply for Portolan to read (more than ${MAX_TOML_DEPTH} levels)`, offset: deep.at, tooDeep: true };
   let ast: { body: { body: (TableNode | KeyValueNode)[] }[] };
   try {
     ast = parseTOML(text) as unknown as typeof ast;

@@ -34,7 +34,7 @@ function tomlSettings(file: string, text: string, result: ExtractResult): Traefi
   const listing = listToml(text);
   if (!listing.ok) {
     const at = Math.min(Math.max(listing.offset, 0), text.length);
-    result.findings.push({ rule: 'parse-error', span: { start: at, end: Math.min(text.length, at + 1) }, message: `TOML syntax error: ${listing.message}` });
+    result.findings.push({ rule: 'parse-error', span: { start: at, end: Math.min(text.length, at + 1) }, message: listing.tooDeep ? listing.message : `TOML syntax error: ${listing.message}` });
     result.failed = true;
     return undefined;
   }
