@@ -65,7 +65,7 @@ export function parseRuleSettings(value: unknown): RuleSettings {
 }
 
 /**
- * Runs every enabled rule and returns its diagnostics, sorted by file and offset.
+ * Runs every enabled rule and returns its diagnostics, sorted by file, offset, rule id and message.
  *
  * - `settings` is one {@link RuleSettings} for every file, or a function giving the settings
  *   that apply to a file (a multi-root workspace has one per folder); the diagnostic's own file
@@ -87,6 +87,21 @@ export function runRules(
   settings: RuleSettings | ((file: string) => RuleSettings) = {},
   onError: (rule: RuleId, e: unknown) => void = () => undefined,
 ): PortDiagnostic[] {
+  return settleRules(snap, settings, onError, (rule) => rule.check(snap));
+}
+
+/**
+ * {@link runRules} with each rule's own findings (before the guide setups', severities,
+ * suppressions and bounds) taken from `check`, which must return what `rule.check(snap)`
+ * returns, in any order (`incremental.ts` answers from its per-host cache). Throws of `check`
+ * are reported like a rule's.
+ */
+export function settleRules(
+  snap: Snapshot,
+  settings: RuleSettings | ((file: string) => RuleSettings),
+  onError: (rule: RuleId, e: unknown) => void,
+  check: (rule: Rule) => PortDiagnostic[],
+): PortDiagnostic[] {
   const settingsOf = typeof settings === 'function' ? settings : () => settings;
   // An opt-in rule (`project-conflict`) is off unless the settings give it a severity.
   const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? (rule.optIn ? 'off' : rule.severity);
@@ -101,7 +116,7 @@ export function runRules(
     if (everywhereOff(rule)) continue;
     let list: PortDiagnostic[];
     try {
-      list = rule.check(snap);
+      list = check(rule);
       if (GUIDE_RULES.has(rule.id)) list = [...list, ...guideDiagnostics((setups ??= guideSetupsIn(snap)), rule)];
     } catch (e) {
       onError(rule.id, e);
@@ -129,6 +144,6 @@ export function runRules(
     const sev = severityOf(UNUSED_SUPPRESSION, u.location.file);
     if (sev !== 'off') out.push({ rule: UNUSED_SUPPRESSION.id, severity: sev, location: u.location, message: u.message, related: [] });
   }
-  out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule)));
+  out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)));
   return boundDiagnostics(out);
 }
