@@ -8,12 +8,13 @@
  * `--full` `runRules` over the whole snapshot).
  *
  *   node out/bench/edit-profile.js [--files 20000] [--edits 40] [--regenerate] [--full]
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof out/bench/edit-profile.js   (a CPU profile)
+ *   node out/bench/edit-profile.js --cpu-profile /tmp/edits.cpuprofile   (a CPU profile of the edits alone)
  *
  * Prints one JSON line: cold load, snapshot and rules times, then per stage the median and the
  * 95th percentile of the edits, and the diagnostics count of the last edit.
  */
 import * as fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceIndex, loadWorkspace } from '../server/src/core/index/workspace';
@@ -63,6 +64,13 @@ async function main(): Promise<void> {
   const rulesMs = performance.now() - t;
   const stages = { setText: [] as number[], snapshot: [] as number[], rules: [] as number[], total: [] as number[] };
   let diagnostics = 0;
+  const profileTo = process.argv.indexOf('--cpu-profile') > 0 ? process.argv[process.argv.indexOf('--cpu-profile') + 1] : undefined;
+  const session = profileTo ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   for (let k = 0; k < edits; k++) {
     const target = ws.editTargets[Math.floor(k / 4) % ws.editTargets.length]!;
     const file = path.join(ws.root, target.unit);
@@ -79,6 +87,11 @@ async function main(): Promise<void> {
     stages.snapshot.push(t2 - t1);
     stages.rules.push(t3 - t2);
     stages.total.push(t3 - t0);
+  }
+  if (session && profileTo) {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(profileTo, JSON.stringify(profile));
+    session.disconnect();
   }
   const summary = Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, { p50: +quantile(xs, 0.5).toFixed(2), p95: +quantile(xs, 0.95).toFixed(2) }]));
   process.stdout.write(JSON.stringify({ files: n, mode: full ? 'full' : 'incremental', rechecked: rules.lastRechecked, facts: cold.facts.length, loadMs: Math.round(loadMs), coldSnapshotMs: Math.round(snapshotMs), coldRulesMs: Math.round(rulesMs), edits, ...summary, diagnostics, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }) + '\n');

@@ -38,13 +38,34 @@ function newPart(): HostPart {
 }
 
 /**
- * The groups of hosts that must be checked together: hosts joined by a network namespace they
- * share (compose files of one project placed on two hosts), or by a fact placed on one host whose
- * mention is in a file on another. Instance keys are not links: they name a process within its
- * host (`systemd:api.service` on every host that has that unit). Returns each
- * host's group key: the group's host names, sorted, joined by NUL. Linear in the snapshot.
+ * Pairs of hosts that must be checked together: two hosts with facts or workloads in one network
+ * namespace (compose files of one project placed on two hosts), or a fact placed on one host
+ * whose mention is in a file on another. Instance keys are not links: they name a process
+ * within its host (`systemd:api.service` on every host that has that unit). Usually empty.
  */
-function hostGroups(snap: Snapshot): Map<string, string> {
+function hostLinks(snap: Snapshot): [string, string][] {
+  const links: [string, string][] = [];
+  const netnsHost = new Map<string, string>();
+  const inNetns = (netns: string | undefined, host: string): void => {
+    if (netns === undefined) return;
+    const other = netnsHost.get(netns);
+    if (other === undefined) netnsHost.set(netns, host);
+    else if (other !== host) links.push([other, host]);
+  };
+  let file: string | undefined;
+  let fileHost = '';
+  for (const f of snap.facts) {
+    inNetns(f.netns, f.host);
+    // Facts come file by file: ask a file's host once per run of its facts.
+    if (f.location.file !== file) fileHost = snap.hostOf((file = f.location.file));
+    if (fileHost !== f.host) links.push([fileHost, f.host]);
+  }
+  for (const w of snap.workloads) inNetns(w.netns, w.host);
+  return links;
+}
+
+/** Each linked host's group key (the group's host names, sorted, joined by NUL); hosts with no link are their own group. */
+function groupsOf(links: readonly [string, string][]): Map<string, string> {
   const parent = new Map<string, string>();
   const find = (h: string): string => {
     let r = h;
@@ -52,29 +73,10 @@ function hostGroups(snap: Snapshot): Map<string, string> {
     parent.set(h, r);
     return r;
   };
-  const union = (a: string, b: string): void => {
-    if (!parent.has(a)) parent.set(a, a);
-    if (!parent.has(b)) parent.set(b, b);
+  for (const [a, b] of links) {
     const ra = find(a);
     const rb = find(b);
     if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
-  };
-  const firstHost = new Map<string, string>();
-  const link = (key: string | undefined, host: string): void => {
-    if (key === undefined) return;
-    const other = firstHost.get(key);
-    if (other === undefined) firstHost.set(key, host);
-    else if (other !== host) union(other, host);
-  };
-  for (const f of snap.facts) {
-    union(f.host, f.host);
-    link(f.netns === undefined ? undefined : `n\u0000${f.netns}`, f.host);
-    const at = snap.hostOf(f.location.file);
-    if (at !== f.host) union(at, f.host);
-  }
-  for (const w of snap.workloads) {
-    union(w.host, w.host);
-    link(w.netns === undefined ? undefined : `n\u0000${w.netns}`, w.host);
   }
   const members = new Map<string, string[]>();
   for (const h of parent.keys()) {
@@ -89,13 +91,19 @@ function hostGroups(snap: Snapshot): Map<string, string> {
   return out;
 }
 
-/** Every host group's part of `snap` (see {@link hostGroups}), by group key. Linear in the snapshot. */
+/** Every host group's part of `snap` (see {@link hostLinks}), by group key (a lone host's is its name), each in snapshot order. Linear in the snapshot. */
 function partsOf(snap: Snapshot): Map<string, HostPart> {
-  const groups = hostGroups(snap);
+  const links = hostLinks(snap);
+  const groups = links.length > 0 ? groupsOf(links) : undefined;
   const parts = new Map<string, HostPart>();
+  let lastHost: string | undefined;
+  let last = newPart();
   const of = (host: string): HostPart => {
-    const key = groups.get(host) ?? host;
-    return parts.get(key) ?? parts.set(key, newPart()).get(key)!;
+    if (host === lastHost) return last;
+    const key = groups?.get(host) ?? host;
+    lastHost = host;
+    last = parts.get(key) ?? parts.set(key, newPart()).get(key)!;
+    return last;
   };
   for (const f of snap.facts) of(f.host).facts.push(f);
   for (const w of snap.workloads) of(w.host).workloads.push(w);
@@ -174,7 +182,12 @@ export class IncrementalRules {
     }
     this.hosts = next;
     this.lastRechecked = rechecked;
-    return settleRules(snap, settings, onError, (rule) => this.check(snap, rule));
+    try {
+      return settleRules(snap, settings, onError, (rule) => this.check(snap, rule));
+    } finally {
+      // The views and their lookups are rebuilt on demand; keeping 2,000 of them costs memory, not time.
+      for (const entry of next.values()) entry.view = undefined;
+    }
   }
 
   /** One rule's findings over `snap`: per host from the cache where it can, else `rule.check`. */

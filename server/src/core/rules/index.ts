@@ -132,7 +132,8 @@ export function settleRules(
   const { kept, unused } = applySuppressions(
     found,
     // `lines` is read only for files with directives: a getter keeps the others' line index unbuilt.
-    [...snap.files.values()].map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
+    // Only files that name the keyword can hold a directive.
+    [...snap.files.values()].filter((s) => s.text.includes(SUPPRESSION_KEYWORD)).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
     RULE_IDS,
     (id, file) => {
       const info = RULE_INFO.find((r) => r.id === id);
