@@ -136,6 +136,17 @@ export class WorkspaceIndex {
     return { root, file: { path, format: state.format, text: state.source.text, result } };
   }
 
+  /**
+   * True when a change of `path`'s text cannot change the inferred layouts: the host map places
+   * it and every file whose extraction read it (host-mapped files take no part in the inference).
+   */
+  private outsideLayouts(path: string): boolean {
+    const mapped = (p: string) => this.baseHosts.mappedPlacement(p) !== undefined;
+    if (!mapped(path)) return false;
+    for (const r of this.readers.get(path) ?? []) if (!mapped(r)) return false;
+    return true;
+  }
+
   /** Adds or replaces a file's text. Returns true when anything changed. */
   setText(path: string, text: string): boolean {
     const isNew = !this.texts.has(path);
@@ -144,8 +155,8 @@ export class WorkspaceIndex {
     this.texts.set(path, source);
     if (this.parses.size > 0) this.parses = new Map();
     if (isNew) this.listChanged();
+    if (isNew || !this.outsideLayouts(path)) this.deployments.invalidate();
     this.invalidate(path, isNew);
-    this.deployments.invalidate();
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
