@@ -9,7 +9,7 @@ import { DeploymentTracker, type LayoutFile, type LayoutRoot } from './deploymen
 import { HostMap, type HostMapping, type Root } from './hosts';
 import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
 import { classify, extractFile, FORMATS, type FormatLog } from './registry';
-import { resolveSnapshot } from './resolve';
+import { ResolveMemo, resolveSnapshot } from './resolve';
 import { fileRecord, placedSnapshot, SourceText, type FileRecord, type Snapshot } from './snapshot';
 
 export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
@@ -86,6 +86,7 @@ export class WorkspaceIndex {
   private baseHosts: HostMap;
   private hosts: HostMap;
   private readonly deployments = new DeploymentTracker();
+  private readonly resolveMemo = new ResolveMemo();
   private cached: Snapshot | undefined;
   private readonly log: FormatLog | undefined;
 
@@ -321,7 +322,7 @@ export class WorkspaceIndex {
       for (const e of placed.env) env.push(e);
       for (const f of placed.findings) findings.push(f);
     }
-    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }));
+    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }), this.resolveMemo);
     this.parses = new Map();
     return this.cached;
   }
