@@ -56,8 +56,11 @@ function hostLinks(snap: Snapshot): [string, string][] {
   let fileHost = '';
   for (const f of snap.facts) {
     inNetns(f.netns, f.host);
+    // A fact mentioned in the file that placed it (id "<file>#<n>") is on that file's host.
+    const at = f.location.file;
+    if (f.id.length > at.length && f.id.charCodeAt(at.length) === 35 && f.id.startsWith(at)) continue;
     // Facts come file by file: ask a file's host once per run of its facts.
-    if (f.location.file !== file) fileHost = snap.hostOf((file = f.location.file));
+    if (at !== file) fileHost = snap.hostOf((file = at));
     if (fileHost !== f.host) links.push([fileHost, f.host]);
   }
   for (const w of snap.workloads) inNetns(w.netns, w.host);
