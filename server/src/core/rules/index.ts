@@ -65,7 +65,7 @@ export function parseRuleSettings(value: unknown): RuleSettings {
 }
 
 /**
- * Runs every enabled rule and returns its diagnostics, sorted by file, offset, rule id and message.
+ * Runs every enabled rule and returns its diagnostics, sorted by file and offset.
  *
  * - `settings` is one {@link RuleSettings} for every file, or a function giving the settings
  *   that apply to a file (a multi-root workspace has one per folder); the diagnostic's own file
@@ -93,8 +93,9 @@ export function runRules(
 /**
  * {@link runRules} with each rule's own findings (before the guide setups', severities,
  * suppressions and bounds) taken from `check`, which must return what `rule.check(snap)`
- * returns, in any order (`incremental.ts` answers from its per-host cache). Throws of `check`
- * are reported like a rule's.
+ * returns; the order matters only among findings of one rule at one offset, which the stable
+ * sort keeps (`incremental.ts` answers from its per-host cache, host by host). Throws of
+ * `check` are reported like a rule's.
  */
 export function settleRules(
   snap: Snapshot,
@@ -145,6 +146,6 @@ export function settleRules(
     const sev = severityOf(UNUSED_SUPPRESSION, u.location.file);
     if (sev !== 'off') out.push({ rule: UNUSED_SUPPRESSION.id, severity: sev, location: u.location, message: u.message, related: [] });
   }
-  out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)));
+  out.sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.span.start - b.location.span.start || a.rule.localeCompare(b.rule)));
   return boundDiagnostics(out);
 }
