@@ -14,7 +14,7 @@
 import type { PortFact, RuleId } from '../model/facts';
 import { FactLookup } from '../index/lookup';
 import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } from '../index/workspace';
-import { settleRules, type RuleSettings } from './index';
+import { RULES, settleRules, type RuleSettings } from './index';
 import type { PortDiagnostic, Rule } from './rule';
 
 /** What one host contributes to a snapshot. */
@@ -26,10 +26,9 @@ interface HostPart {
   files: FileRecord[];
 }
 
-/** One host's part and what each per-host rule reported on it (by rule id; absent: not run yet). */
+/** One host group's part and what each per-host rule reported on it (by rule id; absent: not run yet, or it threw). */
 interface HostEntry {
   part: HostPart;
-  view: Snapshot | undefined;
   found: Map<RuleId, PortDiagnostic[]>;
 }
 
@@ -176,37 +175,49 @@ export class IncrementalRules {
     for (const [host, part] of partsOf(snap)) {
       const old = this.hosts.get(host);
       if (old && samePart(old.part, part)) {
-        // Same content: keep the diagnostics computed from the old part; rules not run yet see this snapshot.
-        next.set(host, { part, view: undefined, found: old.found });
+        // Same content: keep the diagnostics computed from the old part.
+        next.set(host, { part, found: old.found });
       } else {
-        next.set(host, { part, view: undefined, found: new Map() });
+        next.set(host, { part, found: new Map() });
         rechecked++;
       }
     }
     this.hosts = next;
     this.lastRechecked = rechecked;
-    try {
-      return settleRules(snap, settings, onError, (rule) => this.check(snap, rule));
-    } finally {
-      // The views and their lookups are rebuilt on demand; keeping 2,000 of them costs memory, not time.
-      for (const entry of next.values()) entry.view = undefined;
-    }
+    const failed = this.fill(snap);
+    return settleRules(snap, settings, onError, (rule) => this.check(snap, rule, failed));
   }
 
-  /** One rule's findings over `snap`: per host from the cache where it can, else `rule.check`. */
-  private check(snap: Snapshot, rule: Rule): PortDiagnostic[] {
+  /**
+   * Runs every per-host rule on each host group that lacks its findings, one group at a time so
+   * that only one group's view and lookup is alive at once. Returns the first error each rule
+   * threw, to be reported when the rule is asked for (a rule that is off is never asked).
+   */
+  private fill(snap: Snapshot): Map<RuleId, unknown> {
+    const failed = new Map<RuleId, unknown>();
+    const split = RULES.filter((r) => r.byHost !== undefined);
+    for (const entry of this.hosts.values()) {
+      let view: Snapshot | undefined;
+      for (const rule of split) {
+        if (entry.found.has(rule.id) || failed.has(rule.id)) continue;
+        view ??= partView(snap, entry.part);
+        try {
+          entry.found.set(rule.id, rule.byHost === true ? rule.check(view) : rule.byHost!.host(view));
+        } catch (e) {
+          failed.set(rule.id, e);
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** One rule's findings over `snap`: per host from {@link fill}'s cache, else `rule.check`. Throws what the rule threw. */
+  private check(snap: Snapshot, rule: Rule, failed: ReadonlyMap<RuleId, unknown>): PortDiagnostic[] {
     const split = rule.byHost;
     if (!split) return rule.check(snap);
-    const perHost = split === true ? (s: Snapshot) => rule.check(s) : (s: Snapshot) => split.host(s);
+    if (failed.has(rule.id)) throw failed.get(rule.id);
     const out: PortDiagnostic[] = split === true ? [] : split.global(snap);
-    for (const entry of this.hosts.values()) {
-      let found = entry.found.get(rule.id);
-      if (!found) {
-        found = perHost((entry.view ??= partView(snap, entry.part)));
-        entry.found.set(rule.id, found);
-      }
-      for (const d of found) out.push(d);
-    }
+    for (const entry of this.hosts.values()) for (const d of entry.found.get(rule.id) ?? []) out.push(d);
     return out;
   }
 }
