@@ -14,7 +14,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
 import { isCandidatePath } from '../core/index/registry';
 import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
-import { runRules, type PortDiagnostic } from '../core/rules';
+import type { PortDiagnostic } from '../core/rules';
+import { IncrementalRules } from '../core/rules/incremental';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
 import { changeRoots, rootsOf } from './folders';
@@ -63,6 +64,8 @@ export class Session implements EditTarget {
   /** The generation the last completed publish reflected. */
   private publishedGeneration = -1;
   private publishing = false;
+  /** The rules, re-run after an edit only on the hosts whose facts changed. */
+  private readonly ruleRuns = new IncrementalRules();
   /** Who reports changes on disk: the client (a registered watcher), the server itself, or nobody yet. */
   private watching: 'client' | 'server' | undefined;
   private watcher: FolderWatcher | undefined;
@@ -236,7 +239,7 @@ export class Session implements EditTarget {
   }
 
   private rules(snap: Snapshot): PortDiagnostic[] {
-    return runRules(snap, (file) => this.settingsOf(file).rules, (rule, e) => this.fail(`rule ${rule}`, e));
+    return this.ruleRuns.run(snap, (file) => this.settingsOf(file).rules, (rule, e) => this.fail(`rule ${rule}`, e));
   }
 
   /** Whether the include/exclude settings of the file's folder let Portolan read it. Files outside every folder are read. */

@@ -37,13 +37,19 @@ export class HostMap {
   private readonly byPrefix = new Map<string, number[]>();
   /** Placement of each path asked so far (a cache of a pure function of the path). */
   private readonly known = new Map<string, Placement>();
+  /**
+   * {@link mappedPlacement} of each path asked so far (null: the layout decides). It depends on
+   * the roots and globs alone, so the maps {@link withLayouts} makes share it.
+   */
+  private readonly mapped: Map<string, Placement | null>;
   /** The inferred layout of each root (by root path); empty until {@link withLayouts}. */
   private readonly layouts: ReadonlyMap<string, DeploymentLayout>;
 
-  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = [], layouts: ReadonlyMap<string, DeploymentLayout> = new Map()) {
+  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = [], layouts: ReadonlyMap<string, DeploymentLayout> = new Map(), mapped?: Map<string, Placement | null>) {
     this.roots = roots;
     this.hostMap = hostMap;
     this.layouts = layouts;
+    this.mapped = mapped ?? new Map();
     for (const m of hostMap) {
       const isMatch = picomatch(m.glob, { dot: true });
       // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
@@ -69,7 +75,7 @@ export class HostMap {
 
   /** The same roots and globs over newly inferred layouts (by root path). */
   withLayouts(layouts: ReadonlyMap<string, DeploymentLayout>): HostMap {
-    return new HostMap(this.roots, this.hostMap, layouts);
+    return new HostMap(this.roots, this.hostMap, layouts, this.mapped);
   }
 
   /**
@@ -77,6 +83,14 @@ export class HostMap {
    * first matching glob's host; `undefined` when the inferred layout decides.
    */
   mappedPlacement(path: string): Placement | undefined {
+    const known = this.mapped.get(path);
+    if (known !== undefined) return known ?? undefined;
+    const placed = this.computeMapped(path);
+    this.mapped.set(path, placed ?? null);
+    return placed;
+  }
+
+  private computeMapped(path: string): Placement | undefined {
     const root = this.rootOf(path);
     if (!root) return { host: 'default', rule: 'outside', reason: 'outside every workspace folder' };
     const rel = this.relative(root, path);
@@ -110,6 +124,7 @@ export class HostMap {
   /** Drops a path's remembered host (the file is gone; memory only, answers do not change). */
   forget(path: string): void {
     this.known.delete(path);
+    this.mapped.delete(path);
   }
 
   /** The first host-map glob (in setting order) of `root` that matches `rel`: only those whose static prefix `rel` starts with are run. */

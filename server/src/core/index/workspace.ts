@@ -9,7 +9,7 @@ import { DeploymentTracker, type LayoutFile, type LayoutRoot } from './deploymen
 import { HostMap, type HostMapping, type Root } from './hosts';
 import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
 import { classify, extractFile, FORMATS, type FormatLog } from './registry';
-import { resolveSnapshot } from './resolve';
+import { ResolveMemo, resolveSnapshot } from './resolve';
 import { fileRecord, placedSnapshot, SourceText, type FileRecord, type Snapshot } from './snapshot';
 
 export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
@@ -86,6 +86,7 @@ export class WorkspaceIndex {
   private baseHosts: HostMap;
   private hosts: HostMap;
   private readonly deployments = new DeploymentTracker();
+  private readonly resolveMemo = new ResolveMemo();
   private cached: Snapshot | undefined;
   private readonly log: FormatLog | undefined;
 
@@ -136,6 +137,17 @@ export class WorkspaceIndex {
     return { root, file: { path, format: state.format, text: state.source.text, result } };
   }
 
+  /**
+   * True when a change of `path`'s text cannot change the inferred layouts: the host map places
+   * it and every file whose extraction read it (host-mapped files take no part in the inference).
+   */
+  private outsideLayouts(path: string): boolean {
+    const mapped = (p: string) => this.baseHosts.mappedPlacement(p) !== undefined;
+    if (!mapped(path)) return false;
+    for (const r of this.readers.get(path) ?? []) if (!mapped(r)) return false;
+    return true;
+  }
+
   /** Adds or replaces a file's text. Returns true when anything changed. */
   setText(path: string, text: string): boolean {
     const isNew = !this.texts.has(path);
@@ -144,8 +156,8 @@ export class WorkspaceIndex {
     this.texts.set(path, source);
     if (this.parses.size > 0) this.parses = new Map();
     if (isNew) this.listChanged();
+    if (isNew || !this.outsideLayouts(path)) this.deployments.invalidate();
     this.invalidate(path, isNew);
-    this.deployments.invalidate();
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
@@ -310,7 +322,7 @@ export class WorkspaceIndex {
       for (const e of placed.env) env.push(e);
       for (const f of placed.findings) findings.push(f);
     }
-    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }));
+    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }), this.resolveMemo);
     this.parses = new Map();
     return this.cached;
   }

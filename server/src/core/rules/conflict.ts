@@ -43,6 +43,7 @@ export const portConflict: Rule = {
   id: 'port-conflict',
   severity: 'error',
   description: 'Two services bind the same port, protocol and address on one host.',
+  byHost: true,
   check(snap) {
     const out: PortDiagnostic[] = [];
     const groups = new Map<string, PortFact[]>();

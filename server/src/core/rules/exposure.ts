@@ -48,6 +48,7 @@ export const publicExposure: Rule = {
   id: 'public-exposure',
   severity: 'warning',
   description: 'A database, cache or admin port reachable from everywhere.',
+  byHost: true,
   check(snap) {
     const out: PortDiagnostic[] = [];
     for (const b of snap.facts) {

@@ -115,6 +115,7 @@ export const firewallMissing: Rule = {
   id: 'firewall-missing',
   severity: 'warning',
   description: 'A port that must be reachable from outside has no firewall allow rule for its protocol.',
+  byHost: true,
   check(snap) {
     const out: PortDiagnostic[] = [];
     const hosts = denyingHosts(snap);
@@ -155,6 +156,7 @@ export const firewallStale: Rule = {
   id: 'firewall-stale',
   severity: 'warning',
   description: 'A firewall allow rule for a port and protocol that nothing on the host binds.',
+  byHost: true,
   check(snap) {
     const out: PortDiagnostic[] = [];
     const lookup = snap.lookup();

@@ -87,6 +87,22 @@ export function runRules(
   settings: RuleSettings | ((file: string) => RuleSettings) = {},
   onError: (rule: RuleId, e: unknown) => void = () => undefined,
 ): PortDiagnostic[] {
+  return settleRules(snap, settings, onError, (rule) => rule.check(snap));
+}
+
+/**
+ * {@link runRules} with each rule's own findings (before the guide setups', severities,
+ * suppressions and bounds) taken from `check`, which must return what `rule.check(snap)`
+ * returns; the order matters only among findings of one rule at one offset, which the stable
+ * sort keeps (`incremental.ts` answers from its per-host cache, host by host). Throws of
+ * `check` are reported like a rule's.
+ */
+export function settleRules(
+  snap: Snapshot,
+  settings: RuleSettings | ((file: string) => RuleSettings),
+  onError: (rule: RuleId, e: unknown) => void,
+  check: (rule: Rule) => PortDiagnostic[],
+): PortDiagnostic[] {
   const settingsOf = typeof settings === 'function' ? settings : () => settings;
   // An opt-in rule (`project-conflict`) is off unless the settings give it a severity.
   const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? (rule.optIn ? 'off' : rule.severity);
@@ -101,7 +117,7 @@ export function runRules(
     if (everywhereOff(rule)) continue;
     let list: PortDiagnostic[];
     try {
-      list = rule.check(snap);
+      list = check(rule);
       if (GUIDE_RULES.has(rule.id)) list = [...list, ...guideDiagnostics((setups ??= guideSetupsIn(snap)), rule)];
     } catch (e) {
       onError(rule.id, e);
@@ -117,7 +133,8 @@ export function runRules(
   const { kept, unused } = applySuppressions(
     found,
     // `lines` is read only for files with directives: a getter keeps the others' line index unbuilt.
-    [...snap.files.values()].map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
+    // Only files that name the keyword can hold a directive.
+    [...snap.files.values()].filter((s) => s.text.includes(SUPPRESSION_KEYWORD)).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
     RULE_IDS,
     (id, file) => {
       const info = RULE_INFO.find((r) => r.id === id);

@@ -24,5 +24,13 @@ export interface Rule {
   optIn?: boolean;
   description: string;
   check(snap: Snapshot): PortDiagnostic[];
+  /**
+   * Set when the rule's findings split by host, so that an edit re-runs it only on the hosts
+   * whose facts changed (`incremental.ts`). `true`: `check` over the whole snapshot reports what
+   * `check` over each host's part reports (the facts, workloads, environment and findings placed
+   * on that host alone), together. An object: `check` reports `global` over the whole snapshot
+   * (kept cheap: scans, no per-host work) and `host` over each host's part.
+   */
+  byHost?: true | { host(part: Snapshot): PortDiagnostic[]; global(snap: Snapshot): PortDiagnostic[] };
 }
 

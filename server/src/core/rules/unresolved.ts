@@ -48,6 +48,7 @@ export const unresolvedReference: Rule = {
   id: 'unresolved-reference',
   severity: 'warning',
   description: 'A reference to a loopback address or a compose service whose port nothing binds.',
+  byHost: true,
   check(snap) {
     const out: PortDiagnostic[] = [];
     for (const r of snap.facts) {

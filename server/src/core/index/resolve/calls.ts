@@ -9,7 +9,8 @@ import { RTCD_MAX_PORT, RTCD_MIN_PORT } from '../../model/ports';
 import type { PlacedWorkload } from '../placed';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
-import { envSpan, isMattermostWorkload, lastAssignments, plainPort, workloadFormat } from './workloads';
+import type { ResolveMemo } from './memo';
+import { envSpan, lastAssignments, plainPort, workloadFormat } from './workloads';
 
 /** Why a Calls port does not bind when an rtcd URL is set (`PortFact.shadowedBy`). */
 const USES_RTCD = 'the Calls plugin hands media to rtcd (an rtcd URL is set)';
@@ -22,7 +23,7 @@ const CALLS_PORTS = [['MM_CALLS_UDP_SERVER_PORT', 'calls-udp', 'udp'], ['MM_CALL
  * shadow the host's configured Calls ports, and, when a URL is set, every Calls port on its host
  * shadowed (the env binds included).
  */
-export function applyCallsEnvironment(snap: PlacedSnapshot, draft: Draft): void {
+export function applyCallsEnvironment(snap: PlacedSnapshot, draft: Draft, memo: ResolveMemo): void {
   const callsPorts = new Map<string, PortFact[]>();
   for (let i = 0; i < draft.facts.length; i++) {
     if (draft.facts[i]!.role !== 'calls-udp' && draft.facts[i]!.role !== 'calls-tcp') continue;
@@ -32,7 +33,7 @@ export function applyCallsEnvironment(snap: PlacedSnapshot, draft: Draft): void 
     else callsPorts.set(f.host, [f]);
   }
   for (const w of snap.workloads) {
-    if (!isMattermostWorkload(w)) continue;
+    if (!memo.isMattermost(w)) continue;
     const onHost = callsPorts.get(w.host) ?? [];
     const last = lastAssignments(w.env);
     const urlEnv = last.get('MM_CALLS_RTCD_SERVICE_URL') ?? last.get('MM_CALLS_RTCD_URL');

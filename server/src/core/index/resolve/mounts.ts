@@ -14,6 +14,7 @@ import { basename, dirname, resolvePath } from '../../model/paths';
 import type { PlacedWorkload } from '../placed';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
+import type { ResolveMemo } from './memo';
 
 /** Where a moved file's facts go: the container's netns and the instance its binds take. */
 interface Inside {
@@ -84,12 +85,12 @@ class PathNames {
  * of its own go into that container ({@link projectNginxSnippets}). Returns the compose or `docker run` container each mounted or copied file ends up
  * in (for a mount, the last one that mounts it).
  */
-export function applyBindMounts(snap: PlacedSnapshot, draft: Draft): Map<string, PlacedWorkload> {
+export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: ResolveMemo): Map<string, PlacedWorkload> {
   const mounted = new Map<string, PlacedWorkload>();
   const inside = new Map<string, Inside>();
   const sortedFiles = [...snap.files.keys()].sort();
   let names: PathNames | undefined;
-  const pathNames = (): PathNames => (names ??= new PathNames(sortedFiles));
+  const pathNames = (): PathNames => (names ??= memo.perFileList(sortedFiles, (files) => new PathNames(files)));
   /** The file itself, or every file below the directory (a sorted run). */
   const filesAt = (source: string): string[] => {
     const hits = snap.files.has(source) ? [source] : [];

@@ -12,7 +12,8 @@ import { classifyRtcdEnv, looksLikeRtcdEnv, RTCD_PORT_KEYS } from '../../formats
 import type { PlacedEnv, PlacedWorkload } from '../placed';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
-import { envSpan, isRtcdWorkload, lastAssignments, plainPort, workloadFormat } from './workloads';
+import type { ResolveMemo } from './memo';
+import { envSpan, lastAssignments, plainPort, workloadFormat } from './workloads';
 
 type PortKey = (typeof RTCD_PORT_KEYS)[number];
 
@@ -33,10 +34,10 @@ interface Instance {
  * workloads, then facts): links its config, applies its `RTCD_*` overrides or rtcd's defaults,
  * and reports unknown `RTCD_*` variables, in launchers and in standalone env files.
  */
-export function resolveRtcdInstances(snap: PlacedSnapshot, draft: Draft, mounted: ReadonlyMap<string, PlacedWorkload>): void {
+export function resolveRtcdInstances(snap: PlacedSnapshot, draft: Draft, mounted: ReadonlyMap<string, PlacedWorkload>, memo: ResolveMemo): void {
   const { factsOf, configsOn } = rtcdConfigs(draft);
   const launchersOn = new Map<string, PlacedWorkload[]>();
-  for (const w of snap.workloads) if (isRtcdWorkload(w)) pushTo(launchersOn, w.host, w);
+  for (const w of snap.workloads) if (memo.isRtcd(w)) pushTo(launchersOn, w.host, w);
   const hosts = new Set(snap.workloads.map((w) => w.host));
   for (const f of draft.facts) hosts.add(f.host);
   for (const host of hosts) {

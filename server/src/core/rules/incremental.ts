@@ -1,0 +1,223 @@
+/**
+ * Rules re-run by host: {@link IncrementalRules} keeps, for each host, what the rules that
+ * split by host (`Rule.byHost`) reported on that host's part of the last snapshot, and on the
+ * next snapshot re-runs them only on the hosts whose part changed. Rules that do not split, and
+ * the global half of those that do (the Calls rtcd URL), run over the whole snapshot each time.
+ * The result is {@link runRules}'s on the same snapshot (test/incremental.test.ts compares).
+ *
+ * A host's part is every fact, workload and environment assignment placed on it, the findings
+ * and file records of the files on it; it "changed" when any of these differs (by identity, or
+ * for copies the resolver makes on every snapshot, by value). Per-host rules read other
+ * hosts' files only through the whole snapshot's file records (a Dockerfile's text), which
+ * are not part of the comparison: a host is re-checked when a file on it changes.
+ */
+import type { PortFact, RuleId } from '../model/facts';
+import { FactLookup } from '../index/lookup';
+import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } from '../index/workspace';
+import { RULES, settleRules, type RuleSettings } from './index';
+import type { PortDiagnostic, Rule } from './rule';
+
+/** What one host contributes to a snapshot. */
+interface HostPart {
+  facts: PortFact[];
+  workloads: PlacedWorkload[];
+  env: PlacedEnv[];
+  findings: PlacedFinding[];
+  files: FileRecord[];
+}
+
+/** One host group's part and what each per-host rule reported on it (by rule id; absent: not run yet, or it threw). */
+interface HostEntry {
+  part: HostPart;
+  found: Map<RuleId, PortDiagnostic[]>;
+}
+
+function newPart(): HostPart {
+  return { facts: [], workloads: [], env: [], findings: [], files: [] };
+}
+
+/**
+ * Pairs of hosts that must be checked together: two hosts with facts or workloads in one network
+ * namespace (compose files of one project placed on two hosts), or a fact placed on one host
+ * whose mention is in a file on another. Instance keys are not links: they name a process
+ * within its host (`systemd:api.service` on every host that has that unit). Usually empty.
+ */
+function hostLinks(snap: Snapshot): [string, string][] {
+  const links: [string, string][] = [];
+  const netnsHost = new Map<string, string>();
+  const inNetns = (netns: string | undefined, host: string): void => {
+    if (netns === undefined) return;
+    const other = netnsHost.get(netns);
+    if (other === undefined) netnsHost.set(netns, host);
+    else if (other !== host) links.push([other, host]);
+  };
+  let file: string | undefined;
+  let fileHost = '';
+  for (const f of snap.facts) {
+    inNetns(f.netns, f.host);
+    // A fact mentioned in the file that placed it (id "<file>#<n>") is on that file's host.
+    const at = f.location.file;
+    if (f.id.length > at.length && f.id.charCodeAt(at.length) === 35 && f.id.startsWith(at)) continue;
+    // Facts come file by file: ask a file's host once per run of its facts.
+    if (at !== file) fileHost = snap.hostOf((file = at));
+    if (fileHost !== f.host) links.push([fileHost, f.host]);
+  }
+  for (const w of snap.workloads) inNetns(w.netns, w.host);
+  return links;
+}
+
+/** Each linked host's group key (the group's host names, sorted, joined by NUL); hosts with no link are their own group. */
+function groupsOf(links: readonly [string, string][]): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (h: string): string => {
+    let r = h;
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    parent.set(h, r);
+    return r;
+  };
+  for (const [a, b] of links) {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+  const members = new Map<string, string[]>();
+  for (const h of parent.keys()) {
+    const r = find(h);
+    (members.get(r) ?? members.set(r, []).get(r)!).push(h);
+  }
+  const out = new Map<string, string>();
+  for (const list of members.values()) {
+    const key = list.sort().join('\u0000');
+    for (const h of list) out.set(h, key);
+  }
+  return out;
+}
+
+/** Every host group's part of `snap` (see {@link hostLinks}), by group key (a lone host's is its name), each in snapshot order. Linear in the snapshot. */
+function partsOf(snap: Snapshot): Map<string, HostPart> {
+  const links = hostLinks(snap);
+  const groups = links.length > 0 ? groupsOf(links) : undefined;
+  const parts = new Map<string, HostPart>();
+  let lastHost: string | undefined;
+  let last = newPart();
+  const of = (host: string): HostPart => {
+    if (host === lastHost) return last;
+    const key = groups?.get(host) ?? host;
+    lastHost = host;
+    last = parts.get(key) ?? parts.set(key, newPart()).get(key)!;
+    return last;
+  };
+  for (const f of snap.facts) of(f.host).facts.push(f);
+  for (const w of snap.workloads) of(w.host).workloads.push(w);
+  for (const e of snap.env) of(e.host).env.push(e);
+  for (const f of snap.findings) of(snap.hostOf(f.file)).findings.push(f);
+  for (const r of snap.files.values()) of(snap.hostOf(r.path)).files.push(r);
+  return parts;
+}
+
+/** Structural equality of plain data (facts, findings): arrays and plain objects by content, anything else by identity. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && sameValue((a as Record<string, unknown>)[k], rb[k]));
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], byValue: boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(byValue && sameValue(a[i], b[i]))) return false;
+  return true;
+}
+
+function samePart(a: HostPart, b: HostPart): boolean {
+  return sameList(a.files, b.files, false) && sameList(a.workloads, b.workloads, false) && sameList(a.env, b.env, false) &&
+    sameList(a.facts, b.facts, true) && sameList(a.findings, b.findings, true);
+}
+
+/** `snap` seen through one host's part: its facts, workloads, environment and findings only, with a lookup of its own. */
+function partView(snap: Snapshot, part: HostPart): Snapshot {
+  let lookup: FactLookup | undefined;
+  return Object.freeze({
+    ...snap,
+    facts: part.facts,
+    workloads: part.workloads,
+    env: part.env,
+    findings: part.findings,
+    lookup: () => (lookup ??= new FactLookup(part.facts, part.workloads)),
+  });
+}
+
+/**
+ * Runs the rules over successive snapshots of one index, re-running per-host rules only on the
+ * hosts whose part changed since the previous call. Owned by one session (not shared); holds
+ * the per-host diagnostics of the last snapshot it saw (their memory is the diagnostics').
+ */
+export class IncrementalRules {
+  private hosts = new Map<string, HostEntry>();
+  private roots: Snapshot['roots'] | undefined;
+  /** Hosts re-checked by the last {@link run} (for tests and measurements). */
+  lastRechecked = 0;
+
+  /**
+   * {@link runRules}`(snap, settings, onError)`: the same diagnostics in the same order, with
+   * per-host rules answered from the cache for the hosts whose part did not change. A snapshot
+   * with other roots (a settings change) starts a new cache.
+   */
+  run(snap: Snapshot, settings: RuleSettings | ((file: string) => RuleSettings) = {}, onError: (rule: RuleId, e: unknown) => void = () => undefined): PortDiagnostic[] {
+    if (this.roots !== snap.roots) this.hosts = new Map();
+    this.roots = snap.roots;
+    const next = new Map<string, HostEntry>();
+    let rechecked = 0;
+    for (const [host, part] of partsOf(snap)) {
+      const old = this.hosts.get(host);
+      if (old && samePart(old.part, part)) {
+        // Same content: keep the diagnostics computed from the old part.
+        next.set(host, { part, found: old.found });
+      } else {
+        next.set(host, { part, found: new Map() });
+        rechecked++;
+      }
+    }
+    this.hosts = next;
+    this.lastRechecked = rechecked;
+    const failed = this.fill(snap);
+    return settleRules(snap, settings, onError, (rule) => this.check(snap, rule, failed));
+  }
+
+  /**
+   * Runs every per-host rule on each host group that lacks its findings, one group at a time so
+   * that only one group's view and lookup is alive at once. Returns the first error each rule
+   * threw, to be reported when the rule is asked for (a rule that is off is never asked).
+   */
+  private fill(snap: Snapshot): Map<RuleId, unknown> {
+    const failed = new Map<RuleId, unknown>();
+    const split = RULES.filter((r) => r.byHost !== undefined);
+    for (const entry of this.hosts.values()) {
+      let view: Snapshot | undefined;
+      for (const rule of split) {
+        if (entry.found.has(rule.id) || failed.has(rule.id)) continue;
+        view ??= partView(snap, entry.part);
+        try {
+          entry.found.set(rule.id, rule.byHost === true ? rule.check(view) : rule.byHost!.host(view));
+        } catch (e) {
+          failed.set(rule.id, e);
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** One rule's findings over `snap`: per host from {@link fill}'s cache, else `rule.check`. Throws what the rule threw. */
+  private check(snap: Snapshot, rule: Rule, failed: ReadonlyMap<RuleId, unknown>): PortDiagnostic[] {
+    const split = rule.byHost;
+    if (!split) return rule.check(snap);
+    if (failed.has(rule.id)) throw failed.get(rule.id);
+    const out: PortDiagnostic[] = split === true ? [] : split.global(snap);
+    for (const entry of this.hosts.values()) for (const d of entry.found.get(rule.id) ?? []) out.push(d);
+    return out;
+  }
+}
