@@ -366,7 +366,7 @@ describe('what a compose service listens on', () => {
     `, U);
   });
 
-  it('near miss: the same two services in one file are one service, and a reference to a port neither target names is reported', () => {
+  it('near miss: with one compose file, a reference to a port the service\'s target does not name is reported', () => {
     checkDiagnostics(`
       //- /srv/stacks/docker-compose.yml
       services:

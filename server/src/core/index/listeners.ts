@@ -44,7 +44,7 @@ export function containerPorts(snap: Snapshot, w: PlacedWorkload): ContainerPort
   for (const f of snap.lookup().factsIn(w.netns)) {
     if (f.shadowed || f.host !== w.host) continue;
     if (f.kind === 'bind') out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: f.detail });
-    else if (f.kind === 'reference' && (f.publishedBy || f.publishTarget)) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
+    else if (f.kind === 'reference' && f.publishTarget) out.push({ port: f.ports.start, protocol: f.protocol, fact: f, source: 'ports target' });
   }
   if (!isRtcdWorkload(w)) for (const p of imagePorts(w.image)) out.push({ ...p, source: `image default of ${w.image}` });
   return out;

@@ -30,6 +30,7 @@ import { emptyResult } from '../../model/facts';
 import { basename, dirname } from '../../model/paths';
 import { publishFacts, type Container, type PlacedPorts } from '../docker/container';
 import { parsePublishSpec, type PortPart } from '../docker/publish';
+import { readParsed } from '../context';
 import { parseUnitFile, type UnitEntry } from '../systemd/syntax';
 
 const SECTION: Readonly<Record<string, string>> = { container: 'Container', pod: 'Pod', kube: 'Kube' };
@@ -85,8 +86,8 @@ function joinedQuadlet(ctx: ExtractContext, pod: string | undefined, network: st
   const kind = key === 'Pod' ? 'pod' : 'container';
   if (file === undefined || !new RegExp(`^[^/%]+\\.${kind}$`).test(file)) return undefined;
   const path = `${dirname(ctx.path)}/${file}`;
-  const text = ctx.read(path);
-  const entries = text === undefined ? [] : parseUnitFile(text).value.entries.filter((e) => e.section === SECTION[kind]);
+  const unit = readParsed(ctx, path, 'systemd-unit', (text) => parseUnitFile(text).value);
+  const entries = unit?.entries.filter((e) => e.section === SECTION[kind]) ?? [];
   const value = (k: string) => [...entries].reverse().find((e) => e.key === k)?.value;
   return { key, file, netns: `podman:${path}`, address: value(kind === 'pod' ? 'PodName' : 'ContainerName') ?? file.replace(/\.[a-z]+$/, ''), hostNetwork: value('Network') === 'host' };
 }
