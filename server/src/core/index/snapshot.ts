@@ -24,6 +24,7 @@ export class SourceText {
   readonly path: string;
   readonly text: string;
   #lines: LineIndex | undefined;
+  readonly #derived = new Map<(path: string, text: string) => unknown, unknown>();
 
   constructor(path: string, text: string) {
     this.path = path;
@@ -34,6 +35,17 @@ export class SourceText {
   /** Line starts of `text`, for offset-to-position lookups by binary search. */
   get lines(): LineIndex {
     return (this.#lines ??= new LineIndex(this.text));
+  }
+
+  /**
+   * `derive(path, text)`, computed on the first call with that function and then returned to
+   * every caller, in this snapshot and every later one that holds this text (a guide's setups,
+   * a port document). `derive` must be a pure function of its arguments, and callers must not
+   * change what it returns; the function object itself is the key.
+   */
+  derive<T>(derive: (path: string, text: string) => T): T {
+    if (!this.#derived.has(derive)) this.#derived.set(derive, derive(this.path, this.text));
+    return this.#derived.get(derive) as T;
   }
 }
 
@@ -50,11 +62,17 @@ export interface FileRecord {
   readonly failed: boolean;
   /** Line index of `text` (built on first use, shared with other records of the same text). */
   readonly lines: LineIndex;
+  /** {@link SourceText.derive} of this record's text: a pure function of path and text, computed once per text. */
+  derive<T>(derive: (path: string, text: string) => T): T;
 }
 
 /** A frozen {@link FileRecord} of `source`. */
 export function fileRecord(source: SourceText, format: FormatId, confident: boolean, stale: boolean, failed: boolean): FileRecord {
-  return Object.freeze({ path: source.path, text: source.text, format, confident, stale, failed, get lines() { return source.lines; } });
+  return Object.freeze({
+    path: source.path, text: source.text, format, confident, stale, failed,
+    get lines() { return source.lines; },
+    derive: <T>(derive: (path: string, text: string) => T): T => source.derive(derive),
+  });
 }
 
 /** What both stages of a snapshot offer. */
@@ -88,9 +106,37 @@ export interface PlacedSnapshot extends SnapshotView {
   readonly stage: 'placed';
 }
 
+/**
+ * One group of hosts resolved and checked together (`shards.ts`: hosts joined by a shared
+ * netns, a mention in another host's file, a mount or a build): its part of a snapshot. The
+ * next snapshot holds the same object while nothing in the group changed.
+ */
+export interface SnapshotGroup {
+  /** The group's host names, sorted, joined by NUL (a lone host's: its name). */
+  readonly key: string;
+  readonly facts: readonly PortFact[];
+  readonly workloads: readonly PlacedWorkload[];
+  readonly env: readonly PlacedEnv[];
+  readonly findings: readonly PlacedFinding[];
+  /** The group's files, in path order (never empty). */
+  readonly files: readonly FileRecord[];
+  /**
+   * `derive(this)`, computed on the first call with that function and kept as long as the group
+   * is (a rule's view of it, e.g. its rtcd APIs). `derive` must be a pure function of the group,
+   * and callers must not change what it returns; the function object itself is the key.
+   */
+  memo<T>(derive: (group: SnapshotGroup) => T): T;
+}
+
 /** An immutable, resolved view of the index at one moment. Rules are pure functions of a snapshot. */
 export interface Snapshot extends SnapshotView {
   readonly stage: 'resolved';
+  /**
+   * The snapshot as groups of hosts, when the index resolved it group by group: every fact,
+   * workload, env assignment, finding and file record is in exactly one group. Absent for a
+   * snapshot resolved as a whole.
+   */
+  readonly groups?: readonly SnapshotGroup[];
   /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
   readonly facts: readonly PortFact[];
   /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
@@ -142,9 +188,10 @@ export function placedSnapshot(parts: SnapshotParts): PlacedSnapshot {
 
 /**
  * The resolved snapshot of `placed`: its facts replaced by `facts` (the resolver's) and
- * `findings` added after the placed ones. Frozen.
+ * `findings` added after the placed ones; `groups`, when given, must hold exactly those facts,
+ * workloads, env, findings and files. Frozen.
  */
-export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFact[], findings: readonly PlacedFinding[]): Snapshot {
+export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFact[], findings: readonly PlacedFinding[], groups?: readonly SnapshotGroup[]): Snapshot {
   let lookup: FactLookup | undefined;
   const memos = new Map<(snap: Snapshot) => unknown, unknown>();
   const frozen = Object.freeze(facts);
@@ -152,7 +199,8 @@ export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFac
     ...placed,
     stage: 'resolved' as const,
     facts: frozen,
-    findings: Object.freeze([...placed.findings, ...findings]),
+    findings: Object.freeze(placed.findings.length === 0 ? findings : [...placed.findings, ...findings]),
+    ...(groups ? { groups: Object.freeze(groups) } : {}),
     lookup: () => (lookup ??= new FactLookup(frozen, placed.workloads)),
     memo<T>(derive: (snap: Snapshot) => T): T {
       if (!memos.has(derive)) memos.set(derive, derive(snap));

@@ -3,35 +3,19 @@
  * content and by the files it read), and immutable snapshots of all port facts with hosts
  * assigned (see `snapshot.ts`). I/O happens only through a {@link WorkspaceHost}.
  */
-import type { ExtractContext, ExtractResult, FormatId, PortFact } from '../model/facts';
+import type { ExtractContext, ExtractResult, FormatId } from '../model/facts';
 import { FileListing } from '../model/listing';
 import { DeploymentTracker, type LayoutFile, type LayoutRoot } from './deployments';
 import { HostMap, type HostMapping, type Root } from './hosts';
 import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
 import { classify, extractFile, FORMATS, type FormatLog } from './registry';
-import { ResolveMemo, resolveSnapshot } from './resolve';
-import { fileRecord, placedSnapshot, SourceText, type FileRecord, type Snapshot } from './snapshot';
+import { ResolveMemo } from './resolve';
+import { HostShards, joinParts, type ShardScope } from './shards';
+import { fileRecord, placedSnapshot, resolvedSnapshot, SourceText, type FileRecord, type PlacedSnapshot, type Snapshot } from './snapshot';
 
 export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
+export { loadWorkspace, READ_CONCURRENCY, type WorkspaceHost } from './load';
 export type { PlacedSnapshot } from './snapshot';
-
-/**
- * The I/O boundary. The language server implements it over the file system and open editors,
- * the CLI over the file system, tests over a map in memory.
- */
-export interface WorkspaceHost {
-  /** Every file under `root` worth considering (absolute POSIX paths); hidden VCS folders and node_modules excluded. */
-  listFiles(root: string): Promise<string[]>;
-  /**
-   * The text of the file `path` under the workspace folder `root` (UTF-8, BOM removed; `note`
-   * says what was repaired, e.g. invalid UTF-8), or why it was skipped (too large, binary,
-   * unreadable, gone, or not the file it names: a symbolic link anywhere below `root`, or a
-   * path outside `root`). A workspace may be hostile: a host never reads through a link.
-   */
-  readFile(path: string, root: string): Promise<{ text: string; note?: string } | { skipped: string }>;
-  /** Entries under `root` the listing left out on purpose (symbolic links), with why. Optional. */
-  listSkipped?(root: string): Promise<{ path: string; reason: string }[]>;
-}
 
 /** Index options. */
 export interface IndexOptions {
@@ -87,6 +71,15 @@ export class WorkspaceIndex {
   private hosts: HostMap;
   private readonly deployments = new DeploymentTracker();
   private readonly resolveMemo = new ResolveMemo();
+  /** Placed files by host and their resolution by group of hosts (`shards.ts`). */
+  private readonly shards = new HostShards();
+  /** Paths whose placed contribution may have changed since the last snapshot (edited, removed, or a reader of one). */
+  private dirty = new Set<string>();
+  /** The host map the shards were placed with; another one re-places every file. */
+  private placedWith: HostMap | undefined;
+  /** The paths with a format, sorted, and a number that changes whenever they do. */
+  private formatPaths: string[] | undefined;
+  private formatVersion = 0;
   private cached: Snapshot | undefined;
   private readonly log: FormatLog | undefined;
 
@@ -102,6 +95,7 @@ export class WorkspaceIndex {
     this.baseHosts = new HostMap(options.roots, options.hostMap);
     this.hosts = this.baseHosts;
     this.deployments.reset();
+    this.placedWith = undefined;
     this.cached = undefined;
   }
 
@@ -158,6 +152,7 @@ export class WorkspaceIndex {
     if (isNew) this.listChanged();
     if (isNew || !this.outsideLayouts(path)) this.deployments.invalidate();
     this.invalidate(path, isNew);
+    this.dirty.add(path);
     const prev = this.states.get(path);
     const { mod, detection } = classify(path, text, this.log);
     if (!mod) {
@@ -165,6 +160,7 @@ export class WorkspaceIndex {
     } else if (!prev || prev.format !== mod.id) {
       this.dropState(path);
       this.states.set(path, { source, format: mod.id, confident: detection === 'strong', stale: false, reads: new Set(), readsFileList: false });
+      this.formatsChanged();
     } else {
       prev.source = source;
       prev.confident = detection === 'strong';
@@ -184,6 +180,7 @@ export class WorkspaceIndex {
     this.listChanged();
     this.deployments.invalidate();
     this.invalidate(path, true);
+    this.dirty.add(path);
     this.cached = undefined;
     return true;
   }
@@ -214,7 +211,9 @@ export class WorkspaceIndex {
   private invalidate(changed: string, listChanged: boolean): void {
     const drop = (path: string): void => {
       const s = path === changed ? undefined : this.states.get(path);
-      if (s) delete s.result;
+      if (!s) return;
+      delete s.result;
+      this.dirty.add(path);
     };
     for (const path of this.readers.get(changed) ?? []) drop(path);
     if (listChanged) for (const path of this.listReaders) drop(path);
@@ -244,6 +243,18 @@ export class WorkspaceIndex {
     if (!state) return;
     this.forgetReads(path, state);
     this.states.delete(path);
+    this.formatsChanged();
+  }
+
+  private formatsChanged(): void {
+    this.formatPaths = undefined;
+    this.formatVersion++;
+  }
+
+  /** The paths with a format, for matching mounts when a group of hosts is resolved. */
+  private scope(): ShardScope {
+    const files = (this.formatPaths ??= this.paths().filter((p) => this.states.has(p)));
+    return { files, version: this.formatVersion, formatOf: (p) => this.states.get(p)?.format };
   }
 
   /** Extracts a file's current text through the registry's boundary, recording what it read. */
@@ -303,69 +314,46 @@ export class WorkspaceIndex {
     return { placed, record };
   }
 
-  /** The current snapshot (resolved); computed on demand and cached until the next change. */
+  /**
+   * The current snapshot (resolved); computed on demand and cached until the next change. Only
+   * the files changed since the last snapshot (and their readers) are placed again, and only
+   * the groups of hosts holding them are resolved again (`shards.ts`); a new host map (a
+   * settings change, re-inferred layouts) re-places every file, and a file gaining or losing a
+   * format re-resolves every group.
+   */
   snapshot(): Snapshot {
     if (this.cached) return this.cached;
-    const facts: PortFact[] = [];
-    const workloads: PlacedWorkload[] = [];
-    const env: PlacedEnv[] = [];
-    const findings: PlacedFinding[] = [];
-    const files = new Map<string, FileRecord>();
     const hosts = this.currentHosts();
-    for (const path of this.paths()) {
+    const dirty = hosts === this.placedWith ? this.dirty : new Set([...this.shards.paths(), ...this.states.keys()]);
+    this.placedWith = hosts;
+    this.dirty = new Set();
+    for (const path of dirty) {
       const state = this.states.get(path);
-      if (!state) continue;
+      if (!state) {
+        this.shards.put(path, undefined);
+        continue;
+      }
       const { placed, record } = this.place(path, state, hosts);
-      files.set(path, record);
-      for (const f of placed.facts) facts.push(f);
-      for (const w of placed.workloads) workloads.push(w);
-      for (const e of placed.env) env.push(e);
-      for (const f of placed.findings) findings.push(f);
+      this.shards.put(path, { path, placed, record, placement: hosts.placementOf(path) });
     }
-    this.cached = resolveSnapshot(placedSnapshot({ facts, workloads, env, findings, files, texts: new Map(this.texts), hosts }), this.resolveMemo);
+    const texts = new Map(this.texts);
+    const groups = this.shards.resolve(hosts, texts, this.scope(), this.resolveMemo);
+    const { facts, workloads, env, findings } = joinParts(groups);
+    const files = new Map<string, FileRecord>();
+    for (const path of this.scope().files) files.set(path, this.states.get(path)!.record!);
+    this.cached = resolvedSnapshot(placedSnapshot({ facts: [], workloads, env, findings: [], files, texts, hosts }), facts, findings, groups);
     this.parses = new Map();
     return this.cached;
   }
-}
 
-/** Most host reads {@link loadWorkspace} keeps in flight: enough to hide each read's latency, few enough to bound open files and memory. */
-export const READ_CONCURRENCY = 32;
-
-/**
- * Loads every file under the index's roots through the host, up to {@link READ_CONCURRENCY}
- * reads at a time, applying them in listing order. Files the host skips are reported
- * through `log` with the reason and otherwise ignored; files `accept` rejects (the include and
- * exclude settings) are not read at all.
- */
-export async function loadWorkspace(
-  index: WorkspaceIndex,
-  host: WorkspaceHost,
-  roots: readonly Root[],
-  log?: (message: string) => void,
-  accept: (path: string) => boolean = () => true,
-): Promise<void> {
-  for (const root of roots) {
-    const paths = (await host.listFiles(root.path)).filter((p) => accept(p));
-    // Up to READ_CONCURRENCY reads in flight, applied in listing order (deterministic logs and index).
-    const reads: (Promise<Awaited<ReturnType<WorkspaceHost['readFile']>>> | undefined)[] = [];
-    let next = 0;
-    const start = (): void => {
-      if (next < paths.length) reads.push(host.readFile(paths[next++]!, root.path));
-    };
-    for (let k = 0; k < READ_CONCURRENCY; k++) start();
-    for (let i = 0; i < paths.length; i++) {
-      const r = await reads[i]!;
-      reads[i] = undefined;
-      start();
-      const p = paths[i]!;
-      if ('skipped' in r) {
-        log?.(`skipped ${p}: ${r.skipped}`);
-        continue;
-      }
-      if (r.note) log?.(`read ${p}: ${r.note}`);
-      index.setText(p, r.text);
-    }
-    // Only worth the extra directory reads when someone reads the log.
-    if (log && host.listSkipped) for (const s of await host.listSkipped(root.path)) log(`skipped ${s.path}: ${s.reason}`);
+  /**
+   * The current files placed on their hosts, before resolution, as one snapshot: what the
+   * groups of the current {@link snapshot} were resolved from. `resolveSnapshot` of it gives the
+   * same facts and findings resolved as a whole (tests compare the two).
+   */
+  placed(): PlacedSnapshot {
+    const snap = this.snapshot();
+    const parts = joinParts([...snap.files.keys()].map((path) => this.states.get(path)!.placed!));
+    return placedSnapshot({ ...parts, files: snap.files, texts: new Map(this.texts), hosts: this.placedWith! });
   }
 }

@@ -17,8 +17,17 @@ import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } f
 import { RULES, settleRules, type RuleSettings } from './index';
 import type { PortDiagnostic, Rule } from './rule';
 
-/** What one host contributes to a snapshot. */
+/** What one host group contributes to a snapshot (a {@link SnapshotGroup} when the index resolved by group). */
 interface HostPart {
+  readonly facts: readonly PortFact[];
+  readonly workloads: readonly PlacedWorkload[];
+  readonly env: readonly PlacedEnv[];
+  readonly findings: readonly PlacedFinding[];
+  readonly files: readonly FileRecord[];
+}
+
+/** A part being collected by {@link partsOf}. */
+interface NewPart {
   facts: PortFact[];
   workloads: PlacedWorkload[];
   env: PlacedEnv[];
@@ -32,7 +41,7 @@ interface HostEntry {
   found: Map<RuleId, PortDiagnostic[]>;
 }
 
-function newPart(): HostPart {
+function newPart(): NewPart {
   return { facts: [], workloads: [], env: [], findings: [], files: [] };
 }
 
@@ -94,12 +103,14 @@ function groupsOf(links: readonly [string, string][]): Map<string, string> {
 
 /** Every host group's part of `snap` (see {@link hostLinks}), by group key (a lone host's is its name), each in snapshot order. Linear in the snapshot. */
 function partsOf(snap: Snapshot): Map<string, HostPart> {
+  // The index's groups join at least the hosts hostLinks would (shards.ts).
+  if (snap.groups) return new Map(snap.groups.map((g) => [g.key, g]));
   const links = hostLinks(snap);
   const groups = links.length > 0 ? groupsOf(links) : undefined;
-  const parts = new Map<string, HostPart>();
+  const parts = new Map<string, NewPart>();
   let lastHost: string | undefined;
   let last = newPart();
-  const of = (host: string): HostPart => {
+  const of = (host: string): NewPart => {
     if (host === lastHost) return last;
     const key = groups?.get(host) ?? host;
     lastHost = host;
@@ -133,6 +144,7 @@ function sameList<T>(a: readonly T[], b: readonly T[], byValue: boolean): boolea
 }
 
 function samePart(a: HostPart, b: HostPart): boolean {
+  if (a === b) return true;
   return sameList(a.files, b.files, false) && sameList(a.workloads, b.workloads, false) && sameList(a.env, b.env, false) &&
     sameList(a.facts, b.facts, true) && sameList(a.findings, b.findings, true);
 }

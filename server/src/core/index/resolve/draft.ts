@@ -15,7 +15,8 @@ export class Draft {
   /** Mentions already reported as unknown rtcd variables (`file\0offset`). */
   private readonly reported = new Set<string>();
 
-  constructor(facts: readonly PortFact[]) {
+  /** `idPrefix` starts the ids of the added facts (`resolved#` unless a part of the workspace is resolved). */
+  constructor(facts: readonly PortFact[], private readonly idPrefix = 'resolved#') {
     this.current = [...facts];
   }
 
@@ -33,9 +34,9 @@ export class Draft {
     return this.current[i]!;
   }
 
-  /** Adds a fact the resolver derives; its id is `resolved#<n>`, n counting from 0. */
+  /** Adds a fact the resolver derives; its id is the prefix followed by n, counting from 0 (`resolved#<n>`). */
   add(f: Omit<PortFact, 'id'>): void {
-    this.added.push({ ...f, id: `resolved#${this.added.length}` } as PortFact);
+    this.added.push({ ...f, id: `${this.idPrefix}${this.added.length}` } as PortFact);
   }
 
   /** Adds a finding. */

@@ -32,6 +32,7 @@ export class ResolveMemo {
    */
   perFileList<T>(files: readonly string[], build: (files: readonly string[]) => T): T {
     const old = this.files;
+    if (old === files) return this.built as T;
     if (old && old.length === files.length && old.every((p, i) => p === files[i])) return this.built as T;
     this.files = files;
     this.built = build(files);

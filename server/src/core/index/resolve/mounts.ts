@@ -9,12 +9,14 @@
  * compose file's directory, again only when exactly one path matches.
  */
 import { dockerCopies } from '../../formats/dockerfile';
+import type { FormatId } from '../../model/facts';
 import { withPrefix } from '../../model/listing';
 import { basename, dirname, resolvePath } from '../../model/paths';
 import type { PlacedWorkload } from '../placed';
 import type { PlacedSnapshot } from '../snapshot';
 import type { Draft } from './draft';
 import type { ResolveMemo } from './memo';
+import type { ResolveScope } from './scope';
 
 /** Where a moved file's facts go: the container's netns and the instance its binds take. */
 interface Inside {
@@ -83,22 +85,35 @@ class PathNames {
  * context moves nothing; `*`/`?` in a source's last segment match the files of its directory. A bind mount wins
  * over a copy. Last, nginx files of a compose project that runs one nginx container on a host
  * of its own go into that container ({@link projectNginxSnippets}). Returns the compose or `docker run` container each mounted or copied file ends up
- * in (for a mount, the last one that mounts it).
+ * in (for a mount, the last one that mounts it), and in `moved` every file a workload mounts or a
+ * Dockerfile copies, with every file that does (the mounting workload's file, the Dockerfile),
+ * whichever of them wins.
+ *
+ * Mount and copy sources are matched against `scope.files` when given (a part of the workspace
+ * is being resolved: a source may name a file placed on another host), else against the
+ * snapshot's own files.
  */
-export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: ResolveMemo): Map<string, PlacedWorkload> {
+export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: ResolveMemo, scope?: ResolveScope): { mounted: Map<string, PlacedWorkload>; moved: Map<string, string[]> } {
   const mounted = new Map<string, PlacedWorkload>();
   const inside = new Map<string, Inside>();
-  const sortedFiles = [...snap.files.keys()].sort();
+  const moved = new Map<string, string[]>();
+  const movedBy = (file: string, by: string): void => {
+    const list = moved.get(file);
+    if (!list) moved.set(file, [by]);
+    else if (!list.includes(by)) list.push(by);
+  };
+  const sortedFiles = scope?.files ?? [...snap.files.keys()].sort();
+  const formatOf = (file: string): FormatId | undefined => (scope ? scope.formatOf(file) : snap.files.get(file)?.format);
   let names: PathNames | undefined;
   const pathNames = (): PathNames => (names ??= memo.perFileList(sortedFiles, (files) => new PathNames(files)));
   /** The file itself, or every file below the directory (a sorted run). */
   const filesAt = (source: string): string[] => {
-    const hits = snap.files.has(source) ? [source] : [];
+    const hits = formatOf(source) !== undefined ? [source] : [];
     hits.push(...withPrefix(sortedFiles, source.endsWith('/') ? source : source + '/'));
     return hits;
   };
   const isLauncher = (file: string): boolean => {
-    const format = snap.files.get(file)?.format;
+    const format = formatOf(file);
     return format === 'compose' || format === 'dockerfile';
   };
   for (const w of snap.workloads) {
@@ -106,6 +121,7 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: Resolv
     const put = (file: string): void => {
       if (file === w.file || isLauncher(file)) return;
       mounted.set(file, w);
+      movedBy(file, w.file);
       inside.set(file, { netns: w.netns!, instance: w.instance });
     };
     for (const v of w.volumes) {
@@ -126,21 +142,12 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: Resolv
     const builder = snap.workloads.find((w) => w.build?.dockerfile === path);
     // A service on the host network (`network_mode: host`) runs its image's programs in the host's netns.
     if (builder && builder.netns === undefined) continue;
-    // Without a service naming the context, `docker build -f <dir>/Dockerfile <ancestor>` is as
-    // likely as the Dockerfile's own directory: the nearest directory where the source exists.
-    const contexts = builder?.build?.context !== undefined ? [builder.build.context] : ancestors(dirname(path));
     const where: Inside = builder ? { netns: builder.netns!, instance: builder.instance } : { netns: `image:${path}`, instance: `image:${path}` };
-    for (const copy of dockerCopies(record.text, builder?.build?.target)) {
-      if (/[[\]$]/.test(copy.source) || /[*?]/.test(copy.source.slice(0, copy.source.lastIndexOf('/') + 1))) continue;
-      let hits: string[] = [];
-      for (const context of contexts) {
-        const abs = resolvePath(context, copy.source);
-        if (abs === context || !abs.startsWith(context === '/' ? '/' : context + '/')) break;
-        hits = /[*?]/.test(abs) ? globInDir(sortedFiles, abs) : filesAt(abs);
-        if (hits.length > 0) break;
-      }
+    for (const hits of copiedFiles(path, record.text, builder, sortedFiles, filesAt)) {
       for (const file of hits) {
-        if (inside.has(file) || isLauncher(file)) continue;
+        if (isLauncher(file)) continue;
+        movedBy(file, path);
+        if (inside.has(file)) continue;
         inside.set(file, where);
         if (builder) mounted.set(file, builder);
       }
@@ -149,6 +156,7 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: Resolv
   for (const [file, w] of projectNginxSnippets(snap, inside)) {
     inside.set(file, { netns: w.netns!, instance: w.instance });
     mounted.set(file, w);
+    movedBy(file, w.file);
   }
   const facts = draft.facts;
   for (let i = 0; i < facts.length && inside.size > 0; i++) {
@@ -159,7 +167,31 @@ export function applyBindMounts(snap: PlacedSnapshot, draft: Draft, memo: Resolv
     f.netns = w.netns;
     if (f.kind === 'bind') f.instance = w.instance;
   }
-  return mounted;
+  return { mounted, moved };
+}
+
+/**
+ * The workspace files each `COPY`/`ADD` of the Dockerfile at `path` copies (one list per copy;
+ * see {@link applyBindMounts}): sources read relative to the builder's context, else to the
+ * nearest directory above the Dockerfile where they exist.
+ */
+function copiedFiles(path: string, text: string, builder: PlacedWorkload | undefined, sortedFiles: readonly string[], filesAt: (source: string) => string[]): string[][] {
+  // Without a service naming the context, `docker build -f <dir>/Dockerfile <ancestor>` is as
+  // likely as the Dockerfile's own directory: the nearest directory where the source exists.
+  const contexts = builder?.build?.context !== undefined ? [builder.build.context] : ancestors(dirname(path));
+  const out: string[][] = [];
+  for (const copy of dockerCopies(text, builder?.build?.target)) {
+    if (/[[\]$]/.test(copy.source) || /[*?]/.test(copy.source.slice(0, copy.source.lastIndexOf('/') + 1))) continue;
+    let hits: string[] = [];
+    for (const context of contexts) {
+      const abs = resolvePath(context, copy.source);
+      if (abs === context || !abs.startsWith(context === '/' ? '/' : context + '/')) break;
+      hits = /[*?]/.test(abs) ? globInDir(sortedFiles, abs) : filesAt(abs);
+      if (hits.length > 0) break;
+    }
+    out.push(hits);
+  }
+  return out;
 }
 
 /** `dir` and each directory above it, nearest first, at most 8 (`/a/b` gives `/a/b`, `/a`, `/`). */
