@@ -40,15 +40,28 @@ function readPortDocuments(snap: Snapshot): PortDocument[] {
   const out: PortDocument[] = [];
   for (const [file, state] of snap.files) {
     if (state.format !== 'markdown') continue;
-    const doc = readPortDoc(file, state.text);
-    if (doc.facts.length === 0 && doc.regions.length === 0) continue;
-    const host = snap.hostOf(file);
+    const doc = state.derive(portDocumentsByHost)(snap.hostOf(file));
+    if (doc) out.push(doc);
+  }
+  return out;
+}
+
+/**
+ * A Markdown text's port document on a given host (undefined without documented ports or
+ * regions), read once per text and host: what {@link readPortDocuments} keeps between snapshots.
+ */
+function portDocumentsByHost(file: string, text: string): (host: string) => PortDocument | undefined {
+  const byHost = new Map<string, PortDocument | undefined>();
+  return (host) => {
+    if (byHost.has(host)) return byHost.get(host);
+    const doc = readPortDoc(file, text);
     // readPortDoc's facts are this call's own: given their host in place, not copied (a table of 100,000 ports).
     const facts = doc.facts as PlacedDocFact[];
     for (const f of facts) f.host = host;
-    out.push({ file, host, facts, regions: doc.regions });
-  }
-  return out;
+    const out = doc.facts.length === 0 && doc.regions.length === 0 ? undefined : { file, host, facts, regions: doc.regions };
+    byHost.set(host, out);
+    return out;
+  };
 }
 
 /**
@@ -150,7 +163,8 @@ export function guideSetupsIn(snap: Snapshot): GuideSetup[] {
   const out: GuideSetup[] = [];
   for (const [file, state] of snap.files) {
     if (state.format !== 'markdown' || state.text.startsWith(GENERATED_REFERENCE) || kubernetesDocument(snap, file, state.text) !== undefined) continue;
-    out.push(...guideSetupsOf(file, state.text));
+    // A pure function of the guide's path and text: read once per text.
+    out.push(...state.derive(guideSetupsOf));
   }
   return out;
 }

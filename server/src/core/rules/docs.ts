@@ -274,7 +274,8 @@ export function guideDiagnostics(setups: readonly GuideSetup[], rule: Rule): Por
       message = (m) => prev(m).replace(pattern, (_, n: string) => `line ${Math.max(Number(n), first)}`);
     }
     const where = setup.title === '' ? "In this guide's setup: " : `In this guide's "${setup.title}" setup: `;
-    for (const d of rule.check(setup.snapshot)) {
+    // The setup's snapshot is kept with the guide's text: its findings are computed once.
+    for (const d of setup.snapshot.memo(rule.check)) {
       const location = move(d.location);
       if (!location) continue;
       if (d.rule === 'port-conflict' && sameProgramTwice(byPath, d)) continue;

@@ -64,6 +64,11 @@ export function parseRuleSettings(value: unknown): RuleSettings {
   return out;
 }
 
+/** True when a text names the suppression keyword (only such files can hold a directive). */
+function namesSuppression(_path: string, text: string): boolean {
+  return text.includes(SUPPRESSION_KEYWORD);
+}
+
 /**
  * Runs every enabled rule and returns its diagnostics, sorted by file and offset.
  *
@@ -134,7 +139,7 @@ export function settleRules(
     found,
     // `lines` is read only for files with directives: a getter keeps the others' line index unbuilt.
     // Only files that name the keyword can hold a directive.
-    [...snap.files.values()].filter((s) => s.text.includes(SUPPRESSION_KEYWORD)).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
+    [...snap.files.values()].filter((s) => s.derive(namesSuppression)).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
     RULE_IDS,
     (id, file) => {
       const info = RULE_INFO.find((r) => r.id === id);
