@@ -57,8 +57,10 @@ function child(args: string[], nodeFlags: string[] = []): ChildResult {
 }
 
 /** Cold index through the server, then edit latency; returns times in ms and the server's peak RSS. */
-async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldMs: number; p50: number; p95: number; max: number; rssMb: number; editsChecked: number }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldMs: number; p50: number; p95: number; max: number; rssMb: number; editsChecked: number }> {
+  // PORTOLAN_BENCH_CPU_PROF=<dir>: the server writes a CPU profile there when it exits.
+  const prof = process.env.PORTOLAN_BENCH_CPU_PROF;
+  const proc = spawn(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -256,7 +258,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, wallSeconds: totalS, sizes: results, dclint }, null, 2) + '\n');
 }
 
-main().catch((e: unknown) => {
+// Run as a script; imported (bench/server.ts), only its functions.
+if (require.main === module) main().catch((e: unknown) => {
   process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
   process.exitCode = 1;
 });

@@ -21,7 +21,7 @@ function importsOf(file: string): string[] {
 }
 
 /** Packages the core may use: pure parsers and glob matching, no I/O. */
-const CORE_PACKAGES = new Set(['yaml', 'jsonc-parser', 'toml-eslint-parser', 'picomatch', 'saxes']);
+const CORE_PACKAGES = new Set(['yaml', 'jsonc-parser', 'toml-eslint-parser', 'picomatch', 'saxes', 'immutable']);
 
 describe('architecture invariants', () => {
   const coreDir = path.join(ROOT, 'server', 'src', 'core');

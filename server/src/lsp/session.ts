@@ -14,7 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
 import { isCandidatePath } from '../core/index/registry';
 import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
-import type { PortDiagnostic } from '../core/rules';
+import type { PortDiagnostic, RuleSettingsByFile } from '../core/rules';
 import { IncrementalRules } from '../core/rules/incremental';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
@@ -235,11 +235,16 @@ export class Session implements EditTarget {
 
   /** Re-runs the rules on a copy of the index with some texts replaced (the re-check guard), with the same settings. */
   reanalyzer(): Reanalyze {
-    return indexReanalyzer(this.index, this.indexOptions(), (f) => this.settingsOf(f).rules);
+    return indexReanalyzer(this.index, this.indexOptions(), this.ruleSettings());
   }
 
   private rules(snap: Snapshot): PortDiagnostic[] {
-    return this.ruleRuns.run(snap, (file) => this.settingsOf(file).rules, (rule, e) => this.fail(`rule ${rule}`, e));
+    return this.ruleRuns.run(snap, this.ruleSettings(), (rule, e) => this.fail(`rule ${rule}`, e));
+  }
+
+  /** Each file's folder's rule settings, with every folder's (a rule off in all of them is not run). */
+  ruleSettings(): RuleSettingsByFile {
+    return { of: (file) => this.settingsOf(file).rules, all: [...this.settings.values(), folderSettings(undefined, undefined)].map((s) => s.rules) };
   }
 
   /** Whether the include/exclude settings of the file's folder let Portolan read it. Files outside every folder are read. */

@@ -10,7 +10,7 @@ import { guideSetups, type Snippet, type SnippetKind } from '../formats/markdown
 import { containerPorts } from './listeners';
 import { classify } from './registry';
 import { markdownTable, portTable } from './table';
-import type { Snapshot } from './snapshot';
+import type { FileRecord, Snapshot, SnapshotGroup } from './snapshot';
 import { WorkspaceIndex } from './workspace';
 
 /** A documented fact with the host of its document. */
@@ -38,12 +38,32 @@ export function portDocuments(snap: Snapshot): readonly PortDocument[] {
 
 function readPortDocuments(snap: Snapshot): PortDocument[] {
   const out: PortDocument[] = [];
-  for (const [file, state] of snap.files) {
-    if (state.format !== 'markdown') continue;
-    const doc = state.derive(portDocumentsByHost)(snap.hostOf(file));
+  for (const { record, host } of snap.memo(markdownFiles)) {
+    const doc = record.derive(portDocumentsByHost)(host);
     if (doc) out.push(doc);
   }
   return out;
+}
+
+/** A Markdown file of a snapshot and its host. */
+interface MarkdownFile {
+  record: FileRecord;
+  host: string;
+}
+
+/** A host group's Markdown files, in path order. */
+function groupMarkdown(g: SnapshotGroup): MarkdownFile[] {
+  const out: MarkdownFile[] = [];
+  g.files.forEach((record, i) => {
+    if (record.format === 'markdown') out.push({ record, host: g.fileHosts[i]! });
+  });
+  return out;
+}
+
+/** The snapshot's Markdown files with their hosts, in path order; from each host group's memo when the index resolved by group. */
+function markdownFiles(snap: Snapshot): MarkdownFile[] {
+  if (!snap.groups) return [...snap.files.values()].filter((r) => r.format === 'markdown').map((record) => ({ record, host: snap.hostOf(record.path) }));
+  return snap.groups.flatMap((g) => g.memo(groupMarkdown)).sort((a, b) => (a.record.path < b.record.path ? -1 : 1));
 }
 
 /**
@@ -73,10 +93,25 @@ function portDocumentsByHost(file: string, text: string): (host: string) => Port
  * are not a clash. `file` is an absolute path of the snapshot; `text` its Markdown.
  */
 export function kubernetesDocument(snap: Pick<Snapshot, 'textOf' | 'roots'>, file: string, text: string): string | undefined {
+  return inHelmChart(snap, file) ?? kubernetesText(file, text);
+}
+
+/** {@link kubernetesDocument} of a snapshot's file, its text read once per text. */
+export function kubernetesRecord(snap: Pick<Snapshot, 'textOf' | 'roots'>, record: FileRecord): string | undefined {
+  return inHelmChart(snap, record.path) ?? record.derive(kubernetesText);
+}
+
+/** Why `file` is part of a Helm chart (a `Chart.yaml` in its directory or one above it, within its root), or undefined. */
+function inHelmChart(snap: Pick<Snapshot, 'textOf' | 'roots'>, file: string): string | undefined {
   const root = snap.roots.filter((r) => file.startsWith(r.path.replace(/\/+$/, '') + '/')).map((r) => r.path.replace(/\/+$/, '')).sort((a, b) => b.length - a.length)[0];
   for (let dir = file.slice(0, file.lastIndexOf('/')); root !== undefined && dir.length >= root.length; dir = dir.slice(0, dir.lastIndexOf('/'))) {
     if (snap.textOf(`${dir}/Chart.yaml`) !== undefined) return `it is in the Helm chart ${dir.slice(root.length + 1) || '.'}/`;
   }
+  return undefined;
+}
+
+/** Why a Markdown text plainly describes Kubernetes workloads (its title, or Kubernetes with helm/kubectl commands), or undefined. */
+function kubernetesText(_file: string, text: string): string | undefined {
   const title = /^#[ \t]+(.+)$/m.exec(text)?.[1] ?? '';
   if (/\bhelm\s+chart\b|\bkubernetes\b|\bk8s\b/i.test(title)) return `its title is "${title.trim()}"`;
   if (/\bkubernetes\b/i.test(text) && /^[ \t]*(?:\$[ \t]*)?(?:helm\s+(?:install|upgrade)|kubectl\s+apply)\b/m.test(text)) return 'it is about Kubernetes (helm install / kubectl apply)';
@@ -161,8 +196,8 @@ export function guideSetupsOf(file: string, text: string): GuideSetup[] {
  */
 export function guideSetupsIn(snap: Snapshot): GuideSetup[] {
   const out: GuideSetup[] = [];
-  for (const [file, state] of snap.files) {
-    if (state.format !== 'markdown' || state.text.startsWith(GENERATED_REFERENCE) || kubernetesDocument(snap, file, state.text) !== undefined) continue;
+  for (const { record: state } of snap.memo(markdownFiles)) {
+    if (state.text.startsWith(GENERATED_REFERENCE) || kubernetesRecord(snap, state) !== undefined) continue;
     // A pure function of the guide's path and text: read once per text.
     out.push(...state.derive(guideSetupsOf));
   }

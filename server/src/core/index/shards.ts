@@ -21,7 +21,7 @@ import type { Placement } from './deployments';
 import type { HostMap } from './hosts';
 import type { PlacedEnv, PlacedFile, PlacedFinding, PlacedWorkload } from './placed';
 import { resolveFacts, type ResolveMemo, type ResolveScope } from './resolve';
-import { placedSnapshot, type FileRecord, type SnapshotGroup, type SourceText } from './snapshot';
+import { placedSnapshot, type FileRecord, type SnapshotGroup, type TextLookup } from './snapshot';
 
 /** One file as a shard holds it: its placed contribution, frozen record and placement. */
 export interface ShardFile {
@@ -241,7 +241,7 @@ export class HostShards {
    * scope are unchanged since the last call keep their part (the same object); the others are
    * resolved against `scope` with `texts` and `hosts` (the snapshot's).
    */
-  resolve(hosts: HostMap, texts: ReadonlyMap<string, SourceText>, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] {
+  resolve(hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] {
     this.flush();
     for (;;) {
       const keys = this.groupKeys(hosts);
@@ -273,29 +273,12 @@ export class HostShards {
   }
 }
 
-/** What parts (groups, placed files) hold between them, each list in part order. */
-export function joinParts(parts: readonly Pick<SnapshotGroup, 'facts' | 'workloads' | 'env' | 'findings'>[]): {
-  facts: PortFact[];
-  workloads: PlacedWorkload[];
-  env: PlacedEnv[];
-  findings: PlacedFinding[];
-} {
-  const out = { facts: [] as PortFact[], workloads: [] as PlacedWorkload[], env: [] as PlacedEnv[], findings: [] as PlacedFinding[] };
-  for (const p of parts) {
-    for (const f of p.facts) out.facts.push(f);
-    for (const w of p.workloads) out.workloads.push(w);
-    for (const e of p.env) out.env.push(e);
-    for (const f of p.findings) out.findings.push(f);
-  }
-  return out;
-}
-
 /** Resolves one group of shards (see the module comment). */
 function resolveGroup(
   key: string,
   shards: readonly HostShard[],
   hosts: HostMap,
-  texts: ReadonlyMap<string, SourceText>,
+  texts: TextLookup,
   scope: ShardScope,
   memo: ResolveMemo,
   hostOf: (path: string) => string,
@@ -341,6 +324,7 @@ function resolveGroup(
     env: Object.freeze(env),
     findings: Object.freeze([...findings, ...r.findings]),
     files: Object.freeze(files.map((f) => f.record)),
+    fileHosts: Object.freeze(files.map((f) => f.placement.host)),
   });
   return { shards, version: scope.version, part, joins };
 }

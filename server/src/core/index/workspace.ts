@@ -10,8 +10,9 @@ import { HostMap, type HostMapping, type Root } from './hosts';
 import { placeFile, type PlacedEnv, type PlacedFile, type PlacedFinding, type PlacedWorkload } from './placed';
 import { classify, extractFile, FORMATS, type FormatLog } from './registry';
 import { ResolveMemo } from './resolve';
-import { HostShards, joinParts, type ShardScope } from './shards';
-import { fileRecord, placedSnapshot, resolvedSnapshot, SourceText, type FileRecord, type PlacedSnapshot, type Snapshot } from './snapshot';
+import { HostShards, type ShardScope } from './shards';
+import { Map as ImmutableMap } from 'immutable';
+import { fileRecord, FileRecords, groupedSnapshot, joinParts, placedSnapshot, SourceText, type FileRecord, type PlacedSnapshot, type Snapshot } from './snapshot';
 
 export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
 export { loadWorkspace, READ_CONCURRENCY, type WorkspaceHost } from './load';
@@ -52,8 +53,14 @@ interface FileState {
  */
 export class WorkspaceIndex {
   private readonly states = new Map<string, FileState>();
-  /** Texts of every known workspace file (also those with no format: they may be read by others). */
-  private readonly texts = new Map<string, SourceText>();
+  /**
+   * Texts of every known workspace file (also those with no format: they may be read by others).
+   * Persistent (immutable's Map): a snapshot keeps the map of its moment, an edit makes a new
+   * one sharing the rest, so no snapshot copies 20,000 entries.
+   */
+  private texts = ImmutableMap<string, SourceText>();
+  /** The frozen record of every file with a format, persistent like {@link texts}. */
+  private records = ImmutableMap<string, FileRecord>();
   /** The reverse of each state's `reads`: path read -> the files whose extraction read it. */
   private readonly readers = new Map<string, Set<string>>();
   /** Files whose extraction listed the workspace's files (each state's `readsFileList`). */
@@ -147,7 +154,7 @@ export class WorkspaceIndex {
     const isNew = !this.texts.has(path);
     if (!isNew && this.texts.get(path)!.text === text) return false;
     const source = new SourceText(path, text);
-    this.texts.set(path, source);
+    this.texts = this.texts.set(path, source);
     if (this.parses.size > 0) this.parses = new Map();
     if (isNew) this.listChanged();
     if (isNew || !this.outsideLayouts(path)) this.deployments.invalidate();
@@ -173,7 +180,8 @@ export class WorkspaceIndex {
 
   /** Forgets a file (deleted, or no longer included). */
   remove(path: string): boolean {
-    if (!this.texts.delete(path)) return false;
+    if (!this.texts.has(path)) return false;
+    this.texts = this.texts.delete(path);
     this.dropState(path);
     if (this.parses.size > 0) this.parses = new Map();
     this.hosts.forget(path);
@@ -243,6 +251,7 @@ export class WorkspaceIndex {
     if (!state) return;
     this.forgetReads(path, state);
     this.states.delete(path);
+    this.records = this.records.delete(path);
     this.formatsChanged();
   }
 
@@ -310,6 +319,7 @@ export class WorkspaceIndex {
     if (!record || record.confident !== state.confident || record.stale !== state.stale || record.failed !== failed) {
       record = fileRecord(state.source, state.format, state.confident, state.stale, failed);
       state.record = record;
+      this.records = this.records.set(path, record);
     }
     return { placed, record };
   }
@@ -336,12 +346,9 @@ export class WorkspaceIndex {
       const { placed, record } = this.place(path, state, hosts);
       this.shards.put(path, { path, placed, record, placement: hosts.placementOf(path) });
     }
-    const texts = new Map(this.texts);
+    const texts = this.texts;
     const groups = this.shards.resolve(hosts, texts, this.scope(), this.resolveMemo);
-    const { facts, workloads, env, findings } = joinParts(groups);
-    const files = new Map<string, FileRecord>();
-    for (const path of this.scope().files) files.set(path, this.states.get(path)!.record!);
-    this.cached = resolvedSnapshot(placedSnapshot({ facts: [], workloads, env, findings: [], files, texts, hosts }), facts, findings, groups);
+    this.cached = groupedSnapshot(groups, { files: new FileRecords(this.scope().files, this.records), texts, hosts });
     this.parses = new Map();
     return this.cached;
   }
@@ -354,6 +361,6 @@ export class WorkspaceIndex {
   placed(): PlacedSnapshot {
     const snap = this.snapshot();
     const parts = joinParts([...snap.files.keys()].map((path) => this.states.get(path)!.placed!));
-    return placedSnapshot({ ...parts, files: snap.files, texts: new Map(this.texts), hosts: this.placedWith! });
+    return placedSnapshot({ ...parts, files: snap.files, texts: this.texts, hosts: this.placedWith! });
   }
 }

@@ -4,7 +4,7 @@ import type { Snapshot } from '../index/workspace';
 import { MAX_RELATED } from './limits';
 import { type PortDiagnostic, type Rule } from './rule';
 import { protocolsOverlap } from '../index/queries';
-import { configuredPorts, kubernetesDocument, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
+import { configuredPorts, kubernetesDocument, kubernetesRecord, portDocuments, portsOfService, serviceKey, type PlacedDocFact } from '../index/documents';
 import { portsMarkdown, regionEdits, type GuideSetup } from '../index/documents';
 import { docOffset } from '../formats/markdown/snippets';
 import type { Location, RuleId } from '../model/facts';
@@ -95,7 +95,8 @@ export const docConflict: Rule = {
     const out: PortDiagnostic[] = [];
     for (const doc of portDocuments(snap)) {
       // Components of a Helm chart or Kubernetes guide are separate Deployments, each with its own pod IP.
-      if (kubernetesDocument(snap, doc.file, snap.textOf(doc.file) ?? '') !== undefined) continue;
+      const record = snap.files.get(doc.file);
+      if ((record ? kubernetesRecord(snap, record) : kubernetesDocument(snap, doc.file, snap.textOf(doc.file) ?? '')) !== undefined) continue;
       const binds = statedBinds(doc.facts);
       const name = binds.map((f) => serviceName(f.service));
       // Per fact (by index, which is document order): how many others conflict, and the first MAX_RELATED of them.

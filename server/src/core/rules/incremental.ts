@@ -14,7 +14,7 @@
 import type { PortFact, RuleId } from '../model/facts';
 import { FactLookup } from '../index/lookup';
 import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } from '../index/workspace';
-import { RULES, settleRules, type RuleSettings } from './index';
+import { RULES, settleRules, type RuleSettingsArg } from './index';
 import type { PortDiagnostic, Rule } from './rule';
 
 /** What one host group contributes to a snapshot (a {@link SnapshotGroup} when the index resolved by group). */
@@ -152,14 +152,15 @@ function samePart(a: HostPart, b: HostPart): boolean {
 /** `snap` seen through one host's part: its facts, workloads, environment and findings only, with a lookup of its own. */
 function partView(snap: Snapshot, part: HostPart): Snapshot {
   let lookup: FactLookup | undefined;
-  return Object.freeze({
-    ...snap,
-    facts: part.facts,
-    workloads: part.workloads,
-    env: part.env,
-    findings: part.findings,
-    lookup: () => (lookup ??= new FactLookup(part.facts, part.workloads)),
-  });
+  // Everything else is read through to the snapshot (not copied: that would join its facts).
+  const own = (value: unknown): PropertyDescriptor => ({ value, enumerable: true });
+  return Object.freeze(Object.create(snap, {
+    facts: own(part.facts),
+    workloads: own(part.workloads),
+    env: own(part.env),
+    findings: own(part.findings),
+    lookup: own(() => (lookup ??= new FactLookup(part.facts, part.workloads))),
+  }) as Snapshot);
 }
 
 /**
@@ -178,7 +179,7 @@ export class IncrementalRules {
    * per-host rules answered from the cache for the hosts whose part did not change. A snapshot
    * with other roots (a settings change) starts a new cache.
    */
-  run(snap: Snapshot, settings: RuleSettings | ((file: string) => RuleSettings) = {}, onError: (rule: RuleId, e: unknown) => void = () => undefined): PortDiagnostic[] {
+  run(snap: Snapshot, settings: RuleSettingsArg = {}, onError: (rule: RuleId, e: unknown) => void = () => undefined): PortDiagnostic[] {
     if (this.roots !== snap.roots) this.hosts = new Map();
     this.roots = snap.roots;
     const next = new Map<string, HostEntry>();

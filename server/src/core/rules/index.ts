@@ -4,7 +4,8 @@
  */
 import type { RuleId, Severity } from '../model/facts';
 import { applySuppressions, SUPPRESSION_KEYWORD } from '../index/suppress';
-import type { Snapshot } from '../index/workspace';
+import type { FileRecord, Snapshot } from '../index/workspace';
+import type { SnapshotGroup } from '../index/snapshot';
 import { portConflict } from './conflict';
 import { projectConflict } from './project';
 import { docConflict, docDrift, docStale, GUIDE_RULES, guideDiagnostics } from './docs';
@@ -52,6 +53,23 @@ const RULE_IDS: ReadonlySet<string> = new Set(RULE_INFO.map((r) => r.id));
 export type RuleSettings = Partial<Record<RuleId, Severity | 'off'>>;
 
 /**
+ * Rule settings that differ by file (a multi-root workspace has one per folder): `of(file)` gives
+ * the settings that apply to a file, and `all` every settings object `of` can return, so that a
+ * rule off in all of them is not run at all (a bare function gives no such list).
+ */
+export interface RuleSettingsByFile {
+  of(file: string): RuleSettings;
+  readonly all: readonly RuleSettings[];
+}
+
+/** What {@link runRules} accepts as settings: one for every file, per file with their list, or a function of the file. */
+export type RuleSettingsArg = RuleSettings | RuleSettingsByFile | ((file: string) => RuleSettings);
+
+function byFile(settings: RuleSettingsArg): settings is RuleSettingsByFile {
+  return typeof settings === 'object' && typeof (settings as { of?: unknown }).of === 'function';
+}
+
+/**
  * Reads a settings object (`{ "port-conflict": "warning", … }`) from untrusted JSON: keys that
  * are not rule ids and values that are not a severity or `off` are dropped, never thrown on.
  */
@@ -67,6 +85,16 @@ export function parseRuleSettings(value: unknown): RuleSettings {
 /** True when a text names the suppression keyword (only such files can hold a directive). */
 function namesSuppression(_path: string, text: string): boolean {
   return text.includes(SUPPRESSION_KEYWORD);
+}
+
+/** A host group's files that name the suppression keyword. */
+function groupSuppressible(g: SnapshotGroup): FileRecord[] {
+  return g.files.filter((r) => r.derive(namesSuppression));
+}
+
+/** The snapshot's files that name the suppression keyword: from each host group's memo when the index resolved by group. */
+function suppressible(snap: Snapshot): FileRecord[] {
+  return snap.groups ? snap.groups.flatMap((g) => g.memo(groupSuppressible)) : [...snap.files.values()].filter((r) => r.derive(namesSuppression));
 }
 
 /**
@@ -89,7 +117,7 @@ function namesSuppression(_path: string, text: string): boolean {
  */
 export function runRules(
   snap: Snapshot,
-  settings: RuleSettings | ((file: string) => RuleSettings) = {},
+  settings: RuleSettingsArg = {},
   onError: (rule: RuleId, e: unknown) => void = () => undefined,
 ): PortDiagnostic[] {
   return settleRules(snap, settings, onError, (rule) => rule.check(snap));
@@ -104,17 +132,19 @@ export function runRules(
  */
 export function settleRules(
   snap: Snapshot,
-  settings: RuleSettings | ((file: string) => RuleSettings),
+  settings: RuleSettingsArg,
   onError: (rule: RuleId, e: unknown) => void,
   check: (rule: Rule) => PortDiagnostic[],
 ): PortDiagnostic[] {
-  const settingsOf = typeof settings === 'function' ? settings : () => settings;
+  const settingsOf = typeof settings === 'function' ? settings : byFile(settings) ? (file: string) => settings.of(file) : () => settings;
   // An opt-in rule (`project-conflict`) is off unless the settings give it a severity.
   const severityOf = (rule: RuleInfo, file: string): Severity | 'off' => settingsOf(file)[rule.id] ?? (rule.optIn ? 'off' : rule.severity);
   // A rule may report some findings below its default severity (firewall-stale on a host with
   // listeners Portolan cannot see); a setting for the rule still decides for all of them.
   const findingSeverity = (rule: RuleInfo, d: PortDiagnostic): Severity | 'off' => settingsOf(d.location.file)[rule.id] ?? (rule.optIn ? 'off' : d.severity);
-  const everywhereOff = (rule: RuleInfo) => typeof settings !== 'function' && severityOf(rule, '') === 'off';
+  const offIn = (rule: RuleInfo, s: RuleSettings): boolean => (s[rule.id] ?? (rule.optIn ? 'off' : rule.severity)) === 'off';
+  const everywhereOff = (rule: RuleInfo): boolean =>
+    typeof settings === 'function' ? false : byFile(settings) ? settings.all.every((s) => offIn(rule, s)) : offIn(rule, settings);
   const found: PortDiagnostic[] = [];
   // The setups of the guides' snippets, checked by the GUIDE_RULES as hosts of their own (rules/docs.ts).
   let setups: GuideSetup[] | undefined;
@@ -139,7 +169,7 @@ export function settleRules(
     found,
     // `lines` is read only for files with directives: a getter keeps the others' line index unbuilt.
     // Only files that name the keyword can hold a directive.
-    [...snap.files.values()].filter((s) => s.derive(namesSuppression)).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
+    suppressible(snap).map((s) => ({ path: s.path, text: s.text, format: s.format, skip: s.stale, get lines() { return s.lines; } })),
     RULE_IDS,
     (id, file) => {
       const info = RULE_INFO.find((r) => r.id === id);

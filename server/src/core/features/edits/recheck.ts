@@ -4,7 +4,7 @@
  * as old when a problem of the same rule was reported before at the same place (its span mapped
  * back through the edits to the original text); every other one is caused by the edit. Pure.
  */
-import { runRules, type PortDiagnostic, type RuleSettings } from '../../rules';
+import { runRules, type PortDiagnostic, type RuleSettingsArg } from '../../rules';
 import { WorkspaceIndex, type IndexOptions } from '../../index/workspace';
 import { applyAll, groupEdits, mapBack, type TextEdit } from './text';
 
@@ -15,7 +15,7 @@ export type Reanalyze = (changed: ReadonlyMap<string, string>) => PortDiagnostic
  * A {@link Reanalyze} over a copy of `index`'s texts: a fresh index with the same options (roots
  * and host map), the same rule settings. `index` itself is never changed.
  */
-export function indexReanalyzer(index: WorkspaceIndex, options: IndexOptions, settings: RuleSettings | ((file: string) => RuleSettings) = {}): Reanalyze {
+export function indexReanalyzer(index: WorkspaceIndex, options: IndexOptions, settings: RuleSettingsArg = {}): Reanalyze {
   return (changed) => {
     const copy = new WorkspaceIndex(options);
     for (const p of index.paths()) copy.setText(p, changed.get(p) ?? index.textOf(p) ?? '');
