@@ -57,10 +57,32 @@ function child(args: string[], nodeFlags: string[] = []): ChildResult {
 }
 
 /** Cold index through the server, then edit latency; returns times in ms and the server's peak RSS. */
-export async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldMs: number; p50: number; p95: number; max: number; rssMb: number; editsChecked: number }> {
-  // PORTOLAN_BENCH_CPU_PROF=<dir>: the server writes a CPU profile there when it exits.
-  const prof = process.env.PORTOLAN_BENCH_CPU_PROF;
-  const proc = spawn(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Signals the server (started with --heapsnapshot-signal) and moves the snapshot it writes into `dir` to `file`, waiting until its size stops growing. */
+async function heapSnapshot(pid: number, dir: string, file: string): Promise<void> {
+  const before = new Set(fs.readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let last = -1; ; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const made = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    const size = made ? fs.statSync(path.join(dir, made)).size : -1;
+    if (made && size === last && size > 0) return fs.renameSync(path.join(dir, made), file);
+    last = size;
+  }
+}
+
+/**
+ * The language server over stdio on `ws`: cold load until the first `portolan/indexed`, then
+ * `edits` didChange edits, each timed until its diagnostics are published and, for the
+ * conflict edits, right. `rssMb` is the server's peak resident set (VmHWM, MiB);
+ * `coldPeakRssMb` that peak when the load was done, `coldRssMb` and `editsRssMb` its resident
+ * set (VmRSS) after the load and after the edits.
+ */
+export async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<{ coldMs: number; p50: number; p95: number; max: number; rssMb: number; coldRssMb: number; coldPeakRssMb: number; editsRssMb: number; editsChecked: number }> {
+  // PORTOLAN_BENCH_SERVER_FLAGS: Node options for the server, split at spaces (`--cpu-prof --cpu-prof-dir=/tmp/p`).
+  // PORTOLAN_BENCH_HEAP_SNAPSHOT=<file>: it writes a heap snapshot there after the edits, before shutdown.
+  const heap = process.env.PORTOLAN_BENCH_HEAP_SNAPSHOT;
+  const flags = [...(process.env.PORTOLAN_BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== ''), ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.dirname(heap)}`] : [])];
+  const proc = spawn(process.execPath, [...flags, path.join(ROOT, 'bin', 'portolan-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -101,6 +123,9 @@ export async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<
   void conn.sendNotification('initialized', {});
   await until(() => indexedCount >= 1, 'the first portolan/indexed');
   const coldMs = performance.now() - t0;
+  const rss = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const coldRssMb = rss('VmRSS');
+  const coldPeakRssMb = rss('VmHWM');
 
   const hasConflict = (rel: string) => (diagnostics.get(pathToFileURL(path.join(ws.root, rel)).href) ?? []).some((d) => d.code === 'port-conflict');
   const texts = new Map<string, string>();
@@ -135,13 +160,14 @@ export async function serverRun(ws: GeneratedWorkspace, edits: number): Promise<
     latencies.push(performance.now() - start);
     if (expect) checked++;
   }
-  const status = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-  const rssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const rssMb = rss('VmHWM');
+  const editsRssMb = rss('VmRSS');
+  if (heap) await heapSnapshot(proc.pid!, path.dirname(heap), heap);
   await conn.sendRequest('shutdown');
   void conn.sendNotification('exit');
   await new Promise((r) => proc.once('exit', r));
   conn.dispose();
-  return { coldMs, p50: median(latencies), p95: percentile(latencies, 95), max: Math.max(...latencies), rssMb, editsChecked: checked };
+  return { coldMs, p50: median(latencies), p95: percentile(latencies, 95), max: Math.max(...latencies), rssMb, coldRssMb, coldPeakRssMb, editsRssMb, editsChecked: checked };
 }
 
 /** The compose files (and their .env) alone, for the dclint comparison; returns the folder and compose count. */

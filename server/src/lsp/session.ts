@@ -9,13 +9,13 @@
  * the snapshot, the rules and the sends, drops a publish as soon as a newer change arrives, and
  * re-sends a file's diagnostics only when they changed.
  */
-import { TextDocuments, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams } from 'vscode-languageserver';
+import { TextDocuments, type ClientCapabilities, type Connection, type InitializeParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexReanalyzer, type Reanalyze } from '../core/features/edits/recheck';
 import { isCandidatePath } from '../core/index/registry';
 import { loadWorkspace, WorkspaceIndex, type IndexOptions, type Root, type Snapshot, type WorkspaceHost } from '../core/index/workspace';
 import type { PortDiagnostic, RuleSettingsByFile } from '../core/rules';
-import { IncrementalRules } from '../core/rules/incremental';
+import { IncrementalRules, sameValue } from '../core/rules/incremental';
 import { offsetAt, pathToUri, toLspDiagnostic, uriToPath, type EditTarget } from './convert';
 import { logFailure } from './guard';
 import { changeRoots, rootsOf } from './folders';
@@ -41,6 +41,13 @@ export interface At {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The state of one server run; see the module comment. */
+/** What was last published for one file: its diagnostics, and the texts of the files they point into (positions depend on them). */
+interface SentDiagnostics {
+  diagnostics: readonly PortDiagnostic[];
+  files: readonly string[];
+  texts: readonly (string | undefined)[];
+}
+
 export class Session implements EditTarget {
   readonly documents = new TextDocuments(TextDocument);
   roots: Root[] = [];
@@ -58,7 +65,7 @@ export class Session implements EditTarget {
   private skipped = 0;
   private publishQueued = false;
   /** What was last sent per file, serialized: a file is re-sent only when its diagnostics change. */
-  private sent = new Map<string, string>();
+  private sent = new Map<string, SentDiagnostics>();
   /** Bumped by every change; a publish that sees a newer generation stops (its work is stale). */
   private generation = 0;
   /** The generation the last completed publish reflected. */
@@ -511,27 +518,38 @@ export class Session implements EditTarget {
     this.publishedGeneration = gen;
     void this.connection.sendNotification(IndexedNotification, {
       files: snap.files.size,
-      facts: snap.facts.length,
+      // Counted by group: reading snap.facts would join every group's facts for one number.
+      facts: snap.groups ? snap.groups.reduce((n, g) => n + g.facts.length, 0) : snap.facts.length,
       errors: diagnostics.filter((d) => d.severity === 'error').length,
       warnings: diagnostics.filter((d) => d.severity === 'warning').length,
       skipped: this.skipped,
     });
   }
 
-  /** Sends each file's diagnostics that differ from what was last sent, and empties files that have none now. */
+  /**
+   * Sends each file's diagnostics that differ from what was last sent, and empties files that
+   * have none now. A file's diagnostics are converted (offsets to positions) only when they, or
+   * the text of a file they point into, changed: the other files keep what was sent.
+   */
   private send(diagnostics: readonly PortDiagnostic[]): void {
     const text = (p: string) => this.text(p);
-    const byFile = new Map<string, Diagnostic[]>();
+    const byFile = new Map<string, PortDiagnostic[]>();
     for (const d of diagnostics) {
       const list = byFile.get(d.location.file);
-      if (list) list.push(toLspDiagnostic(d, text));
-      else byFile.set(d.location.file, [toLspDiagnostic(d, text)]);
+      if (list) list.push(d);
+      else byFile.set(d.location.file, [d]);
     }
-    const next = new Map<string, string>();
+    const next = new Map<string, SentDiagnostics>();
     for (const [path, list] of byFile) {
-      const key = JSON.stringify(list);
-      next.set(path, key);
-      if (this.sent.get(path) !== key) void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: list });
+      const files = [...new Set([path, ...list.flatMap((d) => d.related.map((r) => r.location.file))])];
+      const texts = files.map(text);
+      const old = this.sent.get(path);
+      if (old && sameValue(old.diagnostics, list) && old.files.length === files.length && old.files.every((f, i) => f === files[i] && old.texts[i] === texts[i])) {
+        next.set(path, old);
+        continue;
+      }
+      next.set(path, { diagnostics: list, files, texts });
+      void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: list.map((d) => toLspDiagnostic(d, text)) });
     }
     for (const path of this.sent.keys()) if (!next.has(path)) void this.connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
     this.sent = next;
