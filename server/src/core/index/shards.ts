@@ -144,6 +144,15 @@ export class HostShards {
   /** Hosts whose shard has mentions. */
   private readonly mentioning = new Set<string>();
   private groups = new Map<string, GroupState>();
+  /**
+   * What the last {@link resolve} left, for the next one to take the short way (only changed
+   * shards' groups, same membership, same order): each joined host's group key, the parts in
+   * order with each key's position, and the host map and scope version they were made with.
+   */
+  private last: { keys: ReadonlyMap<string, string>; parts: readonly SnapshotGroup[]; position: ReadonlyMap<string, number>; hosts: HostMap; version: number } | undefined;
+  /** Hosts whose shard changed since the last resolve, and whether any change could move a host to another group (a shard made or emptied, its namespaces or mentions changed). */
+  private readonly changed = new Set<string>();
+  private linksChanged = false;
 
   /** Changes recorded by {@link put} and not yet applied, by host: path -> the file, or undefined to remove it. */
   private readonly pending = new Map<string, Map<string, ShardFile | undefined>>();
@@ -192,6 +201,7 @@ export class HostShards {
 
   private replace(host: string, files: readonly ShardFile[]): void {
     const old = this.shards.get(host);
+    this.changed.add(host);
     for (const ns of old?.netns ?? []) {
       const hosts = this.netnsHosts.get(ns)!;
       hosts.delete(host);
@@ -201,9 +211,12 @@ export class HostShards {
     if (files.length === 0) {
       this.shards.delete(host);
       this.mentioning.delete(host);
+      this.linksChanged = true;
       return;
     }
     const shard = makeShard(host, files);
+    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!old || !same(old.netns, shard.netns) || !same(old.mentions, shard.mentions)) this.linksChanged = true;
     this.shards.set(host, shard);
     for (const ns of shard.netns) {
       const hosts = this.netnsHosts.get(ns) ?? this.netnsHosts.set(ns, new Set()).get(ns)!;
@@ -243,6 +256,42 @@ export class HostShards {
    */
   resolve(hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] {
     this.flush();
+    const last = this.last;
+    if (last && !this.linksChanged && last.hosts === hosts && last.version === scope.version) {
+      const parts = this.resolveChanged(last, hosts, texts, scope, memo);
+      if (parts) return parts;
+    }
+    const parts = this.regroup(hosts, texts, scope, memo);
+    const position = new Map(parts.map((g, i) => [g.key, i]));
+    this.last = { keys: this.groupKeys(hosts), parts, position, hosts, version: scope.version };
+    this.changed.clear();
+    this.linksChanged = false;
+    return parts;
+  }
+
+  /**
+   * The short way: no host can have changed group, so only the groups of changed shards are
+   * resolved again, in place. Undefined when a resolution joined or left a host (the caller
+   * regroups; the groups resolved here are kept).
+   */
+  private resolveChanged(last: NonNullable<HostShards['last']>, hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] | undefined {
+    const parts = [...last.parts];
+    for (const key of new Set([...this.changed].map((h) => last.keys.get(h) ?? h))) {
+      const old = this.groups.get(key);
+      const shards = old?.shards.map((s) => this.shards.get(s.host));
+      if (!old || !shards || shards.some((s) => s === undefined)) return undefined;
+      const state = resolveGroup(key, shards as HostShard[], hosts, texts, scope, memo, (p) => this.hostOfPath(p, hosts));
+      this.groups.set(key, state);
+      if (!sameJoins(old.joins, state.joins)) return undefined;
+      parts[last.position.get(key)!] = state.part;
+    }
+    this.changed.clear();
+    this.last = { ...last, parts };
+    return parts;
+  }
+
+  /** The long way: every host's group from the current links, each group resolved unless its shards are unchanged; regrouped until no resolution joins a host from outside its group. */
+  private regroup(hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] {
     for (;;) {
       const keys = this.groupKeys(hosts);
       const members = new Map<string, HostShard[]>();
@@ -263,7 +312,7 @@ export class HostShards {
         next.set(key, state);
         const inGroup = new Set(shards.map((s) => s.host));
         if (state.joins.some(([a, b]) => !inGroup.has(a) || !inGroup.has(b))) regroup = true;
-        if (old && (old.joins.length !== state.joins.length || old.joins.some(([a, b], i) => a !== state.joins[i]![0] || b !== state.joins[i]![1]))) regroup = true;
+        if (old && !sameJoins(old.joins, state.joins)) regroup = true;
       }
       this.groups = next;
       if (regroup) continue;
@@ -271,6 +320,10 @@ export class HostShards {
       return parts.sort((a, b) => (a.files[0]!.path < b.files[0]!.path ? -1 : 1));
     }
   }
+}
+
+function sameJoins(a: GroupState['joins'], b: GroupState['joins']): boolean {
+  return a.length === b.length && a.every(([x, y], i) => x === b[i]![0] && y === b[i]![1]);
 }
 
 /** Resolves one group of shards (see the module comment). */

@@ -271,23 +271,24 @@ export function joinParts(parts: readonly Pick<SnapshotGroup, 'facts' | 'workloa
  */
 export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<SnapshotParts, 'files' | 'texts' | 'hosts'>): Snapshot {
   const placed = placedSnapshot({ ...parts, facts: [], workloads: [], env: [], findings: [] });
-  let joined: ReturnType<typeof joinParts> | undefined;
-  const join = () => {
-    if (!joined) {
-      joined = joinParts(groups);
-      for (const list of Object.values(joined)) Object.freeze(list);
-    }
-    return joined;
+  // Each list on its own, on first read: the findings rules read every group's findings, rarely anything else.
+  const lazy = <T>(pick: (g: SnapshotGroup) => readonly T[]): (() => readonly T[]) => {
+    let list: readonly T[] | undefined;
+    return () => (list ??= Object.freeze(groups.flatMap(pick)));
   };
+  const facts = lazy((g) => g.facts);
+  const workloads = lazy((g) => g.workloads);
+  const env = lazy((g) => g.env);
+  const findings = lazy((g) => g.findings);
   let lookup: FactLookup | undefined;
   const memos = new Map<(snap: Snapshot) => unknown, unknown>();
   const snap: Snapshot = Object.freeze({
     ...placed,
     stage: 'resolved' as const,
-    get facts() { return join().facts; },
-    get workloads() { return join().workloads; },
-    get env() { return join().env; },
-    get findings() { return join().findings; },
+    get facts() { return facts(); },
+    get workloads() { return workloads(); },
+    get env() { return env(); },
+    get findings() { return findings(); },
     groups: Object.freeze(groups),
     lookup: () => (lookup ??= new FactLookup(snap.facts, snap.workloads)),
     memo<T>(derive: (snap: Snapshot) => T): T {

@@ -163,6 +163,9 @@ function partView(snap: Snapshot, part: HostPart): Snapshot {
   }) as Snapshot);
 }
 
+/** The rules that split by host. */
+const SPLIT: readonly Rule[] = RULES.filter((r) => r.byHost !== undefined);
+
 /**
  * Runs the rules over successive snapshots of one index, re-running per-host rules only on the
  * hosts whose part changed since the previous call. Owned by one session (not shared); holds
@@ -170,6 +173,10 @@ function partView(snap: Snapshot, part: HostPart): Snapshot {
  */
 export class IncrementalRules {
   private hosts = new Map<string, HostEntry>();
+  /** The groups of the last snapshot run, when the index resolved it by group. */
+  private groups: Snapshot['groups'];
+  /** Keys of the entries whose per-host rules have not run yet. */
+  private readonly unfilled = new Set<string>();
   private roots: Snapshot['roots'] | undefined;
   /** Hosts re-checked by the last {@link run} (for tests and measurements). */
   lastRechecked = 0;
@@ -180,24 +187,46 @@ export class IncrementalRules {
    * with other roots (a settings change) starts a new cache.
    */
   run(snap: Snapshot, settings: RuleSettingsArg = {}, onError: (rule: RuleId, e: unknown) => void = () => undefined): PortDiagnostic[] {
-    if (this.roots !== snap.roots) this.hosts = new Map();
-    this.roots = snap.roots;
-    const next = new Map<string, HostEntry>();
-    let rechecked = 0;
-    for (const [host, part] of partsOf(snap)) {
-      const old = this.hosts.get(host);
-      if (old && samePart(old.part, part)) {
-        // Same content: keep the diagnostics computed from the old part.
-        next.set(host, { part, found: old.found });
-      } else {
-        next.set(host, { part, found: new Map() });
-        rechecked++;
-      }
+    if (this.roots !== snap.roots) {
+      this.hosts = new Map();
+      this.groups = undefined;
     }
-    this.hosts = next;
-    this.lastRechecked = rechecked;
+    this.roots = snap.roots;
+    this.lastRechecked = this.update(snap);
     const failed = this.fill(snap);
     return settleRules(snap, settings, onError, (rule) => this.check(snap, rule, failed));
+  }
+
+  /** Brings the per-group entries up to `snap`; returns how many groups need their rules run. */
+  private update(snap: Snapshot): number {
+    const groups = snap.groups;
+    const prev = this.groups;
+    this.groups = groups;
+    let rechecked = 0;
+    const put = (key: string, part: HostPart, old: HostEntry | undefined, into: Map<string, HostEntry>): void => {
+      // Same content: keep the diagnostics computed from the old part.
+      if (old && samePart(old.part, part)) {
+        into.set(key, { part, found: old.found });
+        // A rule that threw on it last time is tried again.
+        if (old.found.size < SPLIT.length) this.unfilled.add(key);
+      } else {
+        into.set(key, { part, found: new Map() });
+        this.unfilled.add(key);
+        rechecked++;
+      }
+    };
+    // The index's groups in the same order with the same keys: only the changed ones are looked at.
+    if (groups && prev && groups.length === prev.length && groups.every((g, i) => g === prev[i] || g.key === prev[i]!.key)) {
+      groups.forEach((g, i) => {
+        if (g !== prev[i]) put(g.key, g, this.hosts.get(g.key), this.hosts);
+      });
+      return rechecked;
+    }
+    const next = new Map<string, HostEntry>();
+    this.unfilled.clear();
+    for (const [host, part] of partsOf(snap)) put(host, part, this.hosts.get(host), next);
+    this.hosts = next;
+    return rechecked;
   }
 
   /**
@@ -207,10 +236,14 @@ export class IncrementalRules {
    */
   private fill(snap: Snapshot): Map<RuleId, unknown> {
     const failed = new Map<RuleId, unknown>();
-    const split = RULES.filter((r) => r.byHost !== undefined);
-    for (const entry of this.hosts.values()) {
+    for (const key of this.unfilled) {
+      const entry = this.hosts.get(key);
+      if (!entry) {
+        this.unfilled.delete(key);
+        continue;
+      }
       let view: Snapshot | undefined;
-      for (const rule of split) {
+      for (const rule of SPLIT) {
         if (entry.found.has(rule.id) || failed.has(rule.id)) continue;
         view ??= partView(snap, entry.part);
         try {
@@ -219,6 +252,7 @@ export class IncrementalRules {
           failed.set(rule.id, e);
         }
       }
+      if (entry.found.size === SPLIT.length) this.unfilled.delete(key);
     }
     return failed;
   }

@@ -92,6 +92,16 @@ function groupSuppressible(g: SnapshotGroup): FileRecord[] {
   return g.files.filter((r) => r.derive(namesSuppression));
 }
 
+/** A host group's files whose text fails to parse and whose last good facts stand in. */
+function groupStale(g: SnapshotGroup): string[] {
+  return g.files.filter((r) => r.stale).map((r) => r.path);
+}
+
+/** The snapshot's stale files (see {@link groupStale}): from each host group's memo when the index resolved by group. */
+function staleFiles(snap: Snapshot): ReadonlySet<string> {
+  return new Set(snap.groups ? snap.groups.flatMap((g) => g.memo(groupStale)) : [...snap.files.values()].filter((r) => r.stale).map((r) => r.path));
+}
+
 /** The snapshot's files that name the suppression keyword: from each host group's memo when the index resolved by group. */
 function suppressible(snap: Snapshot): FileRecord[] {
   return snap.groups ? snap.groups.flatMap((g) => g.memo(groupSuppressible)) : [...snap.files.values()].filter((r) => r.derive(namesSuppression));
@@ -146,6 +156,7 @@ export function settleRules(
   const everywhereOff = (rule: RuleInfo): boolean =>
     typeof settings === 'function' ? false : byFile(settings) ? settings.all.every((s) => offIn(rule, s)) : offIn(rule, settings);
   const found: PortDiagnostic[] = [];
+  const stale = staleFiles(snap);
   // The setups of the guides' snippets, checked by the GUIDE_RULES as hosts of their own (rules/docs.ts).
   let setups: GuideSetup[] | undefined;
   for (const rule of RULES) {
@@ -159,8 +170,7 @@ export function settleRules(
       continue;
     }
     for (const d of list) {
-      const state = snap.files.get(d.location.file);
-      if (state?.stale && d.rule !== 'parse-error') continue;
+      if (d.rule !== 'parse-error' && stale.size > 0 && stale.has(d.location.file)) continue;
       const sev = findingSeverity(rule, d);
       if (sev !== 'off') found.push({ ...d, severity: sev });
     }

@@ -44,25 +44,29 @@ function bounded(d: PortDiagnostic): PortDiagnostic {
  * Linear in the number of diagnostics.
  */
 export function boundDiagnostics(sorted: readonly PortDiagnostic[]): PortDiagnostic[] {
-  const counts = new Map<string, number>();
-  for (const d of sorted) {
-    const key = `${d.location.file}\0${d.rule}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const seen = new Map<string, number>();
   const out: PortDiagnostic[] = [];
-  for (const d of sorted) {
-    const key = `${d.location.file}\0${d.rule}`;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    if (n <= MAX_DIAGNOSTICS_PER_RULE) out.push(bounded(d));
-    else if (n === MAX_DIAGNOSTICS_PER_RULE + 1) {
-      const more = counts.get(key)! - MAX_DIAGNOSTICS_PER_RULE;
-      out.push({
-        rule: d.rule, severity: d.severity, location: d.location, related: [],
-        message: `… and ${more} more ${d.rule} diagnostics in this file (Portolan reports the first ${MAX_DIAGNOSTICS_PER_RULE} per file and rule)`,
-      });
+  // One file's diagnostics at a time (they are consecutive): counted by rule within the file.
+  for (let i = 0; i < sorted.length; ) {
+    const file = sorted[i]!.location.file;
+    let end = i;
+    while (end < sorted.length && sorted[end]!.location.file === file) end++;
+    const counts = new Map<string, number>();
+    for (let k = i; k < end; k++) counts.set(sorted[k]!.rule, (counts.get(sorted[k]!.rule) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    for (let k = i; k < end; k++) {
+      const d = sorted[k]!;
+      const n = (seen.get(d.rule) ?? 0) + 1;
+      seen.set(d.rule, n);
+      if (n <= MAX_DIAGNOSTICS_PER_RULE) out.push(bounded(d));
+      else if (n === MAX_DIAGNOSTICS_PER_RULE + 1) {
+        const more = counts.get(d.rule)! - MAX_DIAGNOSTICS_PER_RULE;
+        out.push({
+          rule: d.rule, severity: d.severity, location: d.location, related: [],
+          message: `… and ${more} more ${d.rule} diagnostics in this file (Portolan reports the first ${MAX_DIAGNOSTICS_PER_RULE} per file and rule)`,
+        });
+      }
     }
+    i = end;
   }
   return out;
 }
