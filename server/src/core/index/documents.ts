@@ -61,9 +61,12 @@ function groupMarkdown(g: SnapshotGroup): MarkdownFile[] {
 }
 
 /** The snapshot's Markdown files with their hosts, in path order; from each host group's memo when the index resolved by group. */
-function markdownFiles(snap: Snapshot): MarkdownFile[] {
-  if (!snap.groups) return [...snap.files.values()].filter((r) => r.format === 'markdown').map((record) => ({ record, host: snap.hostOf(record.path) }));
-  return snap.groups.flatMap((g) => g.memo(groupMarkdown)).sort((a, b) => (a.record.path < b.record.path ? -1 : 1));
+function markdownFiles(snap: Snapshot): readonly MarkdownFile[] {
+  const grouped = snap.collect(groupMarkdown);
+  if (!grouped) return [...snap.files.values()].filter((r) => r.format === 'markdown').map((record) => ({ record, host: snap.hostOf(record.path) }));
+  // Groups come in order of their first path; they interleave only when the host map mixes folders.
+  const sorted = grouped.every((m, i) => i === 0 || grouped[i - 1]!.record.path < m.record.path);
+  return sorted ? grouped : [...grouped].sort((a, b) => (a.record.path < b.record.path ? -1 : 1));
 }
 
 /**

@@ -139,6 +139,13 @@ export interface Snapshot extends SnapshotView {
    * snapshot resolved as a whole.
    */
   readonly groups?: readonly SnapshotGroup[];
+  /**
+   * Every group's `derive(group)` ({@link SnapshotGroup.memo}), joined in group order; undefined
+   * when the snapshot has no groups. The index's next snapshot starts from this one's answer and
+   * asks only its changed groups, so a list of a few items among 5,000 groups costs the changed
+   * groups, not all of them. `derive` must be pure; callers must not change what it returns.
+   */
+  collect<T>(derive: (group: SnapshotGroup) => readonly T[]): readonly T[] | undefined;
   /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
   readonly facts: readonly PortFact[];
   /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
@@ -264,13 +271,56 @@ export function joinParts(parts: readonly Pick<SnapshotGroup, 'facts' | 'workloa
   return out;
 }
 
+/** One {@link Snapshot.collect} answer: the groups it was made from, each group's list, and the lists joined. */
+interface Collection {
+  readonly groups: readonly SnapshotGroup[];
+  readonly perGroup: readonly (readonly unknown[])[];
+  readonly flat: readonly unknown[];
+}
+
+/** A grouped snapshot's {@link Snapshot.collect} answers, by derive function; the index hands the last snapshot's to the next. */
+export type Collections = Map<(group: SnapshotGroup) => readonly unknown[], Collection>;
+
+function groupFindings(g: SnapshotGroup): readonly PlacedFinding[] {
+  return g.findings;
+}
+
+/** `derive` over `groups`, joined; from `prev` (the last snapshot's) when the groups have the same keys, asking only the groups that changed. */
+function collected(groups: readonly SnapshotGroup[], derive: (group: SnapshotGroup) => readonly unknown[], prev: Collection | undefined): Collection {
+  if (prev && prev.groups.length === groups.length) {
+    const perGroup = [...prev.perGroup];
+    let changed = false;
+    let same = true;
+    for (let i = 0; i < groups.length && same; i++) {
+      const g = groups[i]!;
+      if (g === prev.groups[i]) continue;
+      if (g.key !== prev.groups[i]!.key) same = false;
+      const list = g.memo(derive);
+      if (list.length > 0 || perGroup[i]!.length > 0) changed = true;
+      perGroup[i] = list;
+    }
+    if (same) return { groups, perGroup, flat: changed ? Object.freeze(perGroup.flat()) : prev.flat };
+  }
+  const perGroup = groups.map((g) => g.memo(derive));
+  return { groups, perGroup, flat: Object.freeze(perGroup.flat()) };
+}
+
 /**
  * The resolved snapshot made of `groups`, in order, over `files`, `texts` and `hosts`: its
  * facts, workloads, env and findings are the groups' joined, on first read (an edit's publish
- * that reads only the changed groups never joins 27,000 facts). Frozen.
+ * that reads only the changed groups never joins 27,000 facts). `collections` receives its
+ * {@link Snapshot.collect} answers; `previous`, the last snapshot's, lets it start from them. Frozen.
  */
-export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<SnapshotParts, 'files' | 'texts' | 'hosts'>): Snapshot {
+export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<SnapshotParts, 'files' | 'texts' | 'hosts'>, collections: Collections = new Map(), previous?: Collections): Snapshot {
   const placed = placedSnapshot({ ...parts, facts: [], workloads: [], env: [], findings: [] });
+  const collect = <T>(derive: (group: SnapshotGroup) => readonly T[]): readonly T[] => {
+    let c = collections.get(derive);
+    if (!c) {
+      c = collected(groups, derive, previous?.get(derive));
+      collections.set(derive, c);
+    }
+    return c.flat as readonly T[];
+  };
   // Each list on its own, on first read: the findings rules read every group's findings, rarely anything else.
   const lazy = <T>(pick: (g: SnapshotGroup) => readonly T[]): (() => readonly T[]) => {
     let list: readonly T[] | undefined;
@@ -279,7 +329,7 @@ export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<Sn
   const facts = lazy((g) => g.facts);
   const workloads = lazy((g) => g.workloads);
   const env = lazy((g) => g.env);
-  const findings = lazy((g) => g.findings);
+  const findings = () => collect(groupFindings);
   let lookup: FactLookup | undefined;
   const memos = new Map<(snap: Snapshot) => unknown, unknown>();
   const snap: Snapshot = Object.freeze({
@@ -290,6 +340,7 @@ export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<Sn
     get env() { return env(); },
     get findings() { return findings(); },
     groups: Object.freeze(groups),
+    collect,
     lookup: () => (lookup ??= new FactLookup(snap.facts, snap.workloads)),
     memo<T>(derive: (snap: Snapshot) => T): T {
       if (!memos.has(derive)) memos.set(derive, derive(snap));
@@ -313,6 +364,7 @@ export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFac
     facts: frozen,
     findings: Object.freeze([...placed.findings, ...findings]),
     lookup: () => (lookup ??= new FactLookup(frozen, placed.workloads)),
+    collect: () => undefined,
     memo<T>(derive: (snap: Snapshot) => T): T {
       if (!memos.has(derive)) memos.set(derive, derive(snap));
       return memos.get(derive) as T;

@@ -12,7 +12,7 @@ import { classify, extractFile, FORMATS, type FormatLog } from './registry';
 import { ResolveMemo } from './resolve';
 import { HostShards, type ShardScope } from './shards';
 import { Map as ImmutableMap } from 'immutable';
-import { fileRecord, FileRecords, groupedSnapshot, joinParts, placedSnapshot, SourceText, type FileRecord, type PlacedSnapshot, type Snapshot } from './snapshot';
+import { fileRecord, FileRecords, groupedSnapshot, joinParts, placedSnapshot, SourceText, type Collections, type FileRecord, type PlacedSnapshot, type Snapshot } from './snapshot';
 
 export type { FileRecord, HostMapping, PlacedEnv, PlacedFinding, PlacedWorkload, Root, Snapshot };
 export { loadWorkspace, READ_CONCURRENCY, type WorkspaceHost } from './load';
@@ -88,6 +88,8 @@ export class WorkspaceIndex {
   private formatPaths: string[] | undefined;
   private formatVersion = 0;
   private cached: Snapshot | undefined;
+  /** The last snapshot's {@link Snapshot.collect} answers, for the next snapshot to start from. */
+  private collections: Collections | undefined;
   private readonly log: FormatLog | undefined;
 
   /** `log` receives one line per format module that threw (a bug in that module), with the file and stack. */
@@ -348,7 +350,9 @@ export class WorkspaceIndex {
     }
     const texts = this.texts;
     const groups = this.shards.resolve(hosts, texts, this.scope(), this.resolveMemo);
-    this.cached = groupedSnapshot(groups, { files: new FileRecords(this.scope().files, this.records), texts, hosts });
+    const collections: Collections = new Map();
+    this.cached = groupedSnapshot(groups, { files: new FileRecords(this.scope().files, this.records), texts, hosts }, collections, this.collections);
+    this.collections = collections;
     this.parses = new Map();
     return this.cached;
   }

@@ -99,12 +99,12 @@ function groupStale(g: SnapshotGroup): string[] {
 
 /** The snapshot's stale files (see {@link groupStale}): from each host group's memo when the index resolved by group. */
 function staleFiles(snap: Snapshot): ReadonlySet<string> {
-  return new Set(snap.groups ? snap.groups.flatMap((g) => g.memo(groupStale)) : [...snap.files.values()].filter((r) => r.stale).map((r) => r.path));
+  return new Set(snap.collect(groupStale) ?? [...snap.files.values()].filter((r) => r.stale).map((r) => r.path));
 }
 
 /** The snapshot's files that name the suppression keyword: from each host group's memo when the index resolved by group. */
-function suppressible(snap: Snapshot): FileRecord[] {
-  return snap.groups ? snap.groups.flatMap((g) => g.memo(groupSuppressible)) : [...snap.files.values()].filter((r) => r.derive(namesSuppression));
+function suppressible(snap: Snapshot): readonly FileRecord[] {
+  return snap.collect(groupSuppressible) ?? [...snap.files.values()].filter((r) => r.derive(namesSuppression));
 }
 
 /**

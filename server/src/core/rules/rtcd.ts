@@ -48,27 +48,28 @@ function isRtcdBind(b: PortFact): boolean {
   return b.kind === 'bind' && !b.shadowed && RTCD_ROLES.has(b.role);
 }
 
-/** The rtcd API binds and the Calls rtcd URLs in effect among `facts`, in fact order. */
-function rtcdEndpoints({ facts }: { readonly facts: readonly PortFact[] }): { apis: PortFact[]; urls: PortFact[] } {
-  return {
-    apis: facts.filter((b) => isRtcdBind(b) && b.role === 'rtcd-api'),
-    urls: facts.filter((f) => f.role === 'calls-rtcd-url' && !f.shadowed),
-  };
+/** The rtcd API binds in effect among `facts`, in fact order. */
+function rtcdApis({ facts }: { readonly facts: readonly PortFact[] }): PortFact[] {
+  return facts.filter((b) => isRtcdBind(b) && b.role === 'rtcd-api');
+}
+
+/** The Calls rtcd URLs in effect among `facts`, in fact order. */
+function rtcdUrls({ facts }: { readonly facts: readonly PortFact[] }): PortFact[] {
+  return facts.filter((f) => f.role === 'calls-rtcd-url' && !f.shadowed);
 }
 
 /**
  * The Calls rtcd URL findings. A URL on one host may point at rtcd's API on another, so this
- * part reads the whole workspace: the API binds and URLs of each host group, read once per
- * group (a group unchanged since the last snapshot is not read again), then scans of the facts
- * only for a URL that misses.
+ * part reads the whole workspace: the API binds and URLs of the host groups ({@link Snapshot.collect}:
+ * only groups changed since the last snapshot are read again), then scans of the facts only for
+ * a URL that misses.
  */
 function callsUrlFindings(snap: Snapshot): PortDiagnostic[] {
   const out: PortDiagnostic[] = [];
-  const parts = snap.groups?.map((g) => g.memo(rtcdEndpoints)) ?? [rtcdEndpoints(snap)];
-  const apis = parts.flatMap((p) => p.apis);
+  const apis = snap.collect(rtcdApis) ?? rtcdApis(snap);
   const apiPorts = new Set(apis.map((b) => b.ports.start));
   if (apis.length > 0) {
-    for (const u of parts.flatMap((p) => p.urls)) {
+    for (const u of snap.collect(rtcdUrls) ?? rtcdUrls(snap)) {
       if (apiPorts.has(u.ports.start)) continue;
       const viaNginx = snap.facts.some((l) => l.kind === 'bind' && !l.shadowed && l.format === 'nginx' && l.ports.start === u.ports.start && proxiesToApi(snap, l, apiPorts));
       if (viaNginx) continue;
