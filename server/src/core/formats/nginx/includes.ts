@@ -176,7 +176,9 @@ export class Scanner {
       }
     });
     for (const inc of includes) {
-      for (const target of resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing)) {
+      // Every extraction under one prefix walks the same nginx.conf: its includes resolve once per listing.
+      const targets = this.listing.memo(`nginx-include\u0000${path}\u0000${inc.word.value}`, () => resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing));
+      for (const target of targets) {
         if (target === this.ctx.path && path !== this.ctx.path && !k.includer) {
           k.includer = inc.env;
         }
