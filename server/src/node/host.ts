@@ -93,7 +93,8 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 /**
  * Reads the whole file behind `fd` with blocking reads: `size` bytes expected from its stat; a
  * file that grows meanwhile is read to its end, but at most one byte past {@link MAX_FILE_BYTES}
- * (so the caller can tell it is too large).
+ * (so the caller can tell it is too large). A read that fills less than the buffer ends the file
+ * (a regular file reads short only at its end), so an unchanged file costs one read, not two.
  */
 function readAllSync(fd: number, size: number): Buffer {
   let buf = Buffer.allocUnsafe(Math.max(size, 1) + 1);
@@ -105,9 +106,10 @@ function readAllSync(fd: number, size: number): Buffer {
       buf.copy(bigger, 0, 0, len);
       buf = bigger;
     }
-    const n = readSync(fd, buf, len, buf.length - len, len);
-    if (n === 0) break;
+    const want = buf.length - len;
+    const n = readSync(fd, buf, len, want, len);
     len += n;
+    if (n < want) break;
   }
   return buf.subarray(0, len);
 }
