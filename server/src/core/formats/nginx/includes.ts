@@ -121,6 +121,46 @@ export interface Knowledge {
   includer?: Env;
 }
 
+/** What one walk of a file's directives in one context finds, in walk order. */
+interface WalkSummary {
+  /** Lower-cased names of the `upstream` blocks outside `server` and `upstream`. */
+  upstreams: string[];
+  /** Lower-cased `proxy_pass` names inside `server` blocks, with the block's protocol. */
+  uses: [string, 'tcp' | 'udp'][];
+  /** The `include` directives with the context around each. */
+  includes: { word: NginxWord; env: Env }[];
+}
+
+/** The context a prefix's nginx.conf is read in; one object, so walks of it can be remembered by context. */
+const MAIN_ENV: Env = Object.freeze({ context: 'main' });
+
+/** The walk of `dirs` in `env` that {@link Scanner.scan} reads (see {@link WalkSummary}). */
+function summarize(dirs: readonly NginxDirective[], env: Env): WalkSummary {
+  const sum: WalkSummary = { upstreams: [], uses: [], includes: [] };
+  walk(dirs, env, false, (d, e) => {
+    const name = d.name.value;
+    if (d.block && name === 'upstream' && !e.server && !e.upstream && d.args[0]) {
+      sum.upstreams.push(d.args[0].value.toLowerCase());
+    } else if (!d.block && name === 'proxy_pass' && e.server && d.args[0] && /^[\w.-]+$/.test(d.args[0].value)) {
+      sum.uses.push([d.args[0].value.toLowerCase(), e.server.udp ? 'udp' : 'tcp']);
+    } else if (!d.block && name === 'include' && d.args[0]) {
+      sum.includes.push({ word: d.args[0], env: e });
+    }
+  });
+  return sum;
+}
+
+/**
+ * Walks of other files' shared parses (see `ExtractContext.parsed`), by the parse and the context
+ * object: every extraction under one prefix walks the same nginx.conf tree, so each file of it is
+ * walked once per context instead of once per extraction. Entries go with the parses they were
+ * made from. Also each parse's own top context, so a sibling's walks are found again.
+ */
+interface WalkMemo {
+  walks: WeakMap<readonly NginxDirective[], Map<Env, WalkSummary>>;
+  tops: WeakMap<readonly NginxDirective[], Env>;
+}
+
 /** Walks the include tree around one file, collecting {@link Knowledge} and the files read. */
 export class Scanner {
   readonly knowledge: Knowledge = { upstreams: new Set(), upstreamUse: new Map() };
@@ -131,10 +171,31 @@ export class Scanner {
   readonly fileSet: ReadonlySet<string>;
   readonly listing: FileListing;
 
+  private readonly walks: WalkMemo;
+
   constructor(private readonly ctx: ExtractContext) {
     this.listing = listingOf(ctx);
     this.files = this.listing.all;
     this.fileSet = this.listing.set;
+    this.walks = this.listing.memo('nginx-walks', (): WalkMemo => ({ walks: new WeakMap(), tops: new WeakMap() }));
+  }
+
+  /** {@link summarize}, remembered for other files' parses (the extracted file's own is walked once anyway). */
+  private summary(path: string, dirs: readonly NginxDirective[], env: Env): WalkSummary {
+    if (path === this.ctx.path) return summarize(dirs, env);
+    let byEnv = this.walks.walks.get(dirs);
+    if (!byEnv) this.walks.walks.set(dirs, (byEnv = new Map()));
+    let sum = byEnv.get(env);
+    if (!sum) byEnv.set(env, (sum = summarize(dirs, env)));
+    return sum;
+  }
+
+  /** A sibling's own top context ({@link ownTopContext}), one object per parse. */
+  private topOf(path: string, dirs: readonly NginxDirective[]): Env {
+    if (path === this.ctx.path) return ownTopContext(dirs);
+    let top = this.walks.tops.get(dirs);
+    if (!top) this.walks.tops.set(dirs, (top = ownTopContext(dirs)));
+    return top;
   }
 
   /** Reads another file through the context and records the dependency; `undefined` when absent. */
@@ -160,21 +221,14 @@ export class Scanner {
   /** Collects upstream names and include contexts from `path` and what it includes. */
   scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
     this.visited.add(path);
-    const includes: { word: NginxWord; env: Env }[] = [];
     const k = this.knowledge;
-    walk(dirs, env, false, (d, e) => {
-      const name = d.name.value;
-      if (d.block && name === 'upstream' && !e.server && !e.upstream && d.args[0]) {
-        k.upstreams.add(d.args[0].value.toLowerCase());
-      } else if (!d.block && name === 'proxy_pass' && e.server && d.args[0] && /^[\w.-]+$/.test(d.args[0].value)) {
-        const key = d.args[0].value.toLowerCase();
-        const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
-        set.add(e.server.udp ? 'udp' : 'tcp');
-        k.upstreamUse.set(key, set);
-      } else if (!d.block && name === 'include' && d.args[0]) {
-        includes.push({ word: d.args[0], env: e });
-      }
-    });
+    const { upstreams, uses, includes } = this.summary(path, dirs, env);
+    for (const name of upstreams) k.upstreams.add(name);
+    for (const [key, protocol] of uses) {
+      const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
+      set.add(protocol);
+      k.upstreamUse.set(key, set);
+    }
     for (const inc of includes) {
       // Every extraction under one prefix walks the same nginx.conf: its includes resolve once per listing.
       const targets = this.listing.memo(`nginx-include\u0000${path}\u0000${inc.word.value}`, () => resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing));
@@ -195,7 +249,7 @@ export class Scanner {
       if (this.visited.has(sib)) continue;
       const dirs = this.parsed(sib, true);
       if (dirs === undefined) continue;
-      this.scan(sib, dirs, ownTopContext(dirs), 1);
+      this.scan(sib, dirs, this.topOf(sib, dirs), 1);
     }
   }
 
@@ -216,7 +270,7 @@ export function scanAround(ctx: ExtractContext, dirs: readonly NginxDirective[])
   scanner.skip(ctx.path);
   if (prefix.root && prefix.root !== ctx.path) {
     const rootDirs = scanner.parsed(prefix.root);
-    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, { context: 'main' }, 1);
+    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, MAIN_ENV, 1);
   }
   const top: Env = scanner.knowledge.includer ?? ownTopContext(dirs);
   if (!prefix.root) scanner.scanSiblings();
