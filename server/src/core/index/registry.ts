@@ -66,6 +66,9 @@ function guarded<T>(mod: FormatModule, step: 'detect' | 'extract', path: string,
   }
 }
 
+/** What a module whose `detect` threw detected. */
+const UNDETECTED = (): Detection => false;
+
 /**
  * The module that reads a file and how sure it is; `mod` is undefined when none does. A module
  * whose `detect` throws does not recognize the file.
@@ -73,7 +76,7 @@ function guarded<T>(mod: FormatModule, step: 'detect' | 'extract', path: string,
 export function classify(path: string, text: string, log?: FormatLog): { mod?: FormatModule; detection: Detection } {
   let weak: FormatModule | undefined;
   for (const mod of FORMATS) {
-    const d = guarded(mod, 'detect', path, () => mod.detect(path, text), (): Detection => false, log);
+    const d = guarded(mod, 'detect', path, () => mod.detect(path, text), UNDETECTED, log);
     if (d === 'strong') return { mod, detection: d };
     if (d === 'weak' && !weak) weak = mod;
   }
