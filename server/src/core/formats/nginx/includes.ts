@@ -27,7 +27,7 @@ import { basename, dirname, resolvePath } from '../../model/paths';
 import { listingOf, readParsed } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
 import { detectNginx, extension } from './detect';
-import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
+import { parseNginx, type NginxDirective, type NginxParse, type NginxWord } from './syntax';
 
 /** Maximum include nesting followed, as a guard against pathological trees. */
 export const MAX_INCLUDE_DEPTH = 16;
@@ -119,6 +119,15 @@ export interface Knowledge {
   upstreamUse: Map<string, Set<'tcp' | 'udp'>>;
   /** Context at the include that pulls the extracted file in, when found. */
   includer?: Env;
+}
+
+/**
+ * A workspace file's parse as an nginx file, one per snapshot for every extraction that reads it
+ * (`ExtractContext.parsed`, kind `nginx`); `undefined` when the file is absent. Records the
+ * dependency.
+ */
+export function sharedParse(ctx: ExtractContext, path: string): NginxParse | undefined {
+  return readParsed(ctx, path, 'nginx', parseNginx);
 }
 
 /** What one walk of a file's directives in one context finds, in walk order. */
@@ -214,7 +223,7 @@ export class Scanner {
   parsed(path: string, asSibling = false): readonly NginxDirective[] | undefined {
     if (path === this.ctx.path) return asSibling && detectNginx(path, this.ctx.text) === false ? undefined : parseNginx(this.ctx.text).value;
     this.deps.add(path);
-    if (!asSibling) return readParsed(this.ctx, path, 'nginx', (text) => parseNginx(text).value);
+    if (!asSibling) return sharedParse(this.ctx, path)?.value;
     return readParsed(this.ctx, path, 'nginx-sibling', (text) => (detectNginx(path, text) === false ? undefined : parseNginx(text).value));
   }
 
