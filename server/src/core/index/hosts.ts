@@ -29,8 +29,29 @@ interface Matcher {
   root: Root;
   /** picomatch's regular expression for the glob (`dot: true`). */
   re: RegExp;
+  /**
+   * For a glob `<base>/**` whose base is plain names (letters, digits, `_`, `-`, inner `.`):
+   * `<base>/`, so a path known to start with it is decided without the expression (see
+   * {@link underTest}); `undefined` for any other glob.
+   */
+  under?: string;
   host: string;
   glob: string;
+}
+
+const PLAIN_BASE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+/** What picomatch's expression for `<base>/**` (`dot: true`) refuses after `<base>/`: a `.` or `..` segment. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+/** Characters after which the expression decides (its `.` stops at line ends; backslashes are separators on Windows). */
+const UNPLAIN = /[\\\n\r\u2028\u2029]/;
+
+/**
+ * Whether `rest` (a path after a `<base>/` it starts with) matches `<base>/**`: `true`/`false`
+ * as picomatch's expression answers, `undefined` when the expression must decide.
+ */
+function underTest(rest: string): boolean | undefined {
+  if (UNPLAIN.test(rest)) return undefined;
+  return !DOT_SEGMENT.test(rest);
 }
 
 /**
@@ -61,7 +82,9 @@ function compileGlobs(roots: readonly Root[], hostMap: readonly HostMapping[]): 
       if (m.root !== undefined && m.root !== root.path) continue;
       const byRoot = compiled.byPrefix.get(root.path) ?? compiled.byPrefix.set(root.path, new Map()).get(root.path)!;
       (byRoot.get(prefix) ?? byRoot.set(prefix, []).get(prefix)!).push(compiled.matchers.length);
-      compiled.matchers.push({ root, re, host: m.host, glob: m.glob });
+      const matcher: Matcher = { root, re, host: m.host, glob: m.glob };
+      if (scan.isGlob && m.glob === `${scan.base}/**` && PLAIN_BASE.test(scan.base)) matcher.under = `${scan.base}/`;
+      compiled.matchers.push(matcher);
     }
   }
   return compiled;
@@ -174,7 +197,9 @@ export class HostMap {
     // picomatch's matcher: never the empty path; the glob itself, else its expression.
     for (const i of candidates) {
       const m = this.compiled.matchers[i]!;
-      if (rel !== '' && (rel === m.glob || m.re.test(rel))) return m;
+      if (rel === '') continue;
+      const fast = m.under !== undefined && rel.startsWith(m.under) ? underTest(rel.slice(m.under.length)) : undefined;
+      if (fast ?? (rel === m.glob || m.re.test(rel))) return m;
     }
     return undefined;
   }

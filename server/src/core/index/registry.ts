@@ -75,8 +75,12 @@ const UNDETECTED = (): Detection => false;
  */
 export function classify(path: string, text: string, log?: FormatLog): { mod?: FormatModule; detection: Detection } {
   let weak: FormatModule | undefined;
+  // One call for every module of this file, not a closure per module and file.
+  let current: FormatModule = FORMATS[0]!;
+  const detect = (): Detection => current.detect(path, text);
   for (const mod of FORMATS) {
-    const d = guarded(mod, 'detect', path, () => mod.detect(path, text), UNDETECTED, log);
+    current = mod;
+    const d = guarded(mod, 'detect', path, detect, UNDETECTED, log);
     if (d === 'strong') return { mod, detection: d };
     if (d === 'weak' && !weak) weak = mod;
   }
