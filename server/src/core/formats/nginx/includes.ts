@@ -138,6 +138,11 @@ interface WalkSummary {
   uses: [string, 'tcp' | 'udp'][];
   /** The `include` directives with the context around each. */
   includes: { word: NginxWord; env: Env }[];
+  /**
+   * The files each include names ({@link resolveInclude} from the walked file), by index into
+   * `includes`, once asked. Only in a remembered walk: it lives with one file list and one parse.
+   */
+  targets?: (readonly string[])[];
 }
 
 /** The context a prefix's nginx.conf is read in; one object, so walks of it can be remembered by context. */
@@ -199,6 +204,18 @@ export class Scanner {
     return sum;
   }
 
+  /**
+   * The files include `n` of a walk of `path` names. Every extraction under one prefix walks the
+   * same nginx.conf: a remembered walk keeps them, the extracted file's own walk asks the listing's memo.
+   */
+  private targets(path: string, summary: WalkSummary, n: number): readonly string[] {
+    const pattern = summary.includes[n]!.word.value;
+    const resolve = (): readonly string[] => resolveInclude(pattern, path, this.files, this.fileSet, this.listing);
+    if (path === this.ctx.path) return this.listing.memo(`nginx-include\u0000${path}\u0000${pattern}`, resolve);
+    const known = (summary.targets ??= []);
+    return known[n] ?? (known[n] = resolve());
+  }
+
   /** A sibling's own top context ({@link ownTopContext}), one object per parse. */
   private topOf(path: string, dirs: readonly NginxDirective[]): Env {
     if (path === this.ctx.path) return ownTopContext(dirs);
@@ -231,17 +248,17 @@ export class Scanner {
   scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
     this.visited.add(path);
     const k = this.knowledge;
-    const { upstreams, uses, includes } = this.summary(path, dirs, env);
+    const summary = this.summary(path, dirs, env);
+    const { upstreams, uses, includes } = summary;
     for (const name of upstreams) k.upstreams.add(name);
     for (const [key, protocol] of uses) {
       const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
       set.add(protocol);
       k.upstreamUse.set(key, set);
     }
-    for (const inc of includes) {
-      // Every extraction under one prefix walks the same nginx.conf: its includes resolve once per listing.
-      const targets = this.listing.memo(`nginx-include\u0000${path}\u0000${inc.word.value}`, () => resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing));
-      for (const target of targets) {
+    for (let n = 0; n < includes.length; n++) {
+      const inc = includes[n]!;
+      for (const target of this.targets(path, summary, n)) {
         if (target === this.ctx.path && path !== this.ctx.path && !k.includer) {
           k.includer = inc.env;
         }
