@@ -205,15 +205,17 @@ export class Scanner {
   }
 
   /**
-   * The files include `n` of a walk of `path` names. Every extraction under one prefix walks the
-   * same nginx.conf: a remembered walk keeps them, the extracted file's own walk asks the listing's memo.
+   * The files include `n` of a walk of `path` names, resolved once per file list (the listing's
+   * memo: the file's own extraction and the other files' scans ask the same). Every extraction
+   * under one prefix walks the same nginx.conf, so a remembered walk also keeps them itself.
    */
   private targets(path: string, summary: WalkSummary, n: number): readonly string[] {
     const pattern = summary.includes[n]!.word.value;
-    const resolve = (): readonly string[] => resolveInclude(pattern, path, this.files, this.fileSet, this.listing);
-    if (path === this.ctx.path) return this.listing.memo(`nginx-include\u0000${path}\u0000${pattern}`, resolve);
+    const resolved = (): readonly string[] =>
+      this.listing.memo(`nginx-include\u0000${path}\u0000${pattern}`, () => resolveInclude(pattern, path, this.files, this.fileSet, this.listing));
+    if (path === this.ctx.path) return resolved();
     const known = (summary.targets ??= []);
-    return known[n] ?? (known[n] = resolve());
+    return known[n] ?? (known[n] = resolved());
   }
 
   /** A sibling's own top context ({@link ownTopContext}), one object per parse. */
