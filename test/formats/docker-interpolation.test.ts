@@ -71,5 +71,19 @@ describe('compose interpolation', () => {
       assert.equal(r.subs.length, 1, 'one substitution: the outer expression');
       assert.ok(r.origins.every((o) => o.start === 100 && o.end === 121 && o.file === '/ws/.env'));
     });
+
+    it('keeps a text without $ as written, each character its own origin where it is written', () => {
+      const r = interpolate({ value: 'a:b', offsets: [10, 11, 15] }, '/ws/c.yml', lookup);
+      assert.deepEqual(r, {
+        value: 'a:b',
+        origins: [10, 11, 15].map((at) => ({ start: at, end: at + 1, file: '/ws/c.yml', offset: at, sub: -1 })),
+        subs: [],
+        errors: [],
+      });
+      // Near miss: `$$` is one literal `$` written over two characters.
+      const escaped = interpolate({ value: 'a$$b', offsets: [10, 11, 12, 15] }, '/ws/c.yml', lookup);
+      assert.equal(escaped.value, 'a$b');
+      assert.deepEqual(escaped.origins[1], { start: 11, end: 13, file: '/ws/c.yml', offset: 11, sub: -1 });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MAX_BLOCK_DEPTH, nginxFormat, parseNginx, resolveInclude } from '../../server/src/core/formats/nginx';
-import type { ExtractedFact, ExtractResult } from '../../server/src/core/model/facts';
+import type { ExtractContext, ExtractedFact, ExtractResult } from '../../server/src/core/model/facts';
 import { corpusText, extractIn, slice, textAt } from '../helpers';
 import { checkDiagnostics } from '../check';
 
@@ -571,6 +571,46 @@ describe('nginx format', () => {
                           ^ parse-error error: unexpected "{"
         }
       `);
+    });
+  });
+
+  describe('one parse per snapshot', () => {
+    const root = '/ws/nginx/nginx.conf';
+    const site = '/ws/nginx/conf.d/site.conf';
+    /** Extracts `site` with a shared-parse context that records which paths it was asked for. */
+    function extractShared(siteText: string): { result: ExtractResult; asked: string[] } {
+      const files: Record<string, string> = { [root]: 'http { include conf.d/*.conf; }\n', [site]: siteText };
+      const all = Object.keys(files).sort();
+      const asked: string[] = [];
+      const cache = new Map<string, unknown>();
+      const ctx: ExtractContext = {
+        path: site,
+        text: siteText,
+        read: (p) => files[p],
+        files: () => all,
+        parsed: <T>(p: string, kind: string, parse: (text: string) => T): T | undefined => {
+          asked.push(p);
+          const key = `${kind}\u0000${p}`;
+          if (!cache.has(key) && files[p] !== undefined) cache.set(key, parse(files[p]));
+          return cache.get(key) as T | undefined;
+        },
+      };
+      return { result: nginxFormat.extract(ctx), asked };
+    }
+
+    it("takes the file's own directives from the parse the include tree's scan shares", () => {
+      const text = 'server { listen 8081; }\n';
+      const { result, asked } = extractShared(text);
+      assert.deepEqual(asked, [site, root]);
+      assert.deepEqual(result.facts.map((f) => `${f.kind} ${f.ports.start} ${slice(text, f.location.span)}`), ['bind 8081 8081']);
+    });
+
+    it('parses a file with template tags on its own (the masked text), not through the shared parse', () => {
+      const text = 'server { listen {{ .Env.PORT }}; listen 8082; }\n';
+      const { result, asked } = extractShared(text);
+      assert.deepEqual(asked, [root]);
+      assert.deepEqual(result.facts.map((f) => f.ports.start), [8082]);
+      assert.deepEqual(result.findings, []);
     });
   });
 

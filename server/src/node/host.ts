@@ -24,6 +24,13 @@ export function decode(bytes: Buffer): string | undefined {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)/;
+
+/** `posix.normalize(p)`, without its copy for an absolute path that is already normal (every listed path). */
+function normal(p: string): string {
+  return p.startsWith('/') && !NOT_NORMAL.test(p) ? p : posix.normalize(p);
+}
+
 /**
  * Why `path` is not the file it names under the workspace folder `root`, or `undefined` when it
  * is: its real path must be the folder's real path followed by the same relative path, so a
@@ -33,8 +40,8 @@ export function decode(bytes: Buffer): string | undefined {
  * the file is gone).
  */
 function refusal(path: string, root: string, realpath: (p: string) => string, rootReal: (base: string) => string): string | undefined {
-  const base = posix.normalize(root).replace(/\/+$/, '');
-  const named = posix.normalize(path);
+  const base = normal(root).replace(/\/+$/, '');
+  const named = normal(path);
   if (!named.startsWith(base + '/')) return `outside the workspace folder ${root}`;
   const real = realpath(named);
   const rel = named.slice(base.length + 1);
@@ -93,7 +100,8 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 /**
  * Reads the whole file behind `fd` with blocking reads: `size` bytes expected from its stat; a
  * file that grows meanwhile is read to its end, but at most one byte past {@link MAX_FILE_BYTES}
- * (so the caller can tell it is too large).
+ * (so the caller can tell it is too large). A read that fills less than the buffer ends the file
+ * (a regular file reads short only at its end), so an unchanged file costs one read, not two.
  */
 function readAllSync(fd: number, size: number): Buffer {
   let buf = Buffer.allocUnsafe(Math.max(size, 1) + 1);
@@ -105,9 +113,10 @@ function readAllSync(fd: number, size: number): Buffer {
       buf.copy(bigger, 0, 0, len);
       buf = bigger;
     }
-    const n = readSync(fd, buf, len, buf.length - len, len);
-    if (n === 0) break;
+    const want = buf.length - len;
+    const n = readSync(fd, buf, len, want, len);
     len += n;
+    if (n < want) break;
   }
   return buf.subarray(0, len);
 }
@@ -117,7 +126,7 @@ function readSyncChecked(path: string, root: string, rootReal: (base: string) =>
   try {
     const refused = refusal(path, root, (p) => realpathSync.native(p), rootReal);
     if (refused) return { skipped: refused };
-    const fd = openSync(posix.normalize(path), OPEN_FLAGS);
+    const fd = openSync(normal(path), OPEN_FLAGS);
     try {
       const st = fstatSync(fd);
       return answer(st, () => readAllSync(fd, st.size));

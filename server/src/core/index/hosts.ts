@@ -24,17 +24,78 @@ export interface HostMapping {
   root?: string;
 }
 
+/** One host-map glob compiled for one root. */
+interface Matcher {
+  root: Root;
+  /** picomatch's regular expression for the glob (`dot: true`). */
+  re: RegExp;
+  /**
+   * For a glob `<base>/**` whose base is plain names (letters, digits, `_`, `-`, inner `.`):
+   * `<base>/`, so a path known to start with it is decided without the expression (see
+   * {@link underTest}); `undefined` for any other glob.
+   */
+  under?: string;
+  host: string;
+  glob: string;
+}
+
+const PLAIN_BASE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/;
+/** What picomatch's expression for `<base>/**` (`dot: true`) refuses after `<base>/`: a `.` or `..` segment. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+/** Characters after which the expression decides (its `.` stops at line ends; backslashes are separators on Windows). */
+const UNPLAIN = /[\\\n\r\u2028\u2029]/;
+
+/**
+ * Whether `rest` (a path after a `<base>/` it starts with) matches `<base>/**`: `true`/`false`
+ * as picomatch's expression answers, `undefined` when the expression must decide.
+ */
+function underTest(rest: string): boolean | undefined {
+  if (UNPLAIN.test(rest)) return undefined;
+  return !DOT_SEGMENT.test(rest);
+}
+
+/**
+ * The host-map globs compiled: the matchers in setting order, and indexes into them by root path
+ * and the glob's static prefix (`deploy/app/` of `deploy/app/**`, always ending in `/`; '' for
+ * none; the whole path for a glob without wildcards), so a path is tested only against the globs
+ * whose prefix it starts with. Depends on the roots and globs alone.
+ */
+interface CompiledGlobs {
+  matchers: Matcher[];
+  byPrefix: Map<string, Map<string, number[]>>;
+}
+
+/**
+ * Compiles `hostMap` for `roots`. Throws picomatch's TypeError for an empty glob or one over
+ * 65,536 characters, as `picomatch()` does.
+ */
+function compileGlobs(roots: readonly Root[], hostMap: readonly HostMapping[]): CompiledGlobs {
+  const compiled: CompiledGlobs = { matchers: [], byPrefix: new Map() };
+  for (const m of hostMap) {
+    // The expression picomatch(glob, { dot: true }) runs (its result object carries it, with the
+    // platform's options); testing it directly saves two result objects per path.
+    const re = picomatch(m.glob, { dot: true })('', true).regex;
+    // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
+    const scan = picomatch.scan(m.glob);
+    const prefix = !scan.isGlob ? m.glob : scan.base === '' ? '' : scan.base + '/';
+    for (const root of roots) {
+      if (m.root !== undefined && m.root !== root.path) continue;
+      const byRoot = compiled.byPrefix.get(root.path) ?? compiled.byPrefix.set(root.path, new Map()).get(root.path)!;
+      (byRoot.get(prefix) ?? byRoot.set(prefix, []).get(prefix)!).push(compiled.matchers.length);
+      const matcher: Matcher = { root, re, host: m.host, glob: m.glob };
+      if (scan.isGlob && m.glob === `${scan.base}/**` && PLAIN_BASE.test(scan.base)) matcher.under = `${scan.base}/`;
+      compiled.matchers.push(matcher);
+    }
+  }
+  return compiled;
+}
+
 /** Roots and host mapping, compiled. The host of each path is computed once and remembered. */
 export class HostMap {
   readonly roots: readonly Root[];
   readonly hostMap: readonly HostMapping[];
-  private readonly matchers: { root: Root; match: (rel: string) => boolean; host: string; glob: string }[] = [];
-  /**
-   * Indexes into `matchers` by root path and the glob's static prefix (`deploy/app/` of
-   * `deploy/app/**`, always ending in `/`; '' for none; the whole path for a glob without
-   * wildcards): a path is tested only against the globs whose prefix it starts with.
-   */
-  private readonly byPrefix = new Map<string, number[]>();
+  /** Compiled once per roots and globs; the maps {@link withLayouts} makes share it. */
+  private readonly compiled: CompiledGlobs;
   /** Placement of each path asked so far (a cache of a pure function of the path). */
   private readonly known = new Map<string, Placement>();
   /**
@@ -45,23 +106,16 @@ export class HostMap {
   /** The inferred layout of each root (by root path); empty until {@link withLayouts}. */
   private readonly layouts: ReadonlyMap<string, DeploymentLayout>;
 
-  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = [], layouts: ReadonlyMap<string, DeploymentLayout> = new Map(), mapped?: Map<string, Placement | null>) {
+  /**
+   * `layouts`, `mapped` and `compiled` are for {@link withLayouts}: callers pass roots and globs.
+   * Throws picomatch's TypeError for an empty glob or one over 65,536 characters.
+   */
+  constructor(roots: readonly Root[], hostMap: readonly HostMapping[] = [], layouts: ReadonlyMap<string, DeploymentLayout> = new Map(), mapped?: Map<string, Placement | null>, compiled?: CompiledGlobs) {
     this.roots = roots;
     this.hostMap = hostMap;
     this.layouts = layouts;
     this.mapped = mapped ?? new Map();
-    for (const m of hostMap) {
-      const isMatch = picomatch(m.glob, { dot: true });
-      // A glob's static prefix ("deploy/app/" of "deploy/app/**") rules most paths out without running it.
-      const scan = picomatch.scan(m.glob);
-      const prefix = !scan.isGlob ? m.glob : scan.base === '' ? '' : scan.base + '/';
-      for (const root of roots) {
-        if (m.root !== undefined && m.root !== root.path) continue;
-        const key = `${root.path}\u0000${prefix}`;
-        (this.byPrefix.get(key) ?? this.byPrefix.set(key, []).get(key)!).push(this.matchers.length);
-        this.matchers.push({ root, match: isMatch, host: m.host, glob: m.glob });
-      }
-    }
+    this.compiled = compiled ?? compileGlobs(roots, hostMap);
   }
 
   /** The root that contains a path (the longest), or undefined. */
@@ -75,7 +129,7 @@ export class HostMap {
 
   /** The same roots and globs over newly inferred layouts (by root path). */
   withLayouts(layouts: ReadonlyMap<string, DeploymentLayout>): HostMap {
-    return new HostMap(this.roots, this.hostMap, layouts, this.mapped);
+    return new HostMap(this.roots, this.hostMap, layouts, this.mapped, this.compiled);
   }
 
   /**
@@ -128,18 +182,25 @@ export class HostMap {
   }
 
   /** The first host-map glob (in setting order) of `root` that matches `rel`: only those whose static prefix `rel` starts with are run. */
-  private firstMatch(root: Root, rel: string): HostMap['matchers'][number] | undefined {
-    if (this.matchers.length === 0) return undefined;
+  private firstMatch(root: Root, rel: string): Matcher | undefined {
+    const byRoot = this.compiled.byPrefix.get(root.path);
+    if (!byRoot) return undefined;
     const candidates: number[] = [];
     const add = (prefix: string): void => {
-      const list = this.byPrefix.get(`${root.path}\u0000${prefix}`);
+      const list = byRoot.get(prefix);
       if (list) for (const i of list) candidates.push(i);
     };
     add('');
     for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) add(rel.slice(0, i + 1));
     add(rel);
     candidates.sort((a, b) => a - b);
-    for (const i of candidates) if (this.matchers[i]!.match(rel)) return this.matchers[i];
+    // picomatch's matcher: never the empty path; the glob itself, else its expression.
+    for (const i of candidates) {
+      const m = this.compiled.matchers[i]!;
+      if (rel === '') continue;
+      const fast = m.under !== undefined && rel.startsWith(m.under) ? underTest(rel.slice(m.under.length)) : undefined;
+      if (fast ?? (rel === m.glob || m.re.test(rel))) return m;
+    }
     return undefined;
   }
 

@@ -66,14 +66,21 @@ function guarded<T>(mod: FormatModule, step: 'detect' | 'extract', path: string,
   }
 }
 
+/** What a module whose `detect` threw detected. */
+const UNDETECTED = (): Detection => false;
+
 /**
  * The module that reads a file and how sure it is; `mod` is undefined when none does. A module
  * whose `detect` throws does not recognize the file.
  */
 export function classify(path: string, text: string, log?: FormatLog): { mod?: FormatModule; detection: Detection } {
   let weak: FormatModule | undefined;
+  // One call for every module of this file, not a closure per module and file.
+  let current: FormatModule = FORMATS[0]!;
+  const detect = (): Detection => current.detect(path, text);
   for (const mod of FORMATS) {
-    const d = guarded(mod, 'detect', path, () => mod.detect(path, text), (): Detection => false, log);
+    current = mod;
+    const d = guarded(mod, 'detect', path, detect, UNDETECTED, log);
     if (d === 'strong') return { mod, detection: d };
     if (d === 'weak' && !weak) weak = mod;
   }

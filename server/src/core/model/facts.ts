@@ -390,7 +390,8 @@ export interface ExtractContext {
    */
   listing?(): FileListing;
   /**
-   * Another workspace file's text as `parse` turns it into a value, computed once under `kind`
+   * A workspace file's text (another one, or the extracted file's own when the same parse serves
+   * both, as nginx's does) as `parse` turns it into a value, computed once under `kind`
    * for every extraction of the same texts (the index keeps it until a text or the file list
    * changes, or a snapshot is done); `undefined` when the file is not in the workspace. Records
    * a dependency, as `read` does. `parse` must be a pure function of the text. Optional:

@@ -81,9 +81,24 @@ export const UNSET_MARK = '\uE000';
  * returned in `errors`, with the text kept as written. Never throws.
  */
 export function interpolate(input: SourcedText, file: string, lookup: EnvLookup, unset = ''): Interpolation {
+  if (!input.value.includes('$')) return literalText(input, file);
   const out: Interpolation = { value: '', origins: [], subs: [], errors: [] };
   new Interpolator(input, file, lookup, unset, out).run(0, input.value.length, -1, 0);
   return out;
+}
+
+/**
+ * {@link interpolate} of a text without `$` (most values): every character literal, its own
+ * origin, without building the value one character at a time.
+ */
+function literalText(input: SourcedText, file: string): Interpolation {
+  const origins: CharOrigin[] = [];
+  for (let i = 0; i < input.value.length; i++) {
+    // spanOf(input, i, i + 1), without its object.
+    const start = input.offsets[i]!;
+    origins.push({ start, end: input.offsets[i]! + 1, file, offset: start, sub: -1 });
+  }
+  return { value: input.value, origins, subs: [], errors: [] };
 }
 
 /** The operators between a name and its argument in `${NAME<op>arg}`; '' for a bare reference. */

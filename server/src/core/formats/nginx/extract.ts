@@ -19,8 +19,8 @@ import { isValidRange, parsePortRange } from '../../model/ports';
 import { wordSpan } from '../context';
 import { serverInfo, walk, type Env } from './contexts';
 import { splitHostPort } from './hostport';
-import { resolveInclude, scanAround, type Scanner } from './includes';
-import { maskEngineTags, parseNginx, type NginxDirective, type NginxWord } from './syntax';
+import { resolveInclude, scanAround, sharedParse, type Scanner } from './includes';
+import { maskEngineTags, parseNginx, type NginxDirective, type NginxParse, type NginxWord } from './syntax';
 
 const PASS_DIRECTIVES = new Set(['proxy_pass', 'grpc_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass']);
 /** Port of a `*_pass` URL without one, by lower-cased scheme. */
@@ -244,6 +244,18 @@ function listenAddress(v: string): { address: string | undefined; addrTo: number
 }
 
 /**
+ * The extracted file's directives: with template tags, a parse of the masked text; else the
+ * index's shared parse of the text ({@link sharedParse}), the one every other nginx file's scan
+ * of the include tree reads, so a file is parsed once per snapshot, not once for itself and once
+ * for the others. The shared parse is used only when the context's text of the file is `ctx.text`.
+ */
+function ownParse(ctx: ExtractContext): NginxParse {
+  const masked = maskEngineTags(ctx.text);
+  if (masked.masked || !ctx.parsed || ctx.read(ctx.path) !== ctx.text) return parseNginx(masked.text);
+  return sharedParse(ctx, ctx.path) ?? parseNginx(ctx.text);
+}
+
+/**
  * Extracts nginx port facts from `ctx.text` (see ./includes for contexts and includes).
  * Binds: `listen` (instance "nginx", owner the server's first server_name or "nginx", address
  * undefined for `*`/absent, brackets stripped, udp for `udp`/`quic`). References: the `*_pass`
@@ -255,7 +267,7 @@ function listenAddress(v: string): { address: string | undefined; addrTo: number
  * other file read, sorted.
  */
 export function extractNginx(ctx: ExtractContext): ExtractResult {
-  const parsed = parseNginx(maskEngineTags(ctx.text).text);
+  const parsed = ownParse(ctx);
   const { scanner, top } = scanAround(ctx, parsed.value);
   const ex = new Extractor(ctx, scanner);
   ex.run(parsed.value, top);

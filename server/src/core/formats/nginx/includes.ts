@@ -27,7 +27,7 @@ import { basename, dirname, resolvePath } from '../../model/paths';
 import { listingOf, readParsed } from '../context';
 import { ownTopContext, walk, type Env } from './contexts';
 import { detectNginx, extension } from './detect';
-import { parseNginx, type NginxDirective, type NginxWord } from './syntax';
+import { parseNginx, type NginxDirective, type NginxParse, type NginxWord } from './syntax';
 
 /** Maximum include nesting followed, as a guard against pathological trees. */
 export const MAX_INCLUDE_DEPTH = 16;
@@ -121,6 +121,60 @@ export interface Knowledge {
   includer?: Env;
 }
 
+/**
+ * A workspace file's parse as an nginx file, one per snapshot for every extraction that reads it
+ * (`ExtractContext.parsed`, kind `nginx`); `undefined` when the file is absent. Records the
+ * dependency.
+ */
+export function sharedParse(ctx: ExtractContext, path: string): NginxParse | undefined {
+  return readParsed(ctx, path, 'nginx', parseNginx);
+}
+
+/** What one walk of a file's directives in one context finds, in walk order. */
+interface WalkSummary {
+  /** Lower-cased names of the `upstream` blocks outside `server` and `upstream`. */
+  upstreams: string[];
+  /** Lower-cased `proxy_pass` names inside `server` blocks, with the block's protocol. */
+  uses: [string, 'tcp' | 'udp'][];
+  /** The `include` directives with the context around each. */
+  includes: { word: NginxWord; env: Env }[];
+  /**
+   * The files each include names ({@link resolveInclude} from the walked file), by index into
+   * `includes`, once asked. Only in a remembered walk: it lives with one file list and one parse.
+   */
+  targets?: (readonly string[])[];
+}
+
+/** The context a prefix's nginx.conf is read in; one object, so walks of it can be remembered by context. */
+const MAIN_ENV: Env = Object.freeze({ context: 'main' });
+
+/** The walk of `dirs` in `env` that {@link Scanner.scan} reads (see {@link WalkSummary}). */
+function summarize(dirs: readonly NginxDirective[], env: Env): WalkSummary {
+  const sum: WalkSummary = { upstreams: [], uses: [], includes: [] };
+  walk(dirs, env, false, (d, e) => {
+    const name = d.name.value;
+    if (d.block && name === 'upstream' && !e.server && !e.upstream && d.args[0]) {
+      sum.upstreams.push(d.args[0].value.toLowerCase());
+    } else if (!d.block && name === 'proxy_pass' && e.server && d.args[0] && /^[\w.-]+$/.test(d.args[0].value)) {
+      sum.uses.push([d.args[0].value.toLowerCase(), e.server.udp ? 'udp' : 'tcp']);
+    } else if (!d.block && name === 'include' && d.args[0]) {
+      sum.includes.push({ word: d.args[0], env: e });
+    }
+  });
+  return sum;
+}
+
+/**
+ * Walks of other files' shared parses (see `ExtractContext.parsed`), by the parse and the context
+ * object: every extraction under one prefix walks the same nginx.conf tree, so each file of it is
+ * walked once per context instead of once per extraction. Entries go with the parses they were
+ * made from. Also each parse's own top context, so a sibling's walks are found again.
+ */
+interface WalkMemo {
+  walks: WeakMap<readonly NginxDirective[], Map<Env, WalkSummary>>;
+  tops: WeakMap<readonly NginxDirective[], Env>;
+}
+
 /** Walks the include tree around one file, collecting {@link Knowledge} and the files read. */
 export class Scanner {
   readonly knowledge: Knowledge = { upstreams: new Set(), upstreamUse: new Map() };
@@ -131,10 +185,45 @@ export class Scanner {
   readonly fileSet: ReadonlySet<string>;
   readonly listing: FileListing;
 
+  private readonly walks: WalkMemo;
+
   constructor(private readonly ctx: ExtractContext) {
     this.listing = listingOf(ctx);
     this.files = this.listing.all;
     this.fileSet = this.listing.set;
+    this.walks = this.listing.memo('nginx-walks', (): WalkMemo => ({ walks: new WeakMap(), tops: new WeakMap() }));
+  }
+
+  /** {@link summarize}, remembered for other files' parses (the extracted file's own is walked once anyway). */
+  private summary(path: string, dirs: readonly NginxDirective[], env: Env): WalkSummary {
+    if (path === this.ctx.path) return summarize(dirs, env);
+    let byEnv = this.walks.walks.get(dirs);
+    if (!byEnv) this.walks.walks.set(dirs, (byEnv = new Map()));
+    let sum = byEnv.get(env);
+    if (!sum) byEnv.set(env, (sum = summarize(dirs, env)));
+    return sum;
+  }
+
+  /**
+   * The files include `n` of a walk of `path` names, resolved once per file list (the listing's
+   * memo: the file's own extraction and the other files' scans ask the same). Every extraction
+   * under one prefix walks the same nginx.conf, so a remembered walk also keeps them itself.
+   */
+  private targets(path: string, summary: WalkSummary, n: number): readonly string[] {
+    const pattern = summary.includes[n]!.word.value;
+    const resolved = (): readonly string[] =>
+      this.listing.memo(`nginx-include\u0000${path}\u0000${pattern}`, () => resolveInclude(pattern, path, this.files, this.fileSet, this.listing));
+    if (path === this.ctx.path) return resolved();
+    const known = (summary.targets ??= []);
+    return known[n] ?? (known[n] = resolved());
+  }
+
+  /** A sibling's own top context ({@link ownTopContext}), one object per parse. */
+  private topOf(path: string, dirs: readonly NginxDirective[]): Env {
+    if (path === this.ctx.path) return ownTopContext(dirs);
+    let top = this.walks.tops.get(dirs);
+    if (!top) this.walks.tops.set(dirs, (top = ownTopContext(dirs)));
+    return top;
   }
 
   /** Reads another file through the context and records the dependency; `undefined` when absent. */
@@ -153,30 +242,25 @@ export class Scanner {
   parsed(path: string, asSibling = false): readonly NginxDirective[] | undefined {
     if (path === this.ctx.path) return asSibling && detectNginx(path, this.ctx.text) === false ? undefined : parseNginx(this.ctx.text).value;
     this.deps.add(path);
-    if (!asSibling) return readParsed(this.ctx, path, 'nginx', (text) => parseNginx(text).value);
+    if (!asSibling) return sharedParse(this.ctx, path)?.value;
     return readParsed(this.ctx, path, 'nginx-sibling', (text) => (detectNginx(path, text) === false ? undefined : parseNginx(text).value));
   }
 
   /** Collects upstream names and include contexts from `path` and what it includes. */
   scan(path: string, dirs: readonly NginxDirective[], env: Env, depth: number): void {
     this.visited.add(path);
-    const includes: { word: NginxWord; env: Env }[] = [];
     const k = this.knowledge;
-    walk(dirs, env, false, (d, e) => {
-      const name = d.name.value;
-      if (d.block && name === 'upstream' && !e.server && !e.upstream && d.args[0]) {
-        k.upstreams.add(d.args[0].value.toLowerCase());
-      } else if (!d.block && name === 'proxy_pass' && e.server && d.args[0] && /^[\w.-]+$/.test(d.args[0].value)) {
-        const key = d.args[0].value.toLowerCase();
-        const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
-        set.add(e.server.udp ? 'udp' : 'tcp');
-        k.upstreamUse.set(key, set);
-      } else if (!d.block && name === 'include' && d.args[0]) {
-        includes.push({ word: d.args[0], env: e });
-      }
-    });
-    for (const inc of includes) {
-      for (const target of resolveInclude(inc.word.value, path, this.files, this.fileSet, this.listing)) {
+    const summary = this.summary(path, dirs, env);
+    const { upstreams, uses, includes } = summary;
+    for (const name of upstreams) k.upstreams.add(name);
+    for (const [key, protocol] of uses) {
+      const set = k.upstreamUse.get(key) ?? new Set<'tcp' | 'udp'>();
+      set.add(protocol);
+      k.upstreamUse.set(key, set);
+    }
+    for (let n = 0; n < includes.length; n++) {
+      const inc = includes[n]!;
+      for (const target of this.targets(path, summary, n)) {
         if (target === this.ctx.path && path !== this.ctx.path && !k.includer) {
           k.includer = inc.env;
         }
@@ -193,7 +277,7 @@ export class Scanner {
       if (this.visited.has(sib)) continue;
       const dirs = this.parsed(sib, true);
       if (dirs === undefined) continue;
-      this.scan(sib, dirs, ownTopContext(dirs), 1);
+      this.scan(sib, dirs, this.topOf(sib, dirs), 1);
     }
   }
 
@@ -214,7 +298,7 @@ export function scanAround(ctx: ExtractContext, dirs: readonly NginxDirective[])
   scanner.skip(ctx.path);
   if (prefix.root && prefix.root !== ctx.path) {
     const rootDirs = scanner.parsed(prefix.root);
-    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, { context: 'main' }, 1);
+    if (rootDirs !== undefined) scanner.scan(prefix.root, rootDirs, MAIN_ENV, 1);
   }
   const top: Env = scanner.knowledge.includer ?? ownTopContext(dirs);
   if (!prefix.root) scanner.scanSiblings();

@@ -101,8 +101,14 @@ const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' ||
 
 /** The word at source [start, end) with escapes resolved; each value character keeps its source offset. */
 function unescapedWord(text: string, start: number, end: number, quoted: boolean, span: Span): NginxWord {
-  let value = '';
   const offsets: number[] = [];
+  const raw = text.slice(start, end);
+  if (!raw.includes('\\')) {
+    // No escape (nearly every word): the value is the source, one string instead of one per character.
+    for (let src = start; src < end; src++) offsets.push(src);
+    return { value: raw, offsets, span, quoted };
+  }
+  let value = '';
   for (let src = start; src < end; ) {
     if (text[src] === '\\' && src + 1 < end) {
       const next = text[src + 1];
