@@ -7,7 +7,7 @@
  * re-inference, resolution) and the rules (`IncrementalRules` as the server runs them, or with
  * `--full` `runRules` over the whole snapshot).
  *
- *   node out/bench/edit-profile.js [--files 20000] [--edits 40] [--regenerate] [--full]
+ *   node out/bench/edit-profile.js [--files 20000] [--edits 40] [--regenerate] [--full] [--inferred]
  *   node out/bench/edit-profile.js --cpu-profile /tmp/edits.cpuprofile   (a CPU profile of the edits alone)
  *
  * Prints one JSON line: cold load, snapshot and rules times, then per stage the median and the
@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const edits = arg('--edits', 40);
   const ws = workspace(n);
   const roots = [{ path: ws.root, name: path.basename(ws.root) }];
-  const index = new WorkspaceIndex({ roots, hostMap: ws.hostMap });
+  // `--inferred`: no host map, so every host comes from the deployment inference (as in a repository opened without settings).
+  const inferred = process.argv.includes('--inferred');
+  const index = new WorkspaceIndex({ roots, hostMap: inferred ? [] : ws.hostMap });
   let t = performance.now();
   await loadWorkspace(index, nodeHost([], 'sync'), roots);
   const loadMs = performance.now() - t;
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     session.disconnect();
   }
   const summary = Object.fromEntries(Object.entries(stages).map(([k, xs]) => [k, { p50: +quantile(xs, 0.5).toFixed(2), p95: +quantile(xs, 0.95).toFixed(2) }]));
-  process.stdout.write(JSON.stringify({ files: n, mode: full ? 'full' : 'incremental', rechecked: rules.lastRechecked, facts: cold.facts.length, loadMs: Math.round(loadMs), coldSnapshotMs: Math.round(snapshotMs), coldRulesMs: Math.round(rulesMs), edits, ...summary, diagnostics, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }) + '\n');
+  process.stdout.write(JSON.stringify({ files: n, mode: full ? 'full' : 'incremental', hosts: inferred ? 'inferred' : 'host map', rechecked: rules.lastRechecked, facts: cold.facts.length, loadMs: Math.round(loadMs), coldSnapshotMs: Math.round(snapshotMs), coldRulesMs: Math.round(rulesMs), edits, ...summary, diagnostics, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -321,6 +321,35 @@ describe('deployments: which host a file is on', () => {
       const mirror = analyze({ '/ws/etc/nginx/nginx.conf': 'events {}\n', '/ws/a/compose.yaml': compose('web', '8080:80'), '/ws/b/compose.yaml': compose('api', '8080:80') });
       assert.equal(mirror.byRule('port-conflict').length, 2, 'etc/nginx/ mirrors a machine: one host');
     });
+
+    it('a directory below the folder that mirrors a machine is a host of its own (hosts/web1/etc/nginx/...)', () => {
+      const site = (port: number) => `server {\n    listen ${port};\n}\n`;
+      const unit = (port: number) => `[Service]\nExecStart=/usr/bin/api --port ${port}\n`;
+      const a = analyze({
+        '/ws/hosts/web1/etc/nginx/sites-enabled/app': site(80),
+        '/ws/hosts/web1/opt/app/docker-compose.yml': compose('api', '8080:80'),
+        '/ws/hosts/web2/etc/nginx/sites-enabled/app': site(80),
+        '/ws/hosts/web2/etc/systemd/system/api.service': unit(8080),
+      });
+      assert.deepEqual(a.byRule('port-conflict'), [], 'the two machines never share a port');
+      const p = a.snap.placementOf('/ws/hosts/web1/opt/app/docker-compose.yml');
+      assert.deepEqual([p.host, p.rule, p.project], ['ws/hosts/web1', 'mirror', 'hosts/web1/opt/app']);
+      assert.equal(a.snap.placementOf('/ws/hosts/web2/etc/nginx/sites-enabled/app').reason, "hosts/web2/ mirrors a machine's file system (etc/nginx/sites-enabled/app), so all of it is one host");
+      // True finding: within one machine the unit and the compose service still clash.
+      const b = analyze({
+        '/ws/hosts/web1/opt/app/docker-compose.yml': compose('api', '8080:80'),
+        '/ws/hosts/web1/etc/systemd/system/api.service': unit(8080),
+        '/ws/hosts/web2/etc/nginx/sites-enabled/app': site(8080),
+      });
+      assert.equal(b.byRule('port-conflict').length, 2);
+    });
+
+    it('near misses: an etc/ tree inside a compose project, or inside a test tree, is no machine of its own', () => {
+      const project = analyze({ '/ws/app/docker-compose.yml': compose('web', '80:80'), '/ws/app/etc/nginx/nginx.conf': 'events {}\n' });
+      assert.equal(project.snap.placementOf('/ws/app/etc/nginx/nginx.conf').rule, 'project');
+      const tree = analyze({ '/ws/tests/case1/etc/nginx/nginx.conf': 'events {}\n' });
+      assert.equal(tree.snap.placementOf('/ws/tests/case1/etc/nginx/nginx.conf').rule, 'test-tree');
+    });
   });
 
   describe('portolan.hostMap overrides the inference', () => {

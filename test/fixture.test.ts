@@ -211,7 +211,7 @@ describe('test fixtures', () => {
       const twoHosts = `
         //- /app/nginx/sites-enabled/app
         server { listen 8065; }
-        //- /chat/opt/mattermost/config/config.json
+        //- /chat/mattermost/config/config.json
         { "ServiceSettings": { "ListenAddress": ":8065" }, "SqlSettings": { "DriverName": "postgres" } }
       `;
       checkDiagnostics(twoHosts, { hostMap: [{ glob: 'app/**', host: 'app1' }, { glob: 'chat/**', host: 'chat1' }] });

@@ -50,6 +50,48 @@ export function mirrorEvidence(folder: Folder): string | undefined {
   return tops.size >= 2 ? [...tops.values()].slice(0, 2).join(', ') : undefined;
 }
 
+/**
+ * Rule 1b: directories below the folder that mirror a machine's file system on their own
+ * (`hosts/web1/etc/nginx/nginx.conf`: `hosts/web1` is a machine), by relative directory, with
+ * the evidence. Only the strong evidence of rule 1 counts (a recognised file in a program's
+ * directory under `etc/`, `opt/` or `srv/`, or under `usr/lib/systemd/` or `lib/systemd/`),
+ * and not inside a test tree or a compose project's directory (no default compose file in the
+ * directory or above it); the shallowest such directory wins. Linear in the files.
+ */
+export function nestedMirrors(folder: Folder): Map<string, string> {
+  const composeDirs = new Set(folder.files.filter((f) => f.format === 'compose' && DEFAULT_COMPOSE.test(f.rel.slice(f.rel.lastIndexOf('/') + 1))).map((f) => relDir(f.rel)));
+  const found = new Map<string, string>();
+  for (const f of folder.files) {
+    if (!f.format) continue;
+    const segs = f.rel.split('/');
+    for (let i = 1; i < segs.length - 1; i++) {
+      const rest = segs.slice(i).join('/');
+      const strong = (PROGRAM_DIRS.has(segs[i]!) && segs.length - i >= 3) || rest.startsWith('usr/lib/systemd/') || rest.startsWith('lib/systemd/');
+      if (!strong) continue;
+      const dir = segs.slice(0, i).join('/');
+      let inProject = false;
+      for (let d = dir; ; d = relDir(d)) {
+        if (composeDirs.has(d)) inProject = true;
+        if (d === '' || inProject) break;
+      }
+      if (!inProject && testTreeOf(`${dir}/x`) === undefined && !found.has(dir)) found.set(dir, rest);
+      break;
+    }
+  }
+  // The shallowest wins: a mirror inside another is part of it.
+  for (const dir of [...found.keys()]) {
+    for (let d = relDir(dir); d !== ''; d = relDir(d)) if (found.has(d)) found.delete(dir);
+  }
+  return found;
+}
+
+/** The nested mirror (rule 1b) holding a relative path, if any. */
+export function mirrorOf(mirrors: ReadonlyMap<string, string>, rel: string): string | undefined {
+  if (mirrors.size === 0) return undefined;
+  for (let d = relDir(rel); d !== ''; d = relDir(d)) if (mirrors.has(d)) return d;
+  return mirrors.has(rel) ? rel : undefined;
+}
+
 /** The scope a file has by its path: its project, or the test tree deeper than any project. */
 export interface Scope {
   project?: Project;

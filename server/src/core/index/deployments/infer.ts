@@ -13,6 +13,8 @@
  *    recognised files in two of the top-level directories `etc/`, `opt/`, `srv/`, `usr/`,
  *    `var/`, `home/`, `root/`, `lib/`, `boot/` (FHS 3.0) — and no compose file at the folder's
  *    top level (a repository with a stack at its root is a project, not a machine).
+ *    A directory below the folder holding such a program-directory file (`hosts/web1/etc/nginx/nginx.conf`)
+ *    is a machine of its own, host `<folder>/<dir>`, with everything below it (see `nestedMirrors`).
  * 2. **Compose projects.** A directory holding a default compose file (`compose.yaml`,
  *    `compose.yml`, `docker-compose.yml`, `docker-compose.yaml`; compose-spec "Compose file")
  *    is a project: the compose files compose merges for it (the default file, its
@@ -57,7 +59,7 @@
  * Limits: a project is tied only to the folder's host, never to another project; ties are not
  * transitive; a port two projects publish ties neither.
  */
-import { folderOf, joinsOf, mirrorEvidence, Projects, type Folder, type Join } from './folder';
+import { folderOf, joinsOf, mirrorEvidence, mirrorOf, nestedMirrors, Projects, type Folder, type Join } from './folder';
 import type { DeploymentLayout, DeploymentMemo, LayoutFile, LayoutRoot, Placement, Project } from './model';
 import { tieProjects } from './ties';
 
@@ -77,7 +79,18 @@ export function inferDeployments(root: LayoutRoot, files: readonly LayoutFile[],
   }
   const joined = joinsOf(folder, projects);
   tieProjects(folder, projects, joined, memo);
-  return { projects: projects.all, placementOf: (path) => projectPlacement(folder, projects, joined, path) };
+  const mirrors = nestedMirrors(folder);
+  return { projects: projects.all, placementOf: (path) => inNestedMirror(folder, mirrors, projectPlacement(folder, projects, joined, path), path) };
+}
+
+/** Rule 1b: `p` moved onto the host of the nested mirror that holds its file or its project. */
+function inNestedMirror(folder: Folder, mirrors: ReadonlyMap<string, string>, p: Placement, path: string): Placement {
+  const dir = mirrorOf(mirrors, folder.relOf(path) ?? '') ?? (p.project !== undefined && p.project !== '' ? mirrorOf(mirrors, p.project) : undefined);
+  if (dir === undefined) return p;
+  const out: Placement = { host: folder.hostOfProject(dir), rule: 'mirror', reason: `${dir}/ mirrors a machine's file system (${mirrors.get(dir)}), so all of it is one host` };
+  if (p.project !== undefined) out.project = p.project;
+  if (p.composeOrder !== undefined) out.composeOrder = p.composeOrder;
+  return out;
 }
 
 function mirrorPlacement(folder: Folder, projects: Projects, mirror: string, path: string): Placement {
