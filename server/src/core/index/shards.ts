@@ -96,7 +96,7 @@ function makeShard(host: string, files: readonly ShardFile[]): HostShard {
 }
 
 /** Union-find over host names; a host never joined is its own group. */
-class HostGroups {
+export class HostGroups {
   private readonly parent = new Map<string, string>();
 
   private root(h: string): string {

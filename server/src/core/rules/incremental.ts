@@ -13,6 +13,7 @@
  */
 import type { PortFact, RuleId } from '../model/facts';
 import { FactLookup } from '../index/lookup';
+import { HostGroups } from '../index/shards';
 import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } from '../index/workspace';
 import { RULES, settleRules, type RuleSettingsArg } from './index';
 import type { PortDiagnostic, Rule } from './rule';
@@ -76,29 +77,9 @@ function hostLinks(snap: Snapshot): [string, string][] {
 
 /** Each linked host's group key (the group's host names, sorted, joined by NUL); hosts with no link are their own group. */
 function groupsOf(links: readonly [string, string][]): Map<string, string> {
-  const parent = new Map<string, string>();
-  const find = (h: string): string => {
-    let r = h;
-    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
-    parent.set(h, r);
-    return r;
-  };
-  for (const [a, b] of links) {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
-  }
-  const members = new Map<string, string[]>();
-  for (const h of parent.keys()) {
-    const r = find(h);
-    (members.get(r) ?? members.set(r, []).get(r)!).push(h);
-  }
-  const out = new Map<string, string>();
-  for (const list of members.values()) {
-    const key = list.sort().join('\u0000');
-    for (const h of list) out.set(h, key);
-  }
-  return out;
+  const groups = new HostGroups();
+  for (const [a, b] of links) groups.join(a, b);
+  return groups.keys();
 }
 
 /** Every host group's part of `snap` (see {@link hostLinks}), by group key (a lone host's is its name), each in snapshot order. Linear in the snapshot. */
