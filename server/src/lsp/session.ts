@@ -55,6 +55,8 @@ export class Session implements EditTarget {
   clientCapabilities: ClientCapabilities = {};
   /** Settings by root path; `''` holds the settings for files outside every root. */
   private settings = new Map<string, FolderSettings>();
+  /** The settings of a file no folder's settings cover (before any are read). */
+  private readonly defaults = folderSettings(undefined, undefined);
   /** The last `portolan` section a `workspace/didChangeConfiguration` pushed (clients that answer no pulls). */
   private pushed: PortolanSettings | undefined;
   /** The loads and folder changes, one after the other (each awaits the one before). */
@@ -217,7 +219,7 @@ export class Session implements EditTarget {
   }
 
   settingsOf(path: string): FolderSettings {
-    return this.settings.get(this.index.rootOf(path)?.path ?? '') ?? this.settings.get('') ?? folderSettings(undefined, undefined);
+    return this.settings.get(this.index.rootOf(path)?.path ?? '') ?? this.settings.get('') ?? this.defaults;
   }
 
   /** Whether any folder has `portolan.live.enabled`. */
@@ -251,7 +253,7 @@ export class Session implements EditTarget {
 
   /** Each file's folder's rule settings, with every folder's (a rule off in all of them is not run). */
   ruleSettings(): RuleSettingsByFile {
-    return { of: (file) => this.settingsOf(file).rules, all: [...this.settings.values(), folderSettings(undefined, undefined)].map((s) => s.rules) };
+    return { of: (file) => this.settingsOf(file).rules, all: [...this.settings.values(), this.defaults].map((s) => s.rules) };
   }
 
   /** Whether the include/exclude settings of the file's folder let Portolan read it. Files outside every folder are read. */

@@ -14,18 +14,13 @@
 import type { PortFact, RuleId } from '../model/facts';
 import { FactLookup } from '../index/lookup';
 import { HostGroups } from '../index/shards';
+import type { SnapshotGroup } from '../index/snapshot';
 import type { FileRecord, PlacedEnv, PlacedFinding, PlacedWorkload, Snapshot } from '../index/workspace';
 import { RULES, settleRules, type RuleSettingsArg } from './index';
 import type { PortDiagnostic, Rule } from './rule';
 
 /** What one host group contributes to a snapshot (a {@link SnapshotGroup} when the index resolved by group). */
-interface HostPart {
-  readonly facts: readonly PortFact[];
-  readonly workloads: readonly PlacedWorkload[];
-  readonly env: readonly PlacedEnv[];
-  readonly findings: readonly PlacedFinding[];
-  readonly files: readonly FileRecord[];
-}
+type HostPart = Pick<SnapshotGroup, 'facts' | 'workloads' | 'env' | 'findings' | 'files'>;
 
 /** A part being collected by {@link partsOf}. */
 interface NewPart {
