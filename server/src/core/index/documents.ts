@@ -60,10 +60,9 @@ function groupMarkdown(g: SnapshotGroup): MarkdownFile[] {
   return out;
 }
 
-/** The snapshot's Markdown files with their hosts, in path order; from each host group's memo when the index resolved by group. */
+/** The snapshot's Markdown files with their hosts, in path order, from its groups' memos. */
 function markdownFiles(snap: Snapshot): readonly MarkdownFile[] {
   const grouped = snap.collect(groupMarkdown);
-  if (!grouped) return [...snap.files.values()].filter((r) => r.format === 'markdown').map((record) => ({ record, host: snap.hostOf(record.path) }));
   // Groups come in order of their first path; they interleave only when the host map mixes folders.
   const sorted = grouped.every((m, i) => i === 0 || grouped[i - 1]!.record.path < m.record.path);
   return sorted ? grouped : [...grouped].sort((a, b) => (a.record.path < b.record.path ? -1 : 1));

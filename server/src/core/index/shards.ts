@@ -21,7 +21,7 @@ import type { Placement } from './deployments';
 import type { HostMap } from './hosts';
 import type { PlacedEnv, PlacedFile, PlacedFinding, PlacedWorkload } from './placed';
 import { resolveFacts, type ResolveMemo, type ResolveScope } from './resolve';
-import { placedSnapshot, type FileRecord, type SnapshotGroup, type TextLookup } from './snapshot';
+import { memoTable, placedSnapshot, type FileRecord, type SnapshotGroup, type TextLookup } from './snapshot';
 
 /** One file as a shard holds it: its placed contribution, frozen record and placement. */
 export interface ShardFile {
@@ -365,13 +365,9 @@ function resolveGroup(
     }
   }
   joins.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
-  const memos = new Map<(group: SnapshotGroup) => unknown, unknown>();
   const part: SnapshotGroup = Object.freeze({
     key,
-    memo<T>(derive: (group: SnapshotGroup) => T): T {
-      if (!memos.has(derive)) memos.set(derive, derive(part));
-      return memos.get(derive) as T;
-    },
+    memo: memoTable(() => part),
     facts: Object.freeze(r.facts),
     workloads: Object.freeze(workloads),
     env: Object.freeze(env),

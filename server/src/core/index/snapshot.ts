@@ -140,12 +140,13 @@ export interface Snapshot extends SnapshotView {
    */
   readonly groups?: readonly SnapshotGroup[];
   /**
-   * Every group's `derive(group)` ({@link SnapshotGroup.memo}), joined in group order; undefined
-   * when the snapshot has no groups. The index's next snapshot starts from this one's answer and
-   * asks only its changed groups, so a list of a few items among 5,000 groups costs the changed
-   * groups, not all of them. `derive` must be pure; callers must not change what it returns.
+   * Every group's `derive(group)` ({@link SnapshotGroup.memo}), joined in group order; a snapshot
+   * resolved as a whole answers as one group of everything. The index's next snapshot starts
+   * from this one's answer and asks only its changed groups, so a list of a few items among
+   * 5,000 groups costs the changed groups, not all of them. `derive` must be pure; callers must
+   * not change what it returns.
    */
-  collect<T>(derive: (group: SnapshotGroup) => readonly T[]): readonly T[] | undefined;
+  collect<T>(derive: (group: SnapshotGroup) => readonly T[]): readonly T[];
   /** Every fact, hosts assigned and cross-file resolution applied (rtcd overrides, compose mounts). */
   readonly facts: readonly PortFact[];
   /** Facts and workloads grouped by host, netns, file and role; built on first use, then shared by every rule. */
@@ -331,7 +332,6 @@ export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<Sn
   const env = lazy((g) => g.env);
   const findings = () => collect(groupFindings);
   let lookup: FactLookup | undefined;
-  const memos = new Map<(snap: Snapshot) => unknown, unknown>();
   const snap: Snapshot = Object.freeze({
     ...placed,
     stage: 'resolved' as const,
@@ -342,12 +342,38 @@ export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<Sn
     groups: Object.freeze(groups),
     collect,
     lookup: () => (lookup ??= new FactLookup(snap.facts, snap.workloads)),
-    memo<T>(derive: (snap: Snapshot) => T): T {
-      if (!memos.has(derive)) memos.set(derive, derive(snap));
-      return memos.get(derive) as T;
-    },
+    memo: memoTable(() => snap),
   });
   return snap;
+}
+
+/**
+ * `memo(derive)` over the value `of()` gives: `derive` computed on the first call with that
+ * function, then returned to every caller (the function object is the key). What
+ * {@link Snapshot.memo} and {@link SnapshotGroup.memo} are made of.
+ */
+export function memoTable<A>(of: () => A): <T>(derive: (value: A) => T) => T {
+  const memos = new Map<(value: A) => unknown, unknown>();
+  return <T>(derive: (value: A) => T): T => {
+    if (!memos.has(derive)) memos.set(derive, derive(of()));
+    return memos.get(derive) as T;
+  };
+}
+
+/** A snapshot resolved as a whole, seen as one group of everything (what its {@link Snapshot.collect} asks). */
+function wholeGroup(snap: Snapshot): SnapshotGroup {
+  const files = [...snap.files.values()];
+  const group: SnapshotGroup = Object.freeze({
+    key: '',
+    facts: snap.facts,
+    workloads: snap.workloads,
+    env: snap.env,
+    findings: snap.findings,
+    files,
+    fileHosts: files.map((r) => snap.hostOf(r.path)),
+    memo: memoTable(() => group),
+  });
+  return group;
 }
 
 /**
@@ -356,7 +382,7 @@ export function groupedSnapshot(groups: readonly SnapshotGroup[], parts: Pick<Sn
  */
 export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFact[], findings: readonly PlacedFinding[]): Snapshot {
   let lookup: FactLookup | undefined;
-  const memos = new Map<(snap: Snapshot) => unknown, unknown>();
+  let whole: SnapshotGroup | undefined;
   const frozen = Object.freeze(facts);
   const snap: Snapshot = Object.freeze({
     ...placed,
@@ -364,11 +390,8 @@ export function resolvedSnapshot(placed: PlacedSnapshot, facts: readonly PortFac
     facts: frozen,
     findings: Object.freeze([...placed.findings, ...findings]),
     lookup: () => (lookup ??= new FactLookup(frozen, placed.workloads)),
-    collect: () => undefined,
-    memo<T>(derive: (snap: Snapshot) => T): T {
-      if (!memos.has(derive)) memos.set(derive, derive(snap));
-      return memos.get(derive) as T;
-    },
+    collect: <T>(derive: (group: SnapshotGroup) => readonly T[]): readonly T[] => (whole ??= wholeGroup(snap)).memo(derive),
+    memo: memoTable(() => snap),
   });
   return snap;
 }

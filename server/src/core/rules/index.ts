@@ -97,14 +97,14 @@ function groupStale(g: SnapshotGroup): string[] {
   return g.files.filter((r) => r.stale).map((r) => r.path);
 }
 
-/** The snapshot's stale files (see {@link groupStale}): from each host group's memo when the index resolved by group. */
+/** The snapshot's stale files (see {@link groupStale}), from its groups' memos. */
 function staleFiles(snap: Snapshot): ReadonlySet<string> {
-  return new Set(snap.collect(groupStale) ?? [...snap.files.values()].filter((r) => r.stale).map((r) => r.path));
+  return new Set(snap.collect(groupStale));
 }
 
-/** The snapshot's files that name the suppression keyword: from each host group's memo when the index resolved by group. */
+/** The snapshot's files that name the suppression keyword, from its groups' memos. */
 function suppressible(snap: Snapshot): readonly FileRecord[] {
-  return snap.collect(groupSuppressible) ?? [...snap.files.values()].filter((r) => r.derive(namesSuppression));
+  return snap.collect(groupSuppressible);
 }
 
 /**

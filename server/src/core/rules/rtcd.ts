@@ -66,10 +66,10 @@ function rtcdUrls({ facts }: { readonly facts: readonly PortFact[] }): PortFact[
  */
 function callsUrlFindings(snap: Snapshot): PortDiagnostic[] {
   const out: PortDiagnostic[] = [];
-  const apis = snap.collect(rtcdApis) ?? rtcdApis(snap);
+  const apis = snap.collect(rtcdApis);
   const apiPorts = new Set(apis.map((b) => b.ports.start));
   if (apis.length > 0) {
-    for (const u of snap.collect(rtcdUrls) ?? rtcdUrls(snap)) {
+    for (const u of snap.collect(rtcdUrls)) {
       if (apiPorts.has(u.ports.start)) continue;
       const viaNginx = snap.facts.some((l) => l.kind === 'bind' && !l.shadowed && l.format === 'nginx' && l.ports.start === u.ports.start && proxiesToApi(snap, l, apiPorts));
       if (viaNginx) continue;
