@@ -261,9 +261,9 @@ export class HostShards {
       const parts = this.resolveChanged(last, hosts, texts, scope, memo);
       if (parts) return parts;
     }
-    const parts = this.regroup(hosts, texts, scope, memo);
+    const { parts, keys } = this.regroup(hosts, texts, scope, memo);
     const position = new Map(parts.map((g, i) => [g.key, i]));
-    this.last = { keys: this.groupKeys(hosts), parts, position, hosts, version: scope.version };
+    this.last = { keys, parts, position, hosts, version: scope.version };
     this.changed.clear();
     this.linksChanged = false;
     return parts;
@@ -291,7 +291,7 @@ export class HostShards {
   }
 
   /** The long way: every host's group from the current links, each group resolved unless its shards are unchanged; regrouped until no resolution joins a host from outside its group. */
-  private regroup(hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): SnapshotGroup[] {
+  private regroup(hosts: HostMap, texts: TextLookup, scope: ShardScope, memo: ResolveMemo): { parts: SnapshotGroup[]; keys: Map<string, string> } {
     for (;;) {
       const keys = this.groupKeys(hosts);
       const members = new Map<string, HostShard[]>();
@@ -317,7 +317,8 @@ export class HostShards {
       this.groups = next;
       if (regroup) continue;
       const parts = [...next.values()].map((g) => g.part);
-      return parts.sort((a, b) => (a.files[0]!.path < b.files[0]!.path ? -1 : 1));
+      // The keys the parts were grouped by: what the short way looks groups up with.
+      return { parts: parts.sort((a, b) => (a.files[0]!.path < b.files[0]!.path ? -1 : 1)), keys };
     }
   }
 }
